@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# bindsnoop: kernel side (clang -target bpf) -> skeleton (bpftool) -> user side (cc).
+# Everything built goes to build/, except the tool itself: ./bindsnoop.
+# `make V=1` shows the commands.
+
+OUTPUT		:= build
+CLANG		?= clang
+BPFTOOL		?= bpftool
+PKG_CONFIG	?= pkg-config
+CC		?= cc
+
+ARCH		:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_DIR	:= vmlinux/$(ARCH)
+VERSION		:= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+
+# The user's CFLAGS/LDFLAGS come first and are kept; ours are added.
+CFLAGS		?= -g -O2
+LDFLAGS		?=
+WARNINGS	:= -Wall -Wextra -Wno-missing-field-initializers
+LIBBPF_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS	= $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
+ALL_CFLAGS	= $(CFLAGS) $(WARNINGS) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS) \
+		  -DBINDSNOOP_VERSION='"$(VERSION)"' -MMD -MP
+ALL_LDLIBS	= $(LIBBPF_LIBS) -lelf -lz $(LDLIBS)
+BPF_CFLAGS	:= -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -I. \
+		   -MMD -MP
+
+USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/format.o $(OUTPUT)/trace_helpers.o
+LIB_OBJS	:= $(OUTPUT)/format.o $(OUTPUT)/trace_helpers.o
+
+ifeq ($(V),1)
+Q		:=
+msg		=
+else
+Q		:= @
+msg		= @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all clean test check unit e2e bench vmtest deps-check
+
+all: deps-check bindsnoop
+
+# One line naming the Debian package, instead of a wall of compiler errors.
+deps-check:
+	@command -v $(CLANG) >/dev/null || { echo "bindsnoop: $(CLANG) not found: apt-get install clang llvm" >&2; exit 1; }
+	@command -v $(BPFTOOL) >/dev/null || { echo "bindsnoop: $(BPFTOOL) not found: apt-get install bpftool" >&2; exit 1; }
+	@command -v $(PKG_CONFIG) >/dev/null || { echo "bindsnoop: $(PKG_CONFIG) not found: apt-get install pkg-config" >&2; exit 1; }
+	@$(PKG_CONFIG) --exists libbpf || { echo "bindsnoop: libbpf not found by pkg-config: apt-get install libbpf-dev" >&2; exit 1; }
+	@test -e /usr/include/gelf.h || test -n "$$(find /usr/include -maxdepth 2 -name gelf.h 2>/dev/null)" || { echo "bindsnoop: libelf headers not found: apt-get install libelf-dev" >&2; exit 1; }
+	@test -e /usr/include/zlib.h || { echo "bindsnoop: zlib headers not found: apt-get install zlib1g-dev" >&2; exit 1; }
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+# Kernel side.
+$(OUTPUT)/bindsnoop.bpf.o: bindsnoop.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/bindsnoop.skel.h: $(OUTPUT)/bindsnoop.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name bindsnoop_bpf > $@
+
+# User side.
+$(OUTPUT)/bindsnoop.o: bindsnoop.c $(OUTPUT)/bindsnoop.skel.h | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.o: %.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+bindsnoop: $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(ALL_LDLIBS) -o $@
+
+# Tests: unit tests of the pure user-space code, and the workload the
+# end-to-end suite binds with.
+$(OUTPUT)/unit_tests: tests/unit_tests.c $(LIB_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
+
+$(OUTPUT)/workload: tests/workload.c | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) -pthread $< -o $@
+
+unit: $(OUTPUT)/unit_tests
+	$(Q)$(OUTPUT)/unit_tests
+
+e2e: bindsnoop $(OUTPUT)/workload
+	$(Q)tests/e2e.sh
+
+test: all $(OUTPUT)/unit_tests $(OUTPUT)/workload
+	$(Q)tests/run.sh
+
+check: test
+
+bench: bindsnoop $(OUTPUT)/workload
+	$(Q)bench/bench.sh
+
+vmtest: bindsnoop $(OUTPUT)/workload
+	$(Q)tests/vmtest/run-matrix.sh
+
+clean:
+	$(call msg,CLEAN,)
+	$(Q)rm -rf $(OUTPUT) bindsnoop
+
+-include $(wildcard $(OUTPUT)/*.d)

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * bindsnoop's kernel side. The data path, top to bottom:
+ *   filters -> fill_event_from_sock() -> emit (ring/perf buffer or --count)
+ * and then the three backends, which differ only in how they find the
+ * socket, the requested address and the return value:
+ *   fexit   inet_bind/inet6_bind/mptcp_bind       (one program per hook)
+ *   kprobe  the same functions, entry + return     (tid-keyed entry map)
+ *   tp      syscalls:sys_{enter,exit}_bind         (fd -> file -> socket)
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "bindsnoop.h"
+#include "core_fixes.bpf.h"
+
+#define AF_INET		2
+#define AF_INET6	10
+#define S_IFMT		00170000
+#define S_IFSOCK	0140000
+#define MAX_ENTRIES	10240
+
+/* Filters, set by user space before load so the verifier prunes them. */
+const volatile pid_t target_pid = 0;
+const volatile bool filter_uid = false;
+const volatile uid_t target_uid = 0;
+const volatile bool filter_ports = false;
+const volatile bool filter_cgroup_map = false;
+const volatile bool filter_mntns_map = false;
+const volatile bool filter_cgroup_dir = false;
+const volatile bool trace_errors = false;
+const volatile bool count_mode = false;
+const volatile bool use_ringbuf = true;
+/* Wake the reader only once this much is waiting (see bindsnoop.c). */
+const volatile __u64 wakeup_bytes = 0;
+/* One bit per port, set for the ports of -P. */
+const volatile __u8 port_bitmap[65536 / 8] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);	/* PERF_EVENT_ARRAY on fallback */
+} events SEC(".maps");
+
+/* Staging slot for bpf_perf_event_output(): an event is too big for the stack budget we want. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bind_event);
+} perf_heap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BS_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, struct count_key);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+/* What an entry program leaves for the return program of the same thread. */
+struct bind_entry {
+	__u64 sock;		/* struct socket * (kprobe) */
+	__u64 uaddr;		/* struct sockaddr *: kernel (kprobe) or user (tp) */
+	__s32 fd;		/* tp only */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u64);	/* tid, | 1 << 32 for mptcp_bind */
+	__type(value, struct bind_entry);
+} entries SEC(".maps");
+
+/* bcc's --cgroupmap / --mntnsmap: user space reuses a pinned map here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u64);
+} cgroup_set SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u64);
+} mntns_set SEC(".maps");
+
+/* libbpf-tools' -c: the cgroup v2 directory whose tasks are traced. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_dir SEC(".maps");
+
+static __always_inline void stat_inc(__u32 slot)
+{
+	__u64 *val = bpf_map_lookup_elem(&stats, &slot);
+
+	if (val)
+		(*val)++;	/* per-CPU slot: no atomic needed */
+}
+
+static __always_inline __u64 current_mntns_id(void)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+}
+
+/* The filters that depend only on the calling task: checked at entry. */
+static __always_inline bool task_traced(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (target_pid && (pid_tgid >> 32) != target_pid)
+		return false;
+	if (filter_uid && (__u32)bpf_get_current_uid_gid() != target_uid)
+		return false;
+	if (filter_cgroup_map) {
+		__u64 cgid = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&cgroup_set, &cgid))
+			return false;
+	}
+	if (filter_mntns_map) {
+		__u64 mntns = current_mntns_id();
+
+		if (!bpf_map_lookup_elem(&mntns_set, &mntns))
+			return false;
+	}
+	if (filter_cgroup_dir && !bpf_current_task_under_cgroup(&cgroup_dir, 0))
+		return false;
+	return true;
+}
+
+static __always_inline bool port_traced(__u16 port)
+{
+	if (!filter_ports)
+		return true;
+	return port_bitmap[port >> 3] & (1 << (port & 7));
+}
+
+/*
+ * Fill @e from @sk. For a failed bind the socket still holds zeros, so the
+ * address and port come from the sockaddr the caller asked for (@uaddr, a
+ * kernel copy for kprobe/fexit, the caller's own memory for tracepoints).
+ */
+static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
+						 const void *uaddr, bool user_uaddr, int ret)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)uid_gid;
+	e->gid = uid_gid >> 32;
+	e->ret = ret;
+	e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+	e->family = family;
+	e->protocol = BPF_CORE_READ(sk, sk_protocol);
+	e->sock_type = BPF_CORE_READ(sk, sk_type);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+
+	e->opts = inet_bind_opts(sk);
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
+		e->opts |= BS_OPT_REUSEADDR;
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuseport))
+		e->opts |= BS_OPT_REUSEPORT;
+
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	if (ret == 0) {
+		struct inet_sock *inet = (void *)sk;
+
+		e->port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+		if (family == AF_INET) {
+			__be32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+
+			__builtin_memcpy(e->addr, &saddr, sizeof(saddr));
+		} else {
+			bpf_core_read(e->addr, sizeof(e->addr), &sk->__sk_common.skc_v6_rcv_saddr);
+		}
+		return;
+	}
+
+	/* Failed: report what was requested. */
+	if (family == AF_INET) {
+		struct sockaddr_in sin = {};
+
+		if (user_uaddr)
+			bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		else
+			bpf_probe_read_kernel(&sin, sizeof(sin), uaddr);
+		e->port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(e->addr, &sin.sin_addr, 4);
+	} else {
+		struct sockaddr_in6 sin6 = {};
+
+		if (user_uaddr)
+			bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		else
+			bpf_probe_read_kernel(&sin6, sizeof(sin6), uaddr);
+		e->port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+	}
+}
+
+static __always_inline void count_bind(const struct bind_event *e)
+{
+	struct count_key key = {};
+	__u64 one = 1, *val;
+
+	__builtin_memcpy(key.addr, e->addr, sizeof(key.addr));
+	key.family = e->family;
+	key.port = e->port;
+	val = bpf_map_lookup_elem(&counts, &key);
+	if (val) {
+		__sync_fetch_and_add(val, 1);
+		return;
+	}
+	/* BPF_NOEXIST: if another CPU inserted it meanwhile, add to theirs. */
+	if (bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST)) {
+		val = bpf_map_lookup_elem(&counts, &key);
+		if (val)
+			__sync_fetch_and_add(val, 1);
+		else
+			stat_inc(BS_STAT_COUNT_FULL);
+	}
+}
+
+/*
+ * Common return path of every backend: apply the per-bind filters, then
+ * hand one event to the buffer or to the --count table.
+ */
+static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
+				     bool user_uaddr, int ret)
+{
+	struct bind_event *e;
+	__u16 family;
+	__u32 zero = 0;
+
+	if (!sk)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	if (ret && !trace_errors)
+		return 0;
+
+	if (count_mode || !use_ringbuf) {
+		e = bpf_map_lookup_elem(&perf_heap, &zero);
+		if (!e)
+			return 0;
+	} else {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			stat_inc(BS_STAT_LOST);
+			return 0;
+		}
+	}
+
+	fill_event_from_sock(e, sk, uaddr, user_uaddr, ret);
+
+	if (!port_traced(e->port)) {
+		if (use_ringbuf && !count_mode)
+			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+
+	if (count_mode) {
+		count_bind(e);
+	} else if (use_ringbuf) {
+		__u64 flags = BPF_RB_NO_WAKEUP;
+
+		if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+			flags = BPF_RB_FORCE_WAKEUP;
+		bpf_ringbuf_submit(e, flags);
+	} else if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, sizeof(*e))) {
+		stat_inc(BS_STAT_LOST);
+	}
+	return 0;
+}
+
+/*
+ * Sockets without a file are the kernel's own (MPTCP's subflow before 6.6,
+ * in-kernel users): the syscall tracepoints never see them, and the MPTCP
+ * bind is reported once, from mptcp_bind(), with the MPTCP socket.
+ */
+static __always_inline bool user_socket(struct socket *sock)
+{
+	return sock && BPF_CORE_READ(sock, file);
+}
+
+/* ---- backend 1: fexit (BPF trampolines) ---- */
+
+static __always_inline int fexit_bind(void *ctx, struct socket *sock, struct sockaddr *uaddr,
+				      int ret)
+{
+	if (!user_socket(sock) || !task_traced())
+		return 0;
+	return emit_bind(ctx, BPF_CORE_READ(sock, sk), uaddr, false, ret);
+}
+
+SEC("fexit/inet_bind")
+int BPF_PROG(fexit_inet_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	return fexit_bind(ctx, sock, uaddr, ret);
+}
+
+SEC("fexit/inet6_bind")
+int BPF_PROG(fexit_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	return fexit_bind(ctx, sock, uaddr, ret);
+}
+
+SEC("fexit/mptcp_bind")
+int BPF_PROG(fexit_mptcp_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	return fexit_bind(ctx, sock, uaddr, ret);
+}
+
+SEC("fexit/mptcp_v6_bind")
+int BPF_PROG(fexit_mptcp_v6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len,
+	     int ret)
+{
+	return fexit_bind(ctx, sock, uaddr, ret);
+}
+
+/* ---- backend 2: kprobe + kretprobe ---- */
+
+static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *uaddr, __u64 kind)
+{
+	struct bind_entry entry = {};
+	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
+
+	if (!user_socket(sock) || !task_traced())
+		return 0;
+	entry.sock = (__u64)sock;
+	entry.uaddr = (__u64)uaddr;
+	if (bpf_map_update_elem(&entries, &key, &entry, BPF_ANY))
+		stat_inc(BS_STAT_ENTRY_FULL);
+	return 0;
+}
+
+static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
+{
+	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
+	struct bind_entry *entry;
+	struct socket *sock;
+
+	entry = bpf_map_lookup_elem(&entries, &key);
+	if (!entry)
+		return 0;
+	sock = (struct socket *)entry->sock;
+	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret);
+	bpf_map_delete_elem(&entries, &key);
+	return 0;
+}
+
+#define KIND_INET	0
+#define KIND_MPTCP	(1ULL << 32)
+
+SEC("kprobe/inet_bind")
+int BPF_KPROBE(kprobe_inet_bind, struct socket *sock, struct sockaddr *uaddr)
+{
+	return kprobe_enter(sock, uaddr, KIND_INET);
+}
+
+SEC("kretprobe/inet_bind")
+int BPF_KRETPROBE(kretprobe_inet_bind, int ret)
+{
+	return kprobe_return(ctx, ret, KIND_INET);
+}
+
+SEC("kprobe/inet6_bind")
+int BPF_KPROBE(kprobe_inet6_bind, struct socket *sock, struct sockaddr *uaddr)
+{
+	return kprobe_enter(sock, uaddr, KIND_INET);
+}
+
+SEC("kretprobe/inet6_bind")
+int BPF_KRETPROBE(kretprobe_inet6_bind, int ret)
+{
+	return kprobe_return(ctx, ret, KIND_INET);
+}
+
+SEC("kprobe/mptcp_bind")
+int BPF_KPROBE(kprobe_mptcp_bind, struct socket *sock, struct sockaddr *uaddr)
+{
+	return kprobe_enter(sock, uaddr, KIND_MPTCP);
+}
+
+SEC("kretprobe/mptcp_bind")
+int BPF_KRETPROBE(kretprobe_mptcp_bind, int ret)
+{
+	return kprobe_return(ctx, ret, KIND_MPTCP);
+}
+
+SEC("kprobe/mptcp_v6_bind")
+int BPF_KPROBE(kprobe_mptcp_v6_bind, struct socket *sock, struct sockaddr *uaddr)
+{
+	return kprobe_enter(sock, uaddr, KIND_MPTCP);
+}
+
+SEC("kretprobe/mptcp_v6_bind")
+int BPF_KRETPROBE(kretprobe_mptcp_v6_bind, int ret)
+{
+	return kprobe_return(ctx, ret, KIND_MPTCP);
+}
+
+/* ---- backend 3: syscall tracepoints ---- */
+
+/* fd -> file -> socket -> sock, through the current task's fd table. */
+static __always_inline struct sock *sock_from_fd(int fd)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *file = NULL;
+	struct socket *sock;
+	umode_t mode;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	if (!file)
+		return NULL;
+	mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+SEC("tracepoint/syscalls/sys_enter_bind")
+int tp_enter_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	struct bind_entry entry = {};
+	__u64 key = (__u32)bpf_get_current_pid_tgid();
+
+	if (!task_traced())
+		return 0;
+	entry.fd = (int)ctx->args[0];
+	entry.uaddr = ctx->args[1];
+	if (bpf_map_update_elem(&entries, &key, &entry, BPF_ANY))
+		stat_inc(BS_STAT_ENTRY_FULL);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 key = (__u32)bpf_get_current_pid_tgid();
+	struct bind_entry *entry;
+
+	entry = bpf_map_lookup_elem(&entries, &key);
+	if (!entry)
+		return 0;
+	emit_bind(ctx, sock_from_fd(entry->fd), (void *)entry->uaddr, true, (int)ctx->ret);
+	bpf_map_delete_elem(&entries, &key);
+	return 0;
+}
+
+/*
+ * Exit-only variant (kernels with bpf_task_pt_regs, 5.15+): the syscall's
+ * arguments are still in the task's saved user registers at exit, so one
+ * program does the work of two and no entry map is needed.
+ */
+SEC("tracepoint/syscalls/sys_exit_bind")
+int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs;
+	int fd;
+
+	if (!task_traced())
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs), true,
+		  (int)ctx->ret);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

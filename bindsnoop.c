@@ -1,0 +1,847 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * bindsnoop: trace bind() on IPv4 and IPv6 sockets.
+ *
+ * User-space half of the data path: parse the command line, pick a backend
+ * that loads on this kernel (fexit, kprobe, syscall tracepoints), attach,
+ * then drain the ring (or perf) buffer into format.c's lines until stopped.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "bindsnoop.h"
+#include "bindsnoop.skel.h"
+#include "format.h"
+#include "trace_helpers.h"
+
+#ifndef BINDSNOOP_VERSION
+#define BINDSNOOP_VERSION "unknown"
+#endif
+
+#define EX_USAGE		64
+#define RINGBUF_BYTES		(4u << 20)
+/* Wake the reader once a quarter of the ring waits: few wake-ups, room to spare. */
+#define RINGBUF_WAKEUP_BYTES	(RINGBUF_BYTES / 4)
+#define PERFBUF_PAGES		64
+/* Longest a lone event waits below the wake-up mark before it is printed. */
+#define POLL_TIMEOUT_MS		100
+#define STATS_PERIOD_NS		1000000000ULL
+#define MAX_LINKS		8
+
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_FENTRY,
+	BACKEND_KPROBE,
+	BACKEND_TRACEPOINT,
+	BACKEND_MAX,
+};
+
+static const char *const backend_names[BACKEND_MAX] = {
+	[BACKEND_AUTO] = "auto",
+	[BACKEND_FENTRY] = "fentry",
+	[BACKEND_KPROBE] = "kprobe",
+	[BACKEND_TRACEPOINT] = "tracepoint",
+};
+
+static struct env {
+	pid_t pid;
+	bool filter_uid;
+	uid_t uid;
+	bool filter_ports;
+	__u8 ports[PORT_BITMAP_BYTES];
+	const char *cgroupmap_path;
+	const char *mntnsmap_path;
+	const char *cgroup_path;
+	const char *btf_path;
+	int cgroupmap_fd;
+	int mntnsmap_fd;
+	int cgroup_fd;
+	struct print_opts print;
+	bool count;
+	bool verbose;
+	bool force_perfbuf;	/* BINDSNOOP_FORCE_PERFBUF=1: for tests */
+	enum backend backend;
+} env = {
+	.cgroupmap_fd = -1,
+	.mntnsmap_fd = -1,
+	.cgroup_fd = -1,
+};
+
+static volatile sig_atomic_t exiting;
+
+const char *argp_program_version = "bindsnoop " BINDSNOOP_VERSION;
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+"Trace bind() on IPv4 and IPv6 sockets: who bound what, with which options.\n"
+"\n"
+"USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-p PID] [-u UID] [-P PORTS]\n"
+"                 [--count] [--cgroupmap PATH] [--mntnsmap PATH] [-c CGROUP]\n"
+"                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
+"\n"
+"EXAMPLES:\n"
+"    bindsnoop             # trace every successful IPv4/IPv6 bind()\n"
+"    bindsnoop -t -U       # with a timestamp and the UID\n"
+"    bindsnoop -E          # failed binds too, with the errno name in RC\n"
+"    bindsnoop -p 181      # only PID 181\n"
+"    bindsnoop -P 80,8000-8100  # only these ports\n"
+"    bindsnoop --count     # count binds per address and port, print at exit\n"
+"    bindsnoop --cgroupmap /sys/fs/bpf/set  # cgroups whose ids are in the map\n"
+"    bindsnoop -c /sys/fs/cgroup/unified/app  # tasks under this cgroup v2\n"
+"\n"
+"OPTS column: F IP_FREEBIND, T IP_TRANSPARENT, N IP_BIND_ADDRESS_NO_PORT,\n"
+"             R SO_REUSEADDR, r SO_REUSEPORT; '.' when not set.\n"
+"IF column: the interface index of SO_BINDTODEVICE, 0 when unbound.\n"
+"\n"
+"OPTIONS:";
+
+enum {
+	OPT_COUNT = 0x100,
+	OPT_CGROUPMAP,
+	OPT_MNTNSMAP,
+	OPT_BACKEND,
+	OPT_BTF,
+};
+
+static const struct argp_option options[] = {
+	{ "timestamp", 't', NULL, 0, "Include a TIME(s) column: seconds since the first event", 0 },
+	{ "wide", 'w', NULL, 0, "Wide columns, room for IPv6 addresses", 0 },
+	{ "print-uid", 'U', NULL, 0, "Include a UID column", 0 },
+	{ "errors", 'E', NULL, 0, "Show failed binds too, with an RC column (errno name)", 0 },
+	{ "failed", 'x', NULL, 0, "Same as --errors (libbpf-tools' name)", 0 },
+	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
+	{ "uid", 'u', "UID", 0, "Trace this user only", 0 },
+	{ "port", 'P', "PORTS", 0, "Trace these ports only: a list such as 80,443,8000-8100", 0 },
+	{ "count", OPT_COUNT, NULL, 0, "Count binds per address and port in the kernel; print at exit", 0 },
+	{ "cgroupmap", OPT_CGROUPMAP, "PATH", 0, "Trace cgroups whose v2 ids are keys of this pinned BPF hash map", 0 },
+	{ "mntnsmap", OPT_MNTNSMAP, "PATH", 0, "Trace mount namespaces whose ids are keys of this pinned BPF hash map", 0 },
+	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
+	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
+	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
+	{ "verbose", 'v', NULL, 0, "Say which backend was chosen and why; libbpf's messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
+	{},
+};
+
+/* Usage errors: one line naming the option and the cause, exit 64, nothing loaded. */
+static error_t usage_error(const char *opt, const char *arg, const char *why)
+{
+	fprintf(stderr, "bindsnoop: %s %s: %s\n", opt, arg, why);
+	exit(EX_USAGE);
+}
+
+static unsigned long parse_id_arg(const char *opt, const char *arg, unsigned long max)
+{
+	unsigned long val;
+	int err = parse_ulong(arg, 0, max, &val);
+
+	if (err == -ERANGE)
+		usage_error(opt, arg, "out of range");
+	if (err)
+		usage_error(opt, arg, "not a decimal number");
+	return val;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	const char *why;
+
+	switch (key) {
+	case 't':
+		env.print.timestamp = true;
+		break;
+	case 'w':
+		env.print.wide = true;
+		break;
+	case 'U':
+		env.print.print_uid = true;
+		break;
+	case 'E':
+	case 'x':
+		env.print.errors = true;
+		break;
+	case 'p':
+		/* PID_MAX_LIMIT is 4194304 (2^22). */
+		env.pid = parse_id_arg("-p", arg, 4194304);
+		if (env.pid == 0)
+			usage_error("-p", arg, "PID 0 is not a process");
+		break;
+	case 'u':
+		/* (uid_t)-1 means "no user" to the kernel. */
+		env.uid = parse_id_arg("-u", arg, 0xfffffffeUL);
+		env.filter_uid = true;
+		break;
+	case 'P':
+		if (parse_port_list(arg, env.ports, &why))
+			usage_error("-P", arg, why);
+		env.filter_ports = true;
+		break;
+	case OPT_COUNT:
+		env.count = true;
+		break;
+	case OPT_CGROUPMAP:
+		env.cgroupmap_path = arg;
+		break;
+	case OPT_MNTNSMAP:
+		env.mntnsmap_path = arg;
+		break;
+	case 'c':
+		env.cgroup_path = arg;
+		break;
+	case OPT_BACKEND: {
+		enum backend b;
+
+		for (b = 0; b < BACKEND_MAX; b++)
+			if (strcmp(arg, backend_names[b]) == 0)
+				break;
+		if (b == BACKEND_MAX)
+			usage_error("--backend", arg, "unknown backend (auto, fentry, kprobe, tracepoint)");
+		env.backend = b;
+		break;
+	}
+	case OPT_BTF:
+		env.btf_path = arg;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		usage_error("argument", arg, "unexpected (this tool takes options only)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
+{
+	if (level == LIBBPF_DEBUG || !env.verbose)
+		return 0;
+	return vfprintf(stderr, format, args);
+}
+
+static void sig_handler(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static int install_signal_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = sig_handler };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
+		return -errno;
+	/* A closed pipe shows up as EPIPE on write, and we leave quietly. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static const char *errno_str(int err)
+{
+	const char *name = errno_name(err);
+
+	return name ? name : "?";
+}
+
+/* --cgroupmap/--mntnsmap: a pinned hash map with u64 keys, checked before anything loads. */
+static int open_filter_map(const char *opt, const char *path, int *fdp)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "bindsnoop: %s %s: not a pinned BPF map: %s (%s)\n", opt, path,
+			strerror(err), errno_str(err));
+		return -err;
+	}
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = errno;
+		fprintf(stderr, "bindsnoop: %s %s: not a BPF map: %s (%s)\n", opt, path,
+			strerror(err), errno_str(err));
+		close(fd);
+		return -err;
+	}
+	if (info.type != BPF_MAP_TYPE_HASH && info.type != BPF_MAP_TYPE_LRU_HASH) {
+		fprintf(stderr, "bindsnoop: %s %s: map type is %s, need hash\n", opt, path,
+			libbpf_bpf_map_type_str(info.type) ?: "unknown");
+		close(fd);
+		return -EINVAL;
+	}
+	if (info.key_size != sizeof(__u64)) {
+		fprintf(stderr, "bindsnoop: %s %s: key size is %u, need 8 (a u64 id)\n", opt, path,
+			info.key_size);
+		close(fd);
+		return -EINVAL;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static int open_cgroup_dir(const char *path, int *fdp)
+{
+	struct statfs fs;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "bindsnoop: -c %s: %s (%s)\n", path, strerror(err), errno_str(err));
+		return -err;
+	}
+	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {
+		fprintf(stderr, "bindsnoop: -c %s: not a cgroup v2 directory\n", path);
+		close(fd);
+		return -EINVAL;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+/* A loaded, attached backend. */
+struct tracer {
+	struct bindsnoop_bpf *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int nr_links;
+	enum backend backend;
+	const char *detail;	/* variant, for -v */
+};
+
+static void tracer_destroy(struct tracer *t)
+{
+	while (t->nr_links > 0)
+		bpf_link__destroy(t->links[--t->nr_links]);
+	bindsnoop_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+static void set_rodata(struct bindsnoop_bpf *skel, const struct btf *vmlinux_btf, bool ringbuf)
+{
+	struct bindsnoop_bpf__rodata *ro = skel->rodata;
+	long long bit;
+
+	ro->target_pid = env.pid;
+	ro->filter_uid = env.filter_uid;
+	ro->target_uid = env.uid;
+	ro->filter_ports = env.filter_ports;
+	memcpy((void *)ro->port_bitmap, env.ports, sizeof(env.ports));
+	ro->filter_cgroup_map = env.cgroupmap_fd >= 0;
+	ro->filter_mntns_map = env.mntnsmap_fd >= 0;
+	ro->filter_cgroup_dir = env.cgroup_fd >= 0;
+	ro->trace_errors = env.print.errors;
+	ro->count_mode = env.count;
+	ro->use_ringbuf = ringbuf;
+	ro->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
+
+	/* 6.6+ keeps these in inet_flags; the enum has no name, so look its values up by name. */
+	if (!btf_enum_value(vmlinux_btf, "INET_FLAGS_FREEBIND", &bit))
+		ro->inet_flag_freebind = bit;
+	if (!btf_enum_value(vmlinux_btf, "INET_FLAGS_TRANSPARENT", &bit))
+		ro->inet_flag_transparent = bit;
+	if (!btf_enum_value(vmlinux_btf, "INET_FLAGS_BIND_ADDRESS_NO_PORT", &bit))
+		ro->inet_flag_bind_no_port = bit;
+}
+
+/* Programs of each backend; the second of a pair may be NULL. */
+struct hook {
+	const char *func;	/* kernel function it needs, or NULL */
+	bool optional;		/* missing in some kernels (MPTCP, IPv6 MPTCP) */
+	struct bpf_program *entry, *exit;
+};
+
+static int select_programs(struct tracer *t, enum backend b, const struct btf *vmlinux_btf,
+			   char *why, size_t whylen)
+{
+	struct bindsnoop_bpf *s = t->skel;
+	struct hook hooks[4];
+	struct bpf_program *prog;
+	int i, n = 0;
+
+	bpf_object__for_each_program(prog, s->obj)
+		bpf_program__set_autoload(prog, false);
+
+	switch (b) {
+	case BACKEND_FENTRY:
+		hooks[n++] = (struct hook){ "inet_bind", false, NULL, s->progs.fexit_inet_bind };
+		hooks[n++] = (struct hook){ "inet6_bind", false, NULL, s->progs.fexit_inet6_bind };
+		hooks[n++] = (struct hook){ "mptcp_bind", true, NULL, s->progs.fexit_mptcp_bind };
+		hooks[n++] = (struct hook){ "mptcp_v6_bind", true, NULL, s->progs.fexit_mptcp_v6_bind };
+		t->detail = "fexit on inet_bind, inet6_bind";
+		break;
+	case BACKEND_KPROBE:
+		hooks[n++] = (struct hook){ "inet_bind", false, s->progs.kprobe_inet_bind,
+					    s->progs.kretprobe_inet_bind };
+		hooks[n++] = (struct hook){ "inet6_bind", false, s->progs.kprobe_inet6_bind,
+					    s->progs.kretprobe_inet6_bind };
+		hooks[n++] = (struct hook){ "mptcp_bind", true, s->progs.kprobe_mptcp_bind,
+					    s->progs.kretprobe_mptcp_bind };
+		hooks[n++] = (struct hook){ "mptcp_v6_bind", true, s->progs.kprobe_mptcp_v6_bind,
+					    s->progs.kretprobe_mptcp_v6_bind };
+		t->detail = "kprobe+kretprobe on inet_bind, inet6_bind";
+		break;
+	case BACKEND_TRACEPOINT: {
+		bool mounted;
+		int err = ensure_tracefs(&mounted);
+
+		if (err) {
+			snprintf(why, whylen, "tracefs is not mounted and mounting it failed: %s",
+				 strerror(-err));
+			return err;
+		}
+		if (mounted && env.verbose)
+			fprintf(stderr, "bindsnoop: mounted tracefs on /sys/kernel/tracing\n");
+		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
+			hooks[n++] = (struct hook){ NULL, false, NULL, s->progs.tp_exit_bind_regs };
+			t->detail = "syscalls:sys_exit_bind, arguments from the task's registers";
+		} else {
+			hooks[n++] = (struct hook){ NULL, false, s->progs.tp_enter_bind,
+						    s->progs.tp_exit_bind };
+			t->detail = "syscalls:sys_enter_bind + sys_exit_bind";
+		}
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+
+	for (i = 0; i < n; i++) {
+		if (hooks[i].func && !btf_has_func(vmlinux_btf, hooks[i].func)) {
+			if (hooks[i].optional)
+				continue;
+			snprintf(why, whylen, "kernel has no function %s", hooks[i].func);
+			return -ENOENT;
+		}
+		if (hooks[i].entry)
+			bpf_program__set_autoload(hooks[i].entry, true);
+		bpf_program__set_autoload(hooks[i].exit, true);
+	}
+	return 0;
+}
+
+static int configure_buffer(struct bindsnoop_bpf *skel, bool ringbuf)
+{
+	struct bpf_map *events = skel->maps.events;
+	int err;
+
+	if (ringbuf)
+		/* --count sends no events: the smallest ring the kernel accepts. */
+		return bpf_map__set_max_entries(events, env.count ? (__u32)getpagesize() : RINGBUF_BYTES);
+	err = bpf_map__set_type(events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	err = err ?: bpf_map__set_key_size(events, sizeof(__u32));
+	err = err ?: bpf_map__set_value_size(events, sizeof(__u32));
+	return err;
+}
+
+/*
+ * Open, load and attach one backend. On failure everything it created is
+ * gone again (programs, links, maps) and @why says what the kernel refused.
+ */
+static int tracer_load(struct tracer *t, enum backend b, const struct btf *vmlinux_btf,
+		       char *why, size_t whylen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = env.btf_path);
+	bool ringbuf = !env.force_perfbuf &&
+		       libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	struct bpf_program *prog;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->backend = b;
+	t->skel = bindsnoop_bpf__open_opts(&open_opts);
+	if (!t->skel) {
+		err = -errno;
+		snprintf(why, whylen, "opening the BPF object: %s", strerror(-err));
+		return err;
+	}
+	set_rodata(t->skel, vmlinux_btf, ringbuf);
+	err = select_programs(t, b, vmlinux_btf, why, whylen);
+	if (err)
+		goto fail;
+	err = configure_buffer(t->skel, ringbuf);
+	if (!err && env.cgroupmap_fd >= 0)
+		err = bpf_map__reuse_fd(t->skel->maps.cgroup_set, env.cgroupmap_fd);
+	if (!err && env.mntnsmap_fd >= 0)
+		err = bpf_map__reuse_fd(t->skel->maps.mntns_set, env.mntnsmap_fd);
+	if (err) {
+		snprintf(why, whylen, "setting up maps: %s", strerror(-err));
+		goto fail;
+	}
+
+	err = bindsnoop_bpf__load(t->skel);
+	if (err) {
+		snprintf(why, whylen, "the kernel refused the programs: %s (%s)", strerror(-err),
+			 errno_str(-err));
+		goto fail;
+	}
+	if (env.cgroup_fd >= 0) {
+		__u32 zero = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.cgroup_dir), &zero,
+					&env.cgroup_fd, BPF_ANY)) {
+			err = -errno;
+			snprintf(why, whylen, "-c %s: %s", env.cgroup_path, strerror(-err));
+			goto fail;
+		}
+	}
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			snprintf(why, whylen, "attaching %s: %s (%s)", bpf_program__name(prog),
+				 strerror(-err), errno_str(-err));
+			goto fail;
+		}
+		t->links[t->nr_links++] = link;
+	}
+	if (!ringbuf)
+		t->detail = t->detail ? t->detail : "";
+	return 0;
+fail:
+	tracer_destroy(t);
+	return err;
+}
+
+/* Try the backend asked for, or each in turn for auto. */
+static int tracer_start(struct tracer *t, const struct btf *vmlinux_btf)
+{
+	char why[256];
+	enum backend b;
+	int err = -ENOENT;
+
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		if (env.backend != BACKEND_AUTO && env.backend != b)
+			continue;
+		why[0] = '\0';
+		err = tracer_load(t, b, vmlinux_btf, why, sizeof(why));
+		if (!err) {
+			if (env.verbose)
+				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b],
+					t->detail);
+			return 0;
+		}
+		if (env.backend != BACKEND_AUTO) {
+			fprintf(stderr, "bindsnoop: --backend %s: %s\n", backend_names[b], why);
+			return err;
+		}
+		if (env.verbose)
+			fprintf(stderr, "bindsnoop: backend %s skipped: %s\n", backend_names[b], why);
+	}
+	fprintf(stderr, "bindsnoop: no backend could be loaded (run with -v to see why)\n");
+	return err;
+}
+
+/* State of the printing end of the data path. */
+struct printer {
+	__u64 first_ts_ns;
+	bool have_first;
+	bool output_closed;	/* EPIPE: the reader went away */
+	__u64 perf_lost;	/* reported by the perf buffer itself */
+};
+
+static int print_record(struct printer *p, const void *data, size_t size)
+{
+	char line[LINE_MAX_LEN];
+	struct bind_event e;
+	int len;
+
+	if (p->output_closed)
+		return -EPIPE;
+	if (decode_event(data, size, &e))
+		return 0;
+	if (!p->have_first) {
+		p->first_ts_ns = e.ts_ns;
+		p->have_first = true;
+	}
+	len = format_event(line, sizeof(line), &env.print, &e, p->first_ts_ns);
+	if (len >= (int)sizeof(line))
+		len = sizeof(line) - 1;
+	if (fwrite(line, 1, len, stdout) != (size_t)len) {
+		p->output_closed = true;
+		return -EPIPE;
+	}
+	return 0;
+}
+
+static int handle_ringbuf_event(void *ctx, void *data, size_t size)
+{
+	return print_record(ctx, data, size);
+}
+
+static void handle_perf_event(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	print_record(ctx, data, size);
+}
+
+static void handle_perf_lost(void *ctx, int cpu, __u64 count)
+{
+	struct printer *p = ctx;
+
+	(void)cpu;
+	p->perf_lost += count;
+}
+
+/* Sum of one per-CPU stats slot. */
+static __u64 read_stat(struct bindsnoop_bpf *skel, enum bs_stat slot)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 sum = 0, *vals;
+	__u32 key = slot;
+	int i;
+
+	if (ncpus <= 0)
+		return 0;
+	vals = calloc(ncpus, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &key, vals))
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+/* Losses, as counted so far; reported as they grow and totalled at exit. */
+struct losses {
+	__u64 lost, entry_full, count_full;
+};
+
+static void read_losses(struct bindsnoop_bpf *skel, const struct printer *p, struct losses *l)
+{
+	l->lost = read_stat(skel, BS_STAT_LOST) + p->perf_lost;
+	l->entry_full = read_stat(skel, BS_STAT_ENTRY_FULL);
+	l->count_full = read_stat(skel, BS_STAT_COUNT_FULL);
+}
+
+static void report_losses(const struct losses *now, struct losses *told, bool final)
+{
+	if (now->lost > told->lost)
+		fprintf(stderr, "bindsnoop: %llu events lost: buffer full, output too slow\n",
+			(unsigned long long)(now->lost - told->lost));
+	if (now->entry_full > told->entry_full)
+		fprintf(stderr, "bindsnoop: %llu binds not traced: per-thread entry map full\n",
+			(unsigned long long)(now->entry_full - told->entry_full));
+	if (now->count_full > told->count_full)
+		fprintf(stderr, "bindsnoop: %llu binds not counted: --count table full\n",
+			(unsigned long long)(now->count_full - told->count_full));
+	*told = *now;
+	if (final && (now->lost || now->entry_full || now->count_full))
+		fprintf(stderr, "bindsnoop: in total %llu events lost, %llu binds not traced, "
+			"%llu binds not counted\n", (unsigned long long)now->lost,
+			(unsigned long long)now->entry_full, (unsigned long long)now->count_full);
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int print_count_table(struct bindsnoop_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.counts);
+	struct count_key key, *prev = NULL;
+	struct count_row *rows = NULL;
+	size_t n = 0, cap = 0, i;
+	char line[LINE_MAX_LEN];
+
+	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
+		if (n == cap) {
+			struct count_row *grown;
+
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				free(rows);
+				return -ENOMEM;
+			}
+			rows = grown;
+		}
+		rows[n].key = key;
+		if (bpf_map_lookup_elem(fd, &key, &rows[n].binds) == 0)
+			n++;
+		prev = &rows[n ? n - 1 : 0].key;
+		if (!n)
+			prev = NULL;
+	}
+	sort_count_rows(rows, n);
+	format_count_header(line, sizeof(line));
+	fputs(line, stdout);
+	for (i = 0; i < n; i++) {
+		format_count_row(line, sizeof(line), &rows[i]);
+		fputs(line, stdout);
+	}
+	free(rows);
+	return 0;
+}
+
+/* Drain the buffer into stdout until a signal arrives or the reader goes away. */
+static int poll_events(struct tracer *t, struct printer *p)
+{
+	struct ring_buffer *rb = NULL;
+	struct perf_buffer *pb = NULL;
+	struct losses now = {}, told = {};
+	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
+	int fd = bpf_map__fd(t->skel->maps.events);
+	bool ringbuf = bpf_map__type(t->skel->maps.events) == BPF_MAP_TYPE_RINGBUF;
+	int err = 0;
+
+	if (env.count) {
+		while (!exiting) {
+			usleep(POLL_TIMEOUT_MS * 1000);
+			read_losses(t->skel, p, &now);
+			report_losses(&now, &told, false);
+		}
+		err = print_count_table(t->skel);
+		goto out;
+	}
+
+	if (ringbuf)
+		rb = ring_buffer__new(fd, handle_ringbuf_event, p, NULL);
+	else
+		pb = perf_buffer__new(fd, PERFBUF_PAGES, handle_perf_event, handle_perf_lost, p, NULL);
+	if (!rb && !pb) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n",
+			ringbuf ? "ring" : "perf", strerror(-err));
+		return err;
+	}
+
+	while (!exiting && !p->output_closed) {
+		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
+		/* Events below the wake-up mark wait in the ring: fetch them every round. */
+		if (rb && err >= 0)
+			err = ring_buffer__consume(rb);
+		if (err == -EINTR || err == -EPIPE)
+			err = 0;
+		if (err < 0) {
+			fprintf(stderr, "bindsnoop: reading events: %s\n", strerror(-err));
+			break;
+		}
+		if (fflush(stdout))
+			p->output_closed = true;
+		if (monotonic_ns() >= next_stats) {
+			read_losses(t->skel, p, &now);
+			report_losses(&now, &told, false);
+			next_stats = monotonic_ns() + STATS_PERIOD_NS;
+		}
+	}
+	/* What arrived before the signal is still printed. */
+	if (!p->output_closed) {
+		if (rb)
+			ring_buffer__consume(rb);
+		else
+			perf_buffer__consume(pb);
+	}
+out:
+	if (fflush(stdout))
+		p->output_closed = true;
+	read_losses(t->skel, p, &now);
+	report_losses(&now, &told, true);
+	ring_buffer__free(rb);
+	perf_buffer__free(pb);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = options,
+		.parser = parse_arg,
+		.doc = doc,
+	};
+	static char stdout_buf[1 << 16];
+	struct tracer tracer = {};
+	struct printer printer = {};
+	struct btf *vmlinux_btf = NULL;
+	char line[LINE_MAX_LEN];
+	const char *force;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return EX_USAGE;
+	force = getenv("BINDSNOOP_FORCE_PERFBUF");
+	env.force_perfbuf = force && strcmp(force, "0") != 0;
+
+	if (!have_bpf_privileges()) {
+		fprintf(stderr, "bindsnoop: need root, or the capabilities CAP_BPF and CAP_PERFMON "
+			"(CAP_SYS_ADMIN on kernels before 5.8)\n");
+		return 1;
+	}
+	if (env.cgroupmap_path && open_filter_map("--cgroupmap", env.cgroupmap_path,
+						  &env.cgroupmap_fd))
+		goto fail;
+	if (env.mntnsmap_path && open_filter_map("--mntnsmap", env.mntnsmap_path,
+						 &env.mntnsmap_fd))
+		goto fail;
+	if (env.cgroup_path && open_cgroup_dir(env.cgroup_path, &env.cgroup_fd))
+		goto fail;
+
+	vmlinux_btf = env.btf_path ? btf__parse(env.btf_path, NULL) : btf__load_vmlinux_btf();
+	if (!vmlinux_btf) {
+		err = errno;
+		if (env.btf_path)
+			fprintf(stderr, "bindsnoop: --btf %s: not a BTF file: %s\n", env.btf_path,
+				strerror(err));
+		else
+			fprintf(stderr, "bindsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+				"give one with --btf PATH (%s)\n", strerror(err));
+		goto fail;
+	}
+
+	libbpf_set_print(libbpf_print_fn);
+	if (install_signal_handlers())
+		goto fail;
+	if (tracer_start(&tracer, vmlinux_btf))
+		goto fail;
+
+	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");
+	if (!env.count) {
+		format_header(line, sizeof(line), &env.print);
+		fputs(line, stdout);
+		if (fflush(stdout))
+			goto out;
+	}
+	err = poll_events(&tracer, &printer);
+	/* A reader that went away (| head) is a normal end, not an error. */
+	if (printer.output_closed)
+		err = 0;
+out:
+	tracer_destroy(&tracer);
+	btf__free(vmlinux_btf);
+	return err ? 1 : 0;
+fail:
+	tracer_destroy(&tracer);
+	btf__free(vmlinux_btf);
+	return 1;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * What the kernel side hands to user space: shared by bindsnoop.bpf.c and
+ * bindsnoop.c. Fixed-width types only, widest fields first, no pointers, so
+ * the layout is the same for the BPF target and the host compiler.
+ */
+#ifndef BINDSNOOP_H
+#define BINDSNOOP_H
+
+#define TASK_COMM_LEN 16
+
+/* Bits of bind_event.opts, in the order of the OPTS column "FTNRr". */
+#define BS_OPT_FREEBIND		(1u << 0) /* F: IP_FREEBIND */
+#define BS_OPT_TRANSPARENT	(1u << 1) /* T: IP_TRANSPARENT */
+#define BS_OPT_BIND_NO_PORT	(1u << 2) /* N: IP_BIND_ADDRESS_NO_PORT */
+#define BS_OPT_REUSEADDR	(1u << 3) /* R: SO_REUSEADDR */
+#define BS_OPT_REUSEPORT	(1u << 4) /* r: SO_REUSEPORT */
+#define BS_OPT_COUNT		5
+
+/* One bind() as it returned. */
+struct bind_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at return */
+	__u64 cgroup_id;	/* cgroup v2 id of the task */
+	__u64 mntns_id;		/* mount namespace inode number */
+	__u64 netns_id;		/* network namespace inode number of the socket */
+	__u8 addr[16];		/* network order; IPv4 in the first 4 bytes */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__s32 ret;		/* 0 or -errno */
+	__s32 bound_dev_if;	/* SO_BINDTODEVICE ifindex, 0 if none */
+	__u16 family;		/* AF_INET or AF_INET6 */
+	__u16 protocol;		/* sk_protocol: IPPROTO_* (MPTCP is 262) */
+	__u16 port;		/* host order: bound port, or requested if ret != 0 */
+	__u8 sock_type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, ... */
+	__u8 opts;		/* BS_OPT_* */
+	char comm[TASK_COMM_LEN];
+};
+
+/* Key of the in-kernel --count table. */
+struct count_key {
+	__u8 addr[16];
+	__u16 family;
+	__u16 port;
+	__u32 pad;		/* keep the key free of holes: always zero */
+};
+
+/* Slots of the per-CPU "stats" array: what the kernel side could not do. */
+enum bs_stat {
+	BS_STAT_LOST,		/* ring/perf buffer full: event dropped */
+	BS_STAT_ENTRY_FULL,	/* per-thread entry map full: bind not traced */
+	BS_STAT_COUNT_FULL,	/* --count table full: bind not counted */
+	BS_STAT_MAX,
+};
+
+#endif /* BINDSNOOP_H */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "format.h"
+#include "trace_helpers.h"
+
+/* bcc's bindsnoop.py layout, kept byte for byte so its users' scripts still parse us. */
+#define HDR_FMT		"%8s %-12.12s %-4s %-15s %-5s %5s %2s\n"
+#define ROW_FMT		"%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d\n"
+#define HDR_FMT_WIDE	"%10s %-12.12s %-4s %-39s %-5s %5s %2s\n"
+#define ROW_FMT_WIDE	"%10d %-12.12s %-4s %-39s %5d %-5s %2d\n"
+/* RC holds an errno name: EADDRNOTAVAIL is the longest bind() returns. */
+#define RC_FMT		"%-13s "
+#define COUNT_HDR_FMT	"%-32s %20s     %-10s\n"
+#define COUNT_ROW_FMT	"%-32s %20u     %-10llu\n"
+
+int decode_event(const void *data, size_t size, struct bind_event *e)
+{
+	if (!data || size < sizeof(*e))
+		return -EINVAL;
+	memcpy(e, data, sizeof(*e));
+	return 0;
+}
+
+void opts_to_str(__u8 opts, char *out)
+{
+	static const char letters[BS_OPT_COUNT] = { 'F', 'T', 'N', 'R', 'r' };
+	int i;
+
+	for (i = 0; i < BS_OPT_COUNT; i++)
+		out[i] = opts & (1u << i) ? letters[i] : '.';
+	out[BS_OPT_COUNT] = '\0';
+}
+
+const char *proto_name(__u16 protocol)
+{
+	/* The IPPROTO_* names, as bcc prints them (Python's socket module). */
+	switch (protocol) {
+	case 0: return "IP";
+	case 1: return "ICMP";
+	case 2: return "IGMP";
+	case 4: return "IPIP";
+	case 6: return "TCP";
+	case 8: return "EGP";
+	case 12: return "PUP";
+	case 17: return "UDP";
+	case 22: return "IDP";
+	case 29: return "TP";
+	case 33: return "DCCP";
+	case 41: return "IPV6";
+	case 46: return "RSVP";
+	case 47: return "GRE";
+	case 50: return "ESP";
+	case 51: return "AH";
+	case 58: return "ICMPV6";
+	case 92: return "MTP";
+	case 94: return "BEETPH";
+	case 98: return "ENCAP";
+	case 103: return "PIM";
+	case 108: return "COMP";
+	case 115: return "L2TP";
+	case 132: return "SCTP";
+	case 136: return "UDPLITE";
+	case 137: return "MPLS";
+	case 143: return "ETHERNET";
+	case 255: return "RAW";
+	case 262: return "MPTCP";
+	default: return "UNKN";
+	}
+}
+
+void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len)
+{
+	int af = family == AF_INET ? AF_INET : family == AF_INET6 ? AF_INET6 : -1;
+
+	if (af < 0 || !inet_ntop(af, addr, buf, len))
+		snprintf(buf, len, "?");
+}
+
+void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < TASK_COMM_LEN && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out[o++] = c;
+			continue;
+		}
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+	}
+	out[o] = '\0';
+}
+
+/* The optional columns in front of PID, in bcc's order: TIME(s), UID, RC. */
+static int format_prefix(char *buf, size_t len, const struct print_opts *po,
+			 const struct bind_event *e, __u64 first_ts_ns)
+{
+	size_t n = 0;
+	int w;
+
+	if (po->timestamp) {
+		if (e)
+			w = snprintf(buf, len, "%-9.6f ", (double)(e->ts_ns - first_ts_ns) / 1e9);
+		else
+			w = snprintf(buf, len, "%-9s ", "TIME(s)");
+		n += w;
+	}
+	if (po->print_uid) {
+		if (e)
+			w = snprintf(buf + n, n < len ? len - n : 0, "%6u ", e->uid);
+		else
+			w = snprintf(buf + n, n < len ? len - n : 0, "%6s ", "UID");
+		n += w;
+	}
+	if (po->errors) {
+		char num[16];
+		const char *rc = "RC";
+
+		if (e && e->ret == 0) {
+			rc = "0";
+		} else if (e) {
+			rc = errno_name(-e->ret);
+			if (!rc) {
+				snprintf(num, sizeof(num), "%d", e->ret);
+				rc = num;
+			}
+		}
+		w = snprintf(buf + n, n < len ? len - n : 0, RC_FMT, rc);
+		n += w;
+	}
+	return (int)n;
+}
+
+int format_header(char *buf, size_t len, const struct print_opts *po)
+{
+	int n = format_prefix(buf, len, po, NULL, 0);
+	size_t off = (size_t)n < len ? (size_t)n : len;
+
+	return n + snprintf(buf + off, len - off, po->wide ? HDR_FMT_WIDE : HDR_FMT, "PID", "COMM",
+			    "PROT", "ADDR", "PORT", "OPTS", "IF");
+}
+
+int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
+		 __u64 first_ts_ns)
+{
+	char comm[COMM_ESCAPED_LEN], addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1];
+	int n = format_prefix(buf, len, po, e, first_ts_ns);
+	size_t off = (size_t)n < len ? (size_t)n : len;
+
+	escape_comm(e->comm, sizeof(e->comm), comm);
+	addr_to_str(e->family, e->addr, addr, sizeof(addr));
+	opts_to_str(e->opts, opts);
+	return n + snprintf(buf + off, len - off, po->wide ? ROW_FMT_WIDE : ROW_FMT, (int)e->pid,
+			    comm, proto_name(e->protocol), addr, e->port, opts, e->bound_dev_if);
+}
+
+static int compare_count_rows(const void *a, const void *b)
+{
+	const struct count_row *x = a, *y = b;
+
+	if (x->binds != y->binds)
+		return x->binds > y->binds ? -1 : 1;
+	if (x->key.family != y->key.family)
+		return x->key.family < y->key.family ? -1 : 1;
+	if (x->key.port != y->key.port)
+		return x->key.port < y->key.port ? -1 : 1;
+	return memcmp(x->key.addr, y->key.addr, sizeof(x->key.addr));
+}
+
+void sort_count_rows(struct count_row *rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), compare_count_rows);
+}
+
+int format_count_header(char *buf, size_t len)
+{
+	return snprintf(buf, len, COUNT_HDR_FMT, "LADDR", "LPORT", "BINDS");
+}
+
+int format_count_row(char *buf, size_t len, const struct count_row *row)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	addr_to_str(row->key.family, row->key.addr, addr, sizeof(addr));
+	return snprintf(buf, len, COUNT_ROW_FMT, addr, row->key.port,
+			(unsigned long long)row->binds);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The last stage of the data path: a buffer record becomes a line of text.
+ * Pure functions only (no I/O, no globals), so the unit tests and the fuzzer
+ * call exactly what the tool runs.
+ */
+#ifndef FORMAT_H
+#define FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "bindsnoop.h"
+
+/* Which optional columns are printed; the table layout follows from these. */
+struct print_opts {
+	bool wide;		/* -w: room for IPv6 addresses */
+	bool timestamp;		/* -t: TIME(s) since the first event */
+	bool print_uid;		/* -U */
+	bool errors;		/* -E: failed binds too, RC column */
+};
+
+/* Longest line format_event() writes, escaped COMM included. */
+#define LINE_MAX_LEN	256
+/* Longest escaped COMM: every byte as \xNN, plus the NUL. */
+#define COMM_ESCAPED_LEN (TASK_COMM_LEN * 4 + 1)
+
+/* Copy a buffer record into @e; -EINVAL if it is not one whole event. */
+int decode_event(const void *data, size_t size, struct bind_event *e);
+
+/* "F.N.." from BS_OPT_* bits; @out holds BS_OPT_COUNT + 1 bytes. */
+void opts_to_str(__u8 opts, char *out);
+
+/* "TCP", "UDP", ... by IPPROTO_* number; "UNKN" when the number has no name. */
+const char *proto_name(__u16 protocol);
+
+/* inet_ntop() of an event address; "?" for a family that is neither. */
+void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len);
+
+/* Printable ASCII as is, every other byte (and '\') as \xNN; stops at NUL or @len. */
+void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN]);
+
+/* Header and rows of the event table; snprintf()-style return values. */
+int format_header(char *buf, size_t len, const struct print_opts *po);
+int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
+		 __u64 first_ts_ns);
+
+/* --count: one row of the in-kernel table. */
+struct count_row {
+	struct count_key key;
+	__u64 binds;
+};
+
+/* Most binds first; ties in address and port order, so output is stable. */
+void sort_count_rows(struct count_row *rows, size_t n);
+int format_count_header(char *buf, size_t len);
+int format_count_row(char *buf, size_t len, const struct count_row *row);
+
+#endif /* FORMAT_H */

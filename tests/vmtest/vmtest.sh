@@ -1,0 +1,674 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# vmtest.sh: boot Debian kernels under qemu and run the e2e suite inside
+# each one, once per backend, then print a kernel x backend result matrix.
+#
+# Each kernel boots once; /init (tests/vmtest/init) runs every backend in
+# that boot and frames each run with "@@vmtest" marker lines on the serial
+# console, which is all this script reads back. See README.md beside it.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: tests/vmtest/vmtest.sh --payload DIR [options]
+
+  --payload DIR        folder copied to /suite in the guest (required)
+  --kernels "A B"      kernel names from tests/vmtest/kernels (default: all)
+  --backends "A B"     backends to run; "X+perfbuf" runs backend X with
+                       BINDSNOOP_FORCE_PERFBUF=1
+                       (default: "auto fentry kprobe tracepoint kprobe+perfbuf")
+  --suite CMD          command run in /suite (default: ./tests/e2e.sh);
+                       "--backend X" is appended
+  --modules "A B"      kernel modules (and their dependencies) to load in
+                       the guest before the suite, e.g. "sctp"
+  --timeout SEC        wall-clock limit for one boot (default: 300)
+  --suite-timeout SEC  limit for one backend's suite run (default: 120)
+  -j N                 boot N kernels at once (default: number of CPUs)
+  --refresh            resolve and download the kernels again
+  -v                   verbose: stream the guest consoles (also V=1)
+  -h, --help           this text
+
+Environment: VMTEST_CACHE (default: REPO/.cache/vmtest) holds the kernels,
+VMTEST_OUT (default: REPO/build/vmtest) the initramfs and the console logs.
+EOF
+}
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${VMTEST_CACHE:-$top/.cache/vmtest}
+out=${VMTEST_OUT:-$top/build/vmtest}
+
+payload=
+kernel_names=
+backends="auto fentry kprobe tracepoint kprobe+perfbuf"
+suite=./tests/e2e.sh
+modules=
+boot_limit=300
+suite_limit=120
+jobs=$(nproc)
+refresh=
+verbose=${V:-0}
+[[ $verbose == 1 ]] || verbose=0
+# A kernel that has not reached /init by then will not: under TCG all
+# three boot in under 10 s here.
+ready_limit=90
+
+say() { printf 'vmtest: %s\n' "$*"; }
+warn() { printf 'vmtest: %s\n' "$*" >&2; }
+die() { warn "$*"; exit 2; }
+vsay() { [[ $verbose == 0 ]] || say "$@"; }
+
+# Runs a command with its output kept in LOG; shows that output only if
+# the command fails, or always when verbose.
+quietly() {
+	local log=$1; shift
+	if [[ $verbose == 1 ]]; then
+		"$@" 2>&1 | tee -a "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	if ! "$@" >>"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+}
+
+now() { printf '%s' "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+parse_args() {
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		--payload) payload=${2:?--payload needs a folder}; shift ;;
+		--kernels) kernel_names=${2?}; shift ;;
+		--backends) backends=${2?}; shift ;;
+		--suite) suite=${2:?--suite needs a command}; shift ;;
+		--modules) modules=${2?}; shift ;;
+		--timeout) boot_limit=${2?}; shift ;;
+		--suite-timeout) suite_limit=${2?}; shift ;;
+		-j) jobs=${2?}; shift ;;
+		-j*) jobs=${1#-j} ;;
+		--refresh) refresh=1 ;;
+		-v|--verbose) verbose=1 ;;
+		-h|--help) usage; exit 0 ;;
+		*) usage >&2; die "unknown argument: $1" ;;
+		esac
+		shift
+	done
+	[[ -n $payload ]] || { usage >&2; die "--payload is required"; }
+	[[ -d $payload ]] || die "--payload $payload: not a folder"
+	payload=$(cd "$payload" && pwd)
+	local n
+	for n in "$boot_limit" "$suite_limit" "$jobs"; do
+		[[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "$n: not a positive number"
+	done
+	local b
+	for b in $backends; do
+		[[ $b =~ ^[A-Za-z0-9_-]+(\+perfbuf)?$ ]] ||
+			die "--backends: $b: not a backend name"
+	done
+	[[ -n ${backends// /} ]] || die "--backends: empty list"
+	[[ $suite != *"'"* ]] || die "--suite: no single quotes, please"
+	local first=${suite%% *}
+	[[ -x $payload/$first ]] ||
+		warn "warning: $payload/$first is not an executable file"
+}
+
+# --- host tools ------------------------------------------------------------
+
+# Debian packages this script needs, and one command of each to check.
+host_packages=(
+	qemu-system-x86:qemu-system-x86_64 busybox-static:busybox
+	zstd:zstd xz-utils:xz cpio:cpio jq:jq
+)
+
+ensure_host_tools() {
+	local want=() entry pkg
+	[[ -z $modules ]] || host_packages+=(kmod:depmod)
+	for entry in "${host_packages[@]}"; do
+		pkg=${entry%%:*}
+		if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q 'ok installed' || ! command -v "${entry#*:}" >/dev/null; then
+			want+=("$pkg")
+		fi
+	done
+	[[ ${#want[@]} -gt 0 ]] || return 0
+	say "installing ${want[*]}"
+	local log=$out/apt-install.log
+	: >"$log"
+	local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+		--no-install-recommends "${want[@]}")
+	if ! "${install[@]}" >>"$log" 2>&1; then
+		# Lists may be missing or stale on a fresh machine. A failing
+		# third-party source must not stop us, so update's status is not
+		# checked; the second install says whether it was enough.
+		apt-get update -q >>"$log" 2>&1 || true
+		quietly "$log" "${install[@]}" || die "apt-get install ${want[*]} failed (log: $log)"
+	fi
+}
+
+# --- kernels ---------------------------------------------------------------
+
+# Fills the arrays k_names, k_sources, k_metas from the kernels file,
+# restricted to --kernels when given, in the order asked for.
+declare -a k_names=() k_sources=() k_metas=()
+read_kernel_list() {
+	local name source meta rest all=() want
+	declare -A source_of=() meta_of=()
+	while read -r name source meta rest; do
+		[[ -n $name && $name != \#* ]] || continue
+		[[ -n $meta && -z $rest ]] || die "$here/kernels: bad line: $name $source $meta $rest"
+		all+=("$name")
+		source_of[$name]=$source
+		meta_of[$name]=$meta
+	done <"$here/kernels"
+	for want in ${kernel_names:-${all[*]}}; do
+		[[ -n ${source_of[$want]:-} ]] ||
+			die "--kernels: $want: not in $here/kernels (have: ${all[*]})"
+		k_names+=("$want")
+		k_sources+=("${source_of[$want]}")
+		k_metas+=("${meta_of[$want]}")
+	done
+}
+
+# Sets apt_opts to the options that point apt at SOURCE: nothing for the
+# host's own setup, else a private sources list, state and cache folder.
+declare -a apt_opts=()
+apt_setup() {
+	local source=$1
+	apt_opts=()
+	[[ $source != system ]] || return 0
+	local dir=$cache/apt/$source
+	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial"
+	cat >"$dir/sources.list" <<-EOF
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $source main
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $source-security main
+	EOF
+	touch "$dir/state/status"
+	apt_opts=(
+		-o "Dir::Etc::SourceList=$dir/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null
+		-o Dir::Etc::Preferences=/dev/null
+		-o Dir::Etc::PreferencesParts=/dev/null
+		-o "Dir::State=$dir/state"
+		-o "Dir::State::status=$dir/state/status"
+		-o "Dir::Cache=$dir/cache"
+		-o APT::Architecture=amd64
+		-o Acquire::Languages=none
+	)
+}
+
+apt_update() {
+	local source=$1 log=$2
+	if [[ $source == system ]]; then
+		apt-get update -q >>"$log" 2>&1 || true
+	else
+		quietly "$log" apt-get "${apt_opts[@]}" update -q ||
+			die "apt-get update for $source failed (log: $log)"
+	fi
+}
+
+# Prints the versioned linux-image package that META depends on.
+resolve_meta() {
+	apt-cache "${apt_opts[@]}" depends "$1" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }'
+}
+
+# Makes $cache/kernels/NAME hold: bzImage, vmlinux (when it extracts),
+# config, package, release, kernel.deb, and "source" written last, which
+# marks the folder complete and records the kernels line it came from.
+fetch_kernel() {
+	local name=$1 source=$2 meta=$3
+	local dir=$cache/kernels/$name
+	if [[ -z $refresh && -s $dir/source && $(<"$dir/source") == "$source $meta" ]]; then
+		say "kernel $name: $(<"$dir/release") (cached)"
+		return 0
+	fi
+	local log=$out/fetch-$name.log
+	: >"$log"
+	apt_setup "$source"
+	if [[ $source != system ]] &&
+		{ [[ -n $refresh ]] || ! compgen -G "$cache/apt/$source/state/lists/*Packages*" >/dev/null; }; then
+		apt_update "$source" "$log"
+	fi
+	local pkg
+	pkg=$(resolve_meta "$meta")
+	if [[ -z $pkg ]]; then
+		apt_update "$source" "$log"
+		pkg=$(resolve_meta "$meta")
+	fi
+	[[ -n $pkg ]] || die "kernel $name: $meta ($source) depends on no linux-image-* package"
+
+	local tmp
+	tmp=$(mktemp -d "$cache/kernels/.$name.XXXXXX")
+	say "kernel $name: downloading $pkg"
+	(cd "$tmp" && quietly "$log" apt-get "${apt_opts[@]}" -q \
+		-o APT::Sandbox::User=root download "$pkg") ||
+		die "kernel $name: apt-get download $pkg failed (log: $log)"
+	mv "$tmp"/*.deb "$tmp/kernel.deb"
+	# Only /boot is needed to boot; the modules (300-400 MB unpacked) stay
+	# in the .deb until --modules asks for some.
+	dpkg-deb --fsys-tarfile "$tmp/kernel.deb" | tar -x -C "$tmp" ./boot ||
+		die "kernel $name: cannot unpack $pkg"
+	local release=${pkg#linux-image-}
+	[[ -f $tmp/boot/vmlinuz-$release ]] ||
+		die "kernel $name: $pkg has no /boot/vmlinuz-$release"
+	mv "$tmp/boot/vmlinuz-$release" "$tmp/bzImage"
+	mv "$tmp/boot/config-$release" "$tmp/config" 2>/dev/null || true
+	rm -rf "$tmp/boot"
+	if ! "$here/extract-vmlinux.sh" "$tmp/bzImage" "$tmp/vmlinux" 2>>"$log"; then
+		warn "kernel $name: no vmlinux extracted, will boot the bzImage"
+	fi
+	printf '%s\n' "$pkg" >"$tmp/package"
+	printf '%s\n' "$release" >"$tmp/release"
+	printf '%s\n' "$source $meta" >"$tmp/source"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	say "kernel $name: $release"
+}
+
+# Prints, in load order, the module files (relative to the release's
+# /lib/modules folder, decompressed) that --modules needs on kernel NAME,
+# resolving them once from the .deb into $cache/kernels/NAME/modules.
+kernel_modules() {
+	local name=$1 dir=$cache/kernels/$1 m
+	local release tree=
+	release=$(<"$dir/release")
+	for m in $modules; do
+		if [[ ! -f $dir/modules/$m.order ]]; then
+			if [[ -z $tree ]]; then
+				tree=$(mktemp -d "$cache/.modules.XXXXXX")
+				dpkg-deb --fsys-tarfile "$dir/kernel.deb" |
+					tar -x -C "$tree" ./lib/modules
+				depmod -b "$tree" "$release"
+			fi
+			resolve_module "$tree" "$release" "$m" "$dir/modules" || {
+				rm -rf "$tree"
+				return 1
+			}
+		fi
+		cat "$dir/modules/$m.order"
+	done | awk '!seen[$0]++'
+	[[ -z $tree ]] || rm -rf "$tree"
+}
+
+resolve_module() {
+	local tree=$1 release=$2 m=$3 dest=$4 line path rel
+	local base=$tree/lib/modules/$release/
+	local order=()
+	local deps
+	deps=$(modprobe -d "$tree" -S "$release" --show-depends "$m" 2>&1) || {
+		warn "module $m: not found for $release: $deps"
+		return 1
+	}
+	while read -r line; do
+		[[ $line == insmod\ * ]] || continue # "builtin X" needs nothing
+		path=${line#insmod }
+		path=${path%% *}
+		rel=${path#"$base"}
+		rel=${rel%.xz}
+		rel=${rel%.zst}
+		rel=${rel%.gz}
+		mkdir -p "$dest/$(dirname "$rel")"
+		# busybox insmod hands the file to init_module as is, so the
+		# guest gets plain .ko files.
+		case $path in
+		*.xz) xz -dc "$path" >"$dest/$rel" ;;
+		*.zst) zstd -dcq "$path" >"$dest/$rel" ;;
+		*.gz) gzip -dc "$path" >"$dest/$rel" ;;
+		*) cp "$path" "$dest/$rel" ;;
+		esac
+		order+=("$rel")
+	done <<<"$deps"
+	printf '%s\n' "${order[@]}" >"$dest/$m.order"
+}
+
+# --- initramfs ---------------------------------------------------------------
+
+# Copies FILE into the root at the same path, following symlinks.
+copy_file() {
+	local root=$1 file=$2
+	[[ -e $root$file ]] && return 0
+	mkdir -p "$root$(dirname "$file")"
+	cp -L "$file" "$root$file"
+}
+
+# Copies the shared libraries and the dynamic loader that ELF needs.
+copy_libs() {
+	local root=$1 elf=$2 lib
+	local deps
+	deps=$(ldd "$elf" 2>/dev/null) || return 0 # static, or not for us
+	if grep -q 'not found' <<<"$deps"; then
+		warn "warning: $elf needs libraries the host lacks:"
+		grep 'not found' <<<"$deps" >&2
+	fi
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			$1 ~ /^\// { print $1 }' <<<"$deps"); do
+		copy_file "$root" "$lib"
+	done
+}
+
+# True for an x86-64 executable or shared object (BPF objects are ELF
+# too, and ldd has no business with them).
+is_host_elf() {
+	local head
+	head=$(od -An -tx1 -N20 "$1" 2>/dev/null | tr -d ' \n')
+	[[ ${head:0:8} == 7f454c46 ]] || return 1
+	# e_type (2 = EXEC, 3 = DYN) and e_machine (0x3e = x86-64), little endian
+	[[ ${head:32:4} == 0200 || ${head:32:4} == 0300 ]] && [[ ${head:36:4} == 3e00 ]]
+}
+
+build_base_initramfs() {
+	local root=$out/rootfs cpio=$out/base.cpio
+	rm -rf "$root"
+	mkdir -p "$root"/usr/{bin,sbin,lib,lib64}
+	# The usr-merged layout of the host, so every shebang and ldd path
+	# that is valid there is valid here.
+	ln -s usr/bin "$root/bin"
+	ln -s usr/sbin "$root/sbin"
+	ln -s usr/lib "$root/lib"
+	ln -s usr/lib64 "$root/lib64"
+	mkdir -p "$root"/{dev,proc,sys,tmp,run,root,etc,suite}
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+
+	local busybox applet tool
+	busybox=$(command -v busybox)
+	copy_file "$root" "$busybox"
+	[[ $busybox == /usr/bin/busybox ]] || ln -s "$busybox" "$root/usr/bin/busybox"
+	copy_libs "$root" "$busybox"
+	for applet in $("$busybox" --list-full); do
+		[[ $applet == */* && ! -e $root/$applet && ! -L $root/$applet ]] || continue
+		ln -s /usr/bin/busybox "$root/$applet"
+	done
+	for tool in bash jq; do
+		tool=$(command -v "$tool") || die "$tool: not on the host"
+		rm -f "$root$tool" # replaces a busybox applet of that name
+		copy_file "$root" "$tool"
+		copy_libs "$root" "$tool"
+	done
+
+	install -m 755 "$here/init" "$root/init"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+		>"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+	cat >"$root/etc/vmtest.conf" <<-EOF
+		BACKENDS='$backends'
+		SUITE='$suite'
+		TIMEOUT=$suite_limit
+	EOF
+
+	copy_payload "$root/suite"
+
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$cpio"
+	say "initramfs: $(du -m "$cpio" | cut -f1) MB ($(du -sm "$root/suite" | cut -f1) MB payload)"
+}
+
+copy_payload() {
+	local dest=$1 excludes=(--exclude=./.git) d file
+	# Never pack our own cache or output, should the payload be the repo.
+	for d in "$cache" "$out"; do
+		[[ $d == "$payload"/* ]] && excludes+=("--exclude=./${d#"$payload"/}")
+	done
+	tar -C "$payload" "${excludes[@]}" -cf - . | tar -C "$dest" -xf -
+	while IFS= read -r -d '' file; do
+		is_host_elf "$file" && copy_libs "${dest%/suite}" "$file"
+	done < <(find "$dest" -type f -print0)
+}
+
+# Prints the initrd for kernel NAME: the base one, plus a second cpio
+# archive with the kernel's modules when --modules asks for any (the
+# kernel unpacks concatenated archives in turn).
+initrd_for() {
+	local name=$1
+	if [[ -z $modules ]]; then
+		printf '%s\n' "$out/base.cpio"
+		return 0
+	fi
+	local dir=$cache/kernels/$name release root=$out/modroot-$name list rel
+	release=$(<"$dir/release")
+	list=$(kernel_modules "$name") || return 1
+	rm -rf "$root"
+	mkdir -p "$root/etc"
+	: >"$root/etc/vmtest.modules"
+	while read -r rel; do
+		[[ -n $rel ]] || continue
+		mkdir -p "$root/usr/lib/modules/$release/$(dirname "$rel")"
+		cp "$dir/modules/$rel" "$root/usr/lib/modules/$release/$rel"
+		printf '/lib/modules/%s/%s\n' "$release" "$rel" >>"$root/etc/vmtest.modules"
+	done <<<"$list"
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$out/modules-$name.cpio"
+	cat "$out/base.cpio" "$out/modules-$name.cpio" >"$out/initrd-$name.cpio"
+	printf '%s\n' "$out/initrd-$name.cpio"
+}
+
+# --- booting -----------------------------------------------------------------
+
+# Boots IMAGE once with INITRD, console to LOG. Returns 0 if the guest got
+# as far as /init, and sets vm_status (qemu's or timeout's exit status)
+# and vm_why (empty, or why the boot ended early).
+vm_status=0 vm_why=
+run_vm() {
+	local name=$1 image=$2 initrd=$3 log=$4
+	local start=$SECONDS pid streamer=
+	vm_status=0 vm_why=
+	: >"$log"
+	timeout -k 10 "$boot_limit" qemu-system-x86_64 \
+		-machine q35,accel=tcg -cpu max -smp 1 -m 1G \
+		-nodefaults -nographic -no-reboot -serial stdio \
+		-kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1" \
+		</dev/null >"$log" 2>&1 &
+	pid=$!
+	if [[ $verbose == 1 ]]; then
+		tail -n +1 -f --pid="$pid" "$log" | sed -u "s/\r\$//; s/^/[$name] /" &
+		streamer=$!
+	fi
+	while kill -0 "$pid" 2>/dev/null; do
+		grep -q '@@vmtest ready' "$log" && break
+		if ((SECONDS - start > ready_limit)); then
+			vm_why="no /init after ${ready_limit} s"
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.5
+	done
+	wait "$pid" || vm_status=$?
+	[[ -z $streamer ]] || wait "$streamer" || true
+	if [[ -z $vm_why && $vm_status == 124 ]]; then
+		vm_why="timed out after ${boot_limit} s"
+	fi
+	grep -q '@@vmtest ready' "$log"
+}
+
+# Boots kernel NAME, runs all backends, and writes one line per backend to
+# $out/NAME.rows: "BACKEND<TAB>passed failed skipped<TAB>ok|fail<TAB>reason".
+# Also writes $out/NAME.info: release, how it booted, seconds.
+test_kernel() {
+	local name=$1 dir=$cache/kernels/$1
+	local log=$out/$name.log initrd image how start
+	start=$(now)
+	initrd=$(initrd_for "$name") || {
+		write_rows "$name" "" "could not build the module initrd"
+		return 0
+	}
+	if [[ -s $dir/vmlinux ]]; then
+		image=$dir/vmlinux how=vmlinux
+	else
+		image=$dir/bzImage how=bzImage
+	fi
+	say "booting $name ($(<"$dir/release"), $how)"
+	if ! run_vm "$name" "$image" "$initrd" "$log" && [[ $how == vmlinux ]]; then
+		warn "$name: the vmlinux did not boot through PVH (${vm_why:-qemu status $vm_status}); trying the bzImage"
+		mv "$log" "$log.pvh"
+		how=bzImage
+		run_vm "$name" "$dir/bzImage" "$initrd" "$log" || true
+	fi
+	tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
+	local wall
+	wall=$(elapsed "$start")
+	local release
+	release=$(sed -n 's/.*@@vmtest ready uname=\([^ ]*\).*/\1/p' "$log" | head -n 1)
+	local booted=1
+	[[ -n $release ]] || { booted=0 release=$(<"$dir/release"); }
+	local to_init
+	to_init=$(sed -n 's/.*@@vmtest ready .*uptime=\([0-9.]*\).*/\1/p' "$log" | head -n 1)
+	printf '%s\t%s\t%s\t%s\t%s\n' "$release" "$how" "$wall" "${to_init:-?}" "$booted" \
+		>"$out/$name.info"
+	local why=$vm_why
+	if [[ -z $why && $vm_status != 0 ]]; then
+		why="qemu exited with status $vm_status"
+	fi
+	if grep -q 'Kernel panic' "$log"; then
+		why="kernel panic: $(grep -m1 -o 'Kernel panic.*' "$log")"
+	fi
+	if [[ $booted == 0 ]]; then
+		write_rows "$name" "" "kernel did not boot (${why:-no /init}; log: $log)"
+	else
+		write_rows "$name" "$log" "${why:-guest stopped early}"
+	fi
+	say "$name: $release done in ${wall} s (kernel to /init ${to_init:-?} s)"
+}
+
+# Turns the marker lines of LOG into rows; without LOG every backend
+# fails with REASON.
+write_rows() {
+	local name=$1 log=$2 reason=$3 b
+	if [[ -z $log ]]; then
+		for b in $backends; do
+			printf '%s\t0 1 0\tfail\t%s\n' "$b" "$reason"
+		done >"$out/$name.rows"
+		return 0
+	fi
+	awk -v backends="$backends" -v reason="$reason" -v limit="$suite_limit" '
+	BEGIN { n = split(backends, order, " ") }
+	match($0, /@@vmtest begin [^ ]+/) {
+		cur = substr($0, RSTART + 15, RLENGTH - 15)
+		begun[cur] = 1
+		next
+	}
+	match($0, /@@vmtest end [^ ]+ status=[0-9]+/) {
+		split(substr($0, RSTART + 13), f, /[ =]/)
+		ended[f[1]] = 1
+		status[f[1]] = f[3]
+		cur = ""
+		next
+	}
+	cur != "" && /^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$/ {
+		line = $0
+		sub(/^[A-Za-z0-9_-]+: /, "", line)
+		split(line, f, /[ ,]+/)
+		counts[cur] = f[1] " " f[3] " " (f[5] == "" ? 0 : f[5])
+		failed[cur] = f[3]
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			b = order[i]
+			if (!(b in begun)) {
+				print b "\t0 1 0\tfail\tnot run: the guest stopped before it (" reason ")"
+			} else if (!(b in ended)) {
+				print b "\t0 1 0\tfail\tno summary line: the guest stopped during it (" reason ")"
+			} else if (!(b in counts)) {
+				why = "no summary line; e2e.sh exited " status[b]
+				if (status[b] == 137)
+					why = why " (killed after the " limit " s suite timeout)"
+				print b "\t0 1 0\tfail\t" why
+			} else if (status[b] != 0 || failed[b] != 0) {
+				print b "\t" counts[b] "\tfail\t" (status[b] != 0 ? "e2e.sh exited " status[b] : "")
+			} else {
+				print b "\t" counts[b] "\tok\t"
+			}
+		}
+	}' "$log" >"$out/$name.rows"
+}
+
+# On a failed row, show that backend's part of the guest console.
+show_failure() {
+	local name=$1 backend=$2 log=$out/$1.log
+	[[ -s $log ]] || return 0
+	printf '%s\n' "--- $name $backend: guest console (last 40 lines of that run) ---"
+	awk -v b="$backend" '
+		index($0, "@@vmtest begin " b) { on = 1; next }
+		index($0, "@@vmtest end " b " ") { on = 0 }
+		on' "$log" | tail -n 40
+	# A run that never began or never ended: show how the log ends.
+	if ! grep -q "@@vmtest end $backend " "$log"; then
+		printf '%s\n' "--- $name: end of the console log ---"
+		tail -n 25 "$log"
+	fi
+}
+
+report() {
+	local name release how wall to_init booted b counts state reason
+	local p f s total_p=0 total_f=0 total_s=0 bad=0
+	echo
+	say "boot timings (wall = qemu start to exit, all backends):"
+	for name in "${k_names[@]}"; do
+		IFS=$'\t' read -r release how wall to_init booted <"$out/$name.info"
+		printf '  %-24s %-8s to /init %5s s   wall %6s s\n' "$release" "$how" "$to_init" "$wall"
+	done
+	echo
+	for name in "${k_names[@]}"; do
+		IFS=$'\t' read -r release how wall to_init booted <"$out/$name.info"
+		while IFS=$'\t' read -r b counts state reason; do
+			read -r p f s <<<"$counts"
+			total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+			if [[ $state == ok ]]; then
+				printf '%s %s: %d passed, %d failed, %d skipped\n' "$release" "$b" "$p" "$f" "$s"
+			else
+				bad=1
+				printf '%s %s: %d passed, %d failed, %d skipped%s\n' "$release" "$b" "$p" "$f" "$s" \
+					"${reason:+ ($reason)}"
+			fi
+		done <"$out/$name.rows"
+	done
+	if [[ $bad == 1 ]]; then
+		echo
+		for name in "${k_names[@]}"; do
+			while IFS=$'\t' read -r b counts state reason; do
+				[[ $state == ok ]] || show_failure "$name" "$b"
+			done <"$out/$name.rows"
+		done
+		say "console logs: $out/*.log"
+	fi
+	echo
+	printf 'vmtest: %d passed, %d failed, %d skipped\n' "$total_p" "$total_f" "$total_s"
+	return "$bad"
+}
+
+main() {
+	parse_args "$@"
+	local t0
+	t0=$(now)
+	mkdir -p "$cache/kernels" "$out"
+	ensure_host_tools
+	read_kernel_list
+	local i
+	for i in "${!k_names[@]}"; do
+		fetch_kernel "${k_names[$i]}" "${k_sources[$i]}" "${k_metas[$i]}"
+	done
+	build_base_initramfs
+
+	local name running=0
+	trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
+	for name in "${k_names[@]}"; do
+		rm -f "$out/$name.rows" "$out/$name.info"
+		if ((running >= jobs)); then
+			wait -n || true
+			running=$((running - 1))
+		fi
+		test_kernel "$name" &
+		running=$((running + 1))
+	done
+	wait || true
+	trap - INT TERM
+
+	local status=0
+	report || status=1
+	say "total ${#k_names[@]} kernel(s) in $(elapsed "$t0") s"
+	return "$status"
+}
+
+main "$@"

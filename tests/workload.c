@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * workload - make bind() calls with known options for bindsnoop's tests
+ * and benchmark. Each iteration is socket() + setsockopt()s + bind() +
+ * close(), so a tracer sees one bind per iteration. A failing bind() is an
+ * outcome the tests ask for, not an error; only a socket()/setsockopt()
+ * failure means the experiment could not be set up, and that exits 2.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+/* glibc learnt IPPROTO_MPTCP in 2.32; the value is kernel ABI. */
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+#define EXIT_SETUP	2
+#define MAX_COUNT	100000000UL
+#define MAX_THREADS	1024
+#define MAX_KEEP_MS	3600000UL
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct sock_kind {
+	const char *name;
+	int type;
+	int proto4;
+	int proto6;
+};
+
+static const struct sock_kind sock_kinds[] = {
+	{ "tcp",     SOCK_STREAM, IPPROTO_TCP,     IPPROTO_TCP },
+	{ "udp",     SOCK_DGRAM,  IPPROTO_UDP,     IPPROTO_UDP },
+	{ "udplite", SOCK_DGRAM,  IPPROTO_UDPLITE, IPPROTO_UDPLITE },
+	{ "mptcp",   SOCK_STREAM, IPPROTO_MPTCP,   IPPROTO_MPTCP },
+	{ "ping",    SOCK_DGRAM,  IPPROTO_ICMP,    IPPROTO_ICMPV6 },
+	{ "raw",     SOCK_RAW,    IPPROTO_RAW,     IPPROTO_RAW },
+	{ "sctp",    SOCK_STREAM, IPPROTO_SCTP,    IPPROTO_SCTP },
+};
+
+/*
+ * The IP_* flags are set at SOL_IP for IPv6 sockets too: the kernel keeps
+ * freebind/transparent/bind_address_no_port in inet_sock for both families,
+ * so one spelling sets the bits bindsnoop reports. Raw IPv6 sockets are the
+ * exception (ipv6_setsockopt() hands SOL_IP to the UDP code only for
+ * non-raw sockets and says ENOPROTOOPT), so those retry with the IPV6_*
+ * twin where one exists.
+ */
+struct sock_opt {
+	char letter;
+	int level;
+	int name;
+	int v6_name;		/* SOL_IPV6 twin, 0 if none */
+	const char *label;
+};
+
+static const struct sock_opt sock_opts[] = {
+	{ 'F', SOL_IP,     IP_FREEBIND,             IPV6_FREEBIND,    "IP_FREEBIND" },
+	{ 'T', SOL_IP,     IP_TRANSPARENT,          IPV6_TRANSPARENT, "IP_TRANSPARENT" },
+	{ 'N', SOL_IP,     IP_BIND_ADDRESS_NO_PORT, 0, "IP_BIND_ADDRESS_NO_PORT" },
+	{ 'R', SOL_SOCKET, SO_REUSEADDR,            0, "SO_REUSEADDR" },
+	{ 'r', SOL_SOCKET, SO_REUSEPORT,            0, "SO_REUSEPORT" },
+};
+
+struct env {
+	int family;
+	const struct sock_kind *kind;
+	const char *addr_str;
+	unsigned long port;
+	unsigned int opt_mask;		/* bit i set = apply sock_opts[i] */
+	const char *dev;
+	unsigned int ifindex;
+	unsigned long count;
+	unsigned long threads;
+	unsigned long keep_ms;
+	bool sync;
+	bool dup;
+	bool quiet;
+	struct sockaddr_storage addr;	/* built once, shared read-only */
+	socklen_t addr_len;
+};
+
+/* What the workers share; the counters feed the summary line. */
+struct run {
+	const struct env *env;
+	bool print_each;
+	atomic_ulong binds;
+	atomic_ulong failed;
+	atomic_bool broken;		/* a setup error was already reported */
+};
+
+static const char usage[] =
+"Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
+"                [-n COUNT] [-j THREADS] [-k MS] [-S] [-D] [-q]\n"
+"  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
+"  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
+"  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
+"      R=SO_REUSEADDR r=SO_REUSEPORT\n"
+"  -d  SO_BINDTODEVICE    -n  iterations per thread    -j  threads\n"
+"  -k  keep each socket open MS ms after bind\n"
+"  -S  print 'ready pid=N' and wait for SIGUSR1\n"
+"  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
+"  -q  print only the summary line\n";
+
+/* Reject what strtoul() lets through: empty, signs, spaces, trailing junk. */
+static int parse_ulong(const char *s, unsigned long min, unsigned long max,
+		       unsigned long *out)
+{
+	unsigned long val;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	val = strtoul(s, &end, 10);
+	if (errno)
+		return -errno;
+	if (*end != '\0')
+		return -EINVAL;
+	if (val < min || val > max)
+		return -ERANGE;
+	*out = val;
+	return 0;
+}
+
+static int parse_opts(const char *s, unsigned int *mask)
+{
+	unsigned int m = 0;
+	size_t i;
+
+	for (; *s; s++) {
+		for (i = 0; i < ARRAY_SIZE(sock_opts); i++)
+			if (sock_opts[i].letter == *s)
+				break;
+		if (i == ARRAY_SIZE(sock_opts))
+			return -EINVAL;
+		m |= 1U << i;
+	}
+	*mask = m;
+	return 0;
+}
+
+static const struct sock_kind *find_kind(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sock_kinds); i++)
+		if (!strcmp(sock_kinds[i].name, name))
+			return &sock_kinds[i];
+	return NULL;
+}
+
+/* "0", the errno name for what bind() can return, else the number. */
+static const char *rc_str(int err, char *buf, size_t len)
+{
+#define E(e) { e, #e }
+	static const struct { int err; const char *name; } names[] = {
+		E(EADDRINUSE), E(EADDRNOTAVAIL), E(EACCES), E(EPERM),
+		E(EINVAL), E(EAFNOSUPPORT), E(EOPNOTSUPP), E(EPROTONOSUPPORT),
+		E(ENODEV), E(ENOMEM), E(ENOBUFS), E(EBADF), E(ENOTSOCK),
+		E(EFAULT), E(EISCONN), E(EALREADY),
+	};
+#undef E
+	size_t i;
+
+	if (!err)
+		return "0";
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, len, "%d", err);
+	return buf;
+}
+
+/* IPv4 text on an IPv6 socket becomes ::ffff:a.b.c.d, the mapped path. */
+static int make_sockaddr(int family, const char *text, unsigned short port,
+			 struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct in_addr v4;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*len = sizeof(*sin);
+		return inet_pton(AF_INET, text, &sin->sin_addr) == 1 ? 0 : -EINVAL;
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	*len = sizeof(*sin6);
+	if (inet_pton(AF_INET6, text, &sin6->sin6_addr) == 1)
+		return 0;
+	if (inet_pton(AF_INET, text, &v4) != 1)
+		return -EINVAL;
+	sin6->sin6_addr.s6_addr[10] = 0xff;
+	sin6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&sin6->sin6_addr.s6_addr[12], &v4, sizeof(v4));
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct env *env)
+{
+	const char *bad = NULL;
+	int opt;
+
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:SDqh")) != -1) {
+		switch (opt) {
+		case 'f':
+			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
+				env->family = optarg[0] == '6' ? AF_INET6 : AF_INET;
+			else
+				bad = "FAMILY must be 4 or 6";
+			break;
+		case 't':
+			env->kind = find_kind(optarg);
+			if (!env->kind)
+				bad = "unknown TYPE";
+			break;
+		case 'a':
+			env->addr_str = optarg;
+			break;
+		case 'p':
+			if (parse_ulong(optarg, 0, 65535, &env->port))
+				bad = "PORT must be 0..65535";
+			break;
+		case 'o':
+			if (parse_opts(optarg, &env->opt_mask))
+				bad = "OPTS letters are F T N R r";
+			break;
+		case 'd':
+			env->dev = optarg;
+			if (!*optarg || strlen(optarg) >= IFNAMSIZ)
+				bad = "DEV must be 1..15 characters";
+			break;
+		case 'n':
+			if (parse_ulong(optarg, 1, MAX_COUNT, &env->count))
+				bad = "COUNT must be 1..100000000";
+			break;
+		case 'j':
+			if (parse_ulong(optarg, 1, MAX_THREADS, &env->threads))
+				bad = "THREADS must be 1..1024";
+			break;
+		case 'k':
+			if (parse_ulong(optarg, 0, MAX_KEEP_MS, &env->keep_ms))
+				bad = "MS must be 0..3600000";
+			break;
+		case 'S':
+			env->sync = true;
+			break;
+		case 'D':
+			env->dup = true;
+			break;
+		case 'q':
+			env->quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		case ':':
+			fprintf(stderr, "workload: -%c needs an argument\n", optopt);
+			return -EINVAL;
+		default:
+			fprintf(stderr, "workload: unknown option -%c\n", optopt);
+			return -EINVAL;
+		}
+		if (bad) {
+			fprintf(stderr, "workload: -%c %s: %s\n", opt, optarg, bad);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "workload: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (!env->addr_str)
+		env->addr_str = env->family == AF_INET6 ? "::1" : "127.0.0.1";
+	if (make_sockaddr(env->family, env->addr_str, (unsigned short)env->port,
+			  &env->addr, &env->addr_len)) {
+		fprintf(stderr, "workload: -a %s: not an IPv%c address\n",
+			env->addr_str, env->family == AF_INET6 ? '6' : '4');
+		return -EINVAL;
+	}
+	if (env->dup && !env->port) {
+		fprintf(stderr, "workload: -D needs a nonzero -p PORT\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Only the first setup error is printed; the other workers just stop. */
+static void report_setup_error(struct run *run, const char *what, int err)
+{
+	if (!atomic_exchange(&run->broken, true))
+		fprintf(stderr, "workload: %s: %s\n", what, strerror(err));
+}
+
+/* A socket ready for bind(), or -1 once the reason is reported. */
+static int open_socket(struct run *run, bool with_opts)
+{
+	const struct env *env = run->env;
+	char what[64];
+	int fd, one = 1;
+	size_t i;
+
+	fd = socket(env->family, env->kind->type, env->family == AF_INET6 ?
+		    env->kind->proto6 : env->kind->proto4);
+	if (fd < 0) {
+		snprintf(what, sizeof(what), "socket(%s)", env->kind->name);
+		report_setup_error(run, what, errno);
+		return -1;
+	}
+	for (i = 0; with_opts && i < ARRAY_SIZE(sock_opts); i++) {
+		const struct sock_opt *so = &sock_opts[i];
+
+		if (!(env->opt_mask & (1U << i)) ||
+		    !setsockopt(fd, so->level, so->name, &one, sizeof(one)))
+			continue;
+		if (errno == ENOPROTOOPT && env->family == AF_INET6 &&
+		    so->v6_name &&
+		    !setsockopt(fd, SOL_IPV6, so->v6_name, &one, sizeof(one)))
+			continue;
+		snprintf(what, sizeof(what), "setsockopt(%s)", so->label);
+		goto fail;
+	}
+	if (with_opts && env->dev &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, env->dev,
+		       (socklen_t)strlen(env->dev) + 1)) {
+		snprintf(what, sizeof(what), "setsockopt(SO_BINDTODEVICE %s)",
+			 env->dev);
+		goto fail;
+	}
+	return fd;
+fail:
+	report_setup_error(run, what, errno);
+	close(fd);
+	return -1;
+}
+
+/* sin_port and sin6_port sit at the same offset, but say which we read. */
+static int bound_port(int fd, unsigned int *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	if (ss.ss_family == AF_INET6)
+		*port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return 0;
+}
+
+static void sleep_ms(unsigned long ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* One measured iteration; -1 only on a setup error. */
+static int bind_once(struct run *run)
+{
+	const struct env *env = run->env;
+	unsigned int port = (unsigned int)env->port;
+	char num[16];
+	int fd, err = 0;
+
+	fd = open_socket(run, true);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (const struct sockaddr *)&env->addr, env->addr_len)) {
+		err = errno;
+		atomic_fetch_add(&run->failed, 1);
+	} else {
+		atomic_fetch_add(&run->binds, 1);
+		if (bound_port(fd, &port)) {
+			report_setup_error(run, "getsockname", errno);
+			close(fd);
+			return -1;
+		}
+	}
+	/* Flushed now so a test can look at the socket while -k holds it. */
+	if (run->print_each) {
+		printf("pid=%d tid=%d port=%u rc=%s ifindex=%u\n", getpid(),
+		       gettid(), port, rc_str(err, num, sizeof(num)),
+		       env->ifindex);
+		fflush(stdout);
+	}
+	if (env->keep_ms)
+		sleep_ms(env->keep_ms);
+	close(fd);
+	return 0;
+}
+
+static void *worker(void *arg)
+{
+	struct run *run = arg;
+	unsigned long i;
+
+	for (i = 0; i < run->env->count && !atomic_load(&run->broken); i++)
+		if (bind_once(run))
+			break;
+	return NULL;
+}
+
+/* With -j 1 the main thread does the work, so the tests see tid == pid. */
+static void run_workers(struct run *run)
+{
+	pthread_t tids[MAX_THREADS];
+	unsigned long n;
+	int err;
+
+	if (run->env->threads == 1) {
+		worker(run);
+		return;
+	}
+	for (n = 0; n < run->env->threads; n++) {
+		err = pthread_create(&tids[n], NULL, worker, run);
+		if (err) {
+			report_setup_error(run, "pthread_create", err);
+			break;
+		}
+	}
+	while (n--)
+		pthread_join(tids[n], NULL);
+}
+
+int main(int argc, char **argv)
+{
+	struct env env = {
+		.family = AF_INET,
+		.kind = &sock_kinds[0],
+		.count = 1,
+		.threads = 1,
+	};
+	struct run run = { .env = &env };
+	int blocker = -1, sig;
+	unsigned long ok, bad;
+	char what[32];
+	sigset_t usr1;
+
+	if (parse_args(argc, argv, &env))
+		return EX_USAGE;
+	run.print_each = env.count == 1 && env.threads == 1 && !env.quiet;
+
+	if (env.dev) {
+		env.ifindex = if_nametoindex(env.dev);
+		if (!env.ifindex) {
+			snprintf(what, sizeof(what), "-d %s", env.dev);
+			report_setup_error(&run, what, errno);
+			goto out;
+		}
+	}
+
+	/* Blocked before "ready" goes out, so an early SIGUSR1 stays pending. */
+	if (env.sync) {
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+		printf("ready pid=%d\n", getpid());
+		fflush(stdout);
+		sigwait(&usr1, &sig);
+	}
+
+	/*
+	 * The -D socket is bound once, after the handshake so a tracer sees
+	 * it, and held for the whole run. It is not counted in the summary.
+	 */
+	if (env.dup) {
+		blocker = open_socket(&run, false);
+		if (blocker < 0)
+			goto out;
+		if (bind(blocker, (const struct sockaddr *)&env.addr,
+			 env.addr_len)) {
+			report_setup_error(&run, "bind(-D first socket)", errno);
+			goto out;
+		}
+	}
+
+	run_workers(&run);
+	if (!run.print_each && !atomic_load(&run.broken)) {
+		ok = atomic_load(&run.binds);
+		bad = atomic_load(&run.failed);
+		printf("binds=%lu failed=%lu total=%lu\n", ok, bad, ok + bad);
+	}
+out:
+	if (blocker >= 0)
+		close(blocker);
+	fflush(stdout);
+	return atomic_load(&run.broken) ? EXIT_SETUP : 0;
+}
