@@ -12,7 +12,7 @@ CC		?= cc
 
 ARCH		:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_DIR	:= vmlinux/$(ARCH)
-VERSION		:= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+VERSION		?= 0.1.0
 
 # The user's CFLAGS/LDFLAGS come first and are kept; ours are added.
 CFLAGS		?= -g -O2

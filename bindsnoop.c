@@ -113,6 +113,7 @@ enum {
 	OPT_MNTNSMAP,
 	OPT_BACKEND,
 	OPT_BTF,
+	OPT_USAGE,
 };
 
 static const struct argp_option options[] = {
@@ -131,7 +132,10 @@ static const struct argp_option options[] = {
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
 	{ "verbose", 'v', NULL, 0, "Say which backend was chosen and why; libbpf's messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
+	{ "help", 'h', NULL, 0, "Show this help", -1 },
+	{ NULL, '?', NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message", -1 },
+	{ "version", 'V', NULL, 0, "Show the version", -1 },
 	{},
 };
 
@@ -152,6 +156,57 @@ static unsigned long parse_id_arg(const char *opt, const char *arg, unsigned lon
 	if (err)
 		usage_error(opt, arg, "not a decimal number");
 	return val;
+}
+
+/*
+ * getopt's own messages come with a second "Try --help" line; argp runs
+ * with ARGP_NO_ERRS and we name the bad word ourselves, on one line.
+ */
+static void bad_option(const char *word)
+{
+	const struct argp_option *opt;
+	size_t len;
+
+	if (strncmp(word, "--", 2) == 0) {
+		const char *name = word + 2, *eq = strchr(name, '=');
+		const struct argp_option *match = NULL;
+		int nmatch = 0;
+
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		for (opt = options; opt->name || opt->key; opt++) {
+			if (!opt->name || strncmp(opt->name, name, len))
+				continue;
+			match = opt;
+			nmatch++;
+			if (strlen(opt->name) == len) {
+				nmatch = 1;
+				break;
+			}
+		}
+		if (nmatch > 1)
+			usage_error("option", word, "ambiguous");
+		if (!match)
+			usage_error("option", word, "unrecognized");
+		if (match->arg && !eq)
+			usage_error("option", word, "needs an argument");
+		usage_error("option", word, "takes no argument");
+	}
+	for (len = 1; word[0] == '-' && word[len]; len++) {
+		for (opt = options; opt->name || opt->key; opt++)
+			if (opt->key == word[len])
+				break;
+		if (!opt->name && !opt->key) {
+			char c[3] = { '-', word[len], '\0' };
+
+			usage_error("option", c, "unrecognized");
+		}
+		if (opt->arg) {
+			if (word[len + 1])
+				break;
+			usage_error("option", word, "needs an argument");
+		}
+	}
+	usage_error("option", word, "not understood");
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
@@ -218,7 +273,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.verbose = true;
 		break;
 	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+	case '?':
+		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP, "bindsnoop");
+		exit(0);
+	case OPT_USAGE:
+		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, "bindsnoop");
+		exit(0);
+	case 'V':
+		printf("%s\n", argp_program_version);
+		exit(0);
+	case ARGP_KEY_ERROR:
+		bad_option(state->argv[state->next > 1 ? state->next - 1 : 1]);
 		break;
 	case ARGP_KEY_ARG:
 		usage_error("argument", arg, "unexpected (this tool takes options only)");
@@ -786,7 +851,7 @@ int main(int argc, char **argv)
 	const char *force;
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	err = argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, NULL);
 	if (err)
 		return EX_USAGE;
 	force = getenv("BINDSNOOP_FORCE_PERFBUF");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,13 @@
 #define ROW_FMT		"%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d\n"
 #define HDR_FMT_WIDE	"%10s %-12.12s %-4s %-39s %-5s %5s %2s\n"
 #define ROW_FMT_WIDE	"%10d %-12.12s %-4s %-39s %5d %-5s %2d\n"
-/* RC holds an errno name: EADDRNOTAVAIL is the longest bind() returns. */
+/*
+ * Where we part from bcc on purpose: RC holds the errno name (bcc prints the
+ * raw negative number, or strerror() text with -w); EADDRNOTAVAIL is the
+ * longest name bind() returns. And a protocol without a name is UNKN in
+ * both layouts (bcc: UNKNOWN, cut to UNKN in the default one).
+ */
+#define COMM_WIDTH	12
 #define RC_FMT		"%-13s "
 #define COUNT_HDR_FMT	"%-32s %20s     %-10s\n"
 #define COUNT_ROW_FMT	"%-32s %20u     %-10llu\n"
@@ -101,67 +108,96 @@ void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN])
 	out[o] = '\0';
 }
 
-/* The optional columns in front of PID, in bcc's order: TIME(s), UID, RC. */
-static int format_prefix(char *buf, size_t len, const struct print_opts *po,
-			 const struct bind_event *e, __u64 first_ts_ns)
+/* Append to @buf at *@n like snprintf(), keeping *@n the would-be length. */
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 {
-	size_t n = 0;
+	va_list ap;
 	int w;
 
+	va_start(ap, fmt);
+	w = *n < len ? vsnprintf(buf + *n, len - *n, fmt, ap) : vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n += w;
+}
+
+/* The optional columns in front of PID, in bcc's order: TIME(s), UID, RC. */
+static void format_prefix(char *buf, size_t len, size_t *n, const struct print_opts *po,
+			  const struct bind_event *e, __u64 first_ts_ns)
+{
 	if (po->timestamp) {
+		/* Signed: per-CPU perf buffers may deliver an earlier event later. */
 		if (e)
-			w = snprintf(buf, len, "%-9.6f ", (double)(e->ts_ns - first_ts_ns) / 1e9);
+			append(buf, len, n, "%-9.6f ",
+			       (double)(__s64)(e->ts_ns - first_ts_ns) / 1e9);
 		else
-			w = snprintf(buf, len, "%-9s ", "TIME(s)");
-		n += w;
+			append(buf, len, n, "%-9s ", "TIME(s)");
 	}
 	if (po->print_uid) {
 		if (e)
-			w = snprintf(buf + n, n < len ? len - n : 0, "%6u ", e->uid);
+			append(buf, len, n, "%6u ", e->uid);
 		else
-			w = snprintf(buf + n, n < len ? len - n : 0, "%6s ", "UID");
-		n += w;
+			append(buf, len, n, "%6s ", "UID");
 	}
 	if (po->errors) {
-		char num[16];
 		const char *rc = "RC";
 
-		if (e && e->ret == 0) {
+		if (e && e->ret == 0)
 			rc = "0";
-		} else if (e) {
+		else if (e && e->ret > -4096 && e->ret < 0)
 			rc = errno_name(-e->ret);
-			if (!rc) {
-				snprintf(num, sizeof(num), "%d", e->ret);
-				rc = num;
-			}
-		}
-		w = snprintf(buf + n, n < len ? len - n : 0, RC_FMT, rc);
-		n += w;
+		if (e && (!rc || e->ret > 0 || e->ret <= -4096))
+			append(buf, len, n, "%-13d ", e->ret);
+		else
+			append(buf, len, n, RC_FMT, rc);
 	}
-	return (int)n;
+}
+
+/*
+ * Cut an escaped COMM to @width columns without splitting a \xNN, so a cut
+ * never leaves a half escape that reads like a different byte.
+ */
+static void fit_escaped(char *s, size_t width)
+{
+	size_t i = 0;
+
+	while (s[i]) {
+		size_t step = s[i] == '\\' ? 4 : 1;
+
+		if (i + step > width)
+			break;
+		i += step;
+	}
+	s[i] = '\0';
 }
 
 int format_header(char *buf, size_t len, const struct print_opts *po)
 {
-	int n = format_prefix(buf, len, po, NULL, 0);
-	size_t off = (size_t)n < len ? (size_t)n : len;
+	size_t n = 0;
 
-	return n + snprintf(buf + off, len - off, po->wide ? HDR_FMT_WIDE : HDR_FMT, "PID", "COMM",
-			    "PROT", "ADDR", "PORT", "OPTS", "IF");
+	format_prefix(buf, len, &n, po, NULL, 0);
+	append(buf, len, &n, po->wide ? HDR_FMT_WIDE : HDR_FMT, "PID", "COMM", "PROT", "ADDR",
+	       "PORT", "OPTS", "IF");
+	return (int)n;
 }
 
 int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
 		 __u64 first_ts_ns)
 {
 	char comm[COMM_ESCAPED_LEN], addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1];
-	int n = format_prefix(buf, len, po, e, first_ts_ns);
-	size_t off = (size_t)n < len ? (size_t)n : len;
+	size_t n = 0;
 
 	escape_comm(e->comm, sizeof(e->comm), comm);
+	fit_escaped(comm, COMM_WIDTH);
 	addr_to_str(e->family, e->addr, addr, sizeof(addr));
 	opts_to_str(e->opts, opts);
-	return n + snprintf(buf + off, len - off, po->wide ? ROW_FMT_WIDE : ROW_FMT, (int)e->pid,
-			    comm, proto_name(e->protocol), addr, e->port, opts, e->bound_dev_if);
+	format_prefix(buf, len, &n, po, e, first_ts_ns);
+	append(buf, len, &n, po->wide ? ROW_FMT_WIDE : ROW_FMT, (int)e->pid, comm,
+	       proto_name(e->protocol), addr, e->port, opts, e->bound_dev_if);
+	return (int)n;
 }
 
 static int compare_count_rows(const void *a, const void *b)

@@ -51,7 +51,7 @@ struct count_row {
 	__u64 binds;
 };
 
-/* Most binds first; ties in address and port order, so output is stable. */
+/* Most binds first; ties by family, port, then address, so output is stable. */
 void sort_count_rows(struct count_row *rows, size_t n);
 int format_count_header(char *buf, size_t len);
 int format_count_row(char *buf, size_t len, const struct count_row *row);

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -86,6 +87,8 @@ struct env {
 	unsigned long count;
 	unsigned long threads;
 	unsigned long keep_ms;
+	unsigned long uid;		/* -u: run as this uid/gid */
+	bool set_uid;
 	bool sync;
 	bool dup;
 	bool quiet;
@@ -104,13 +107,14 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-n COUNT] [-j THREADS] [-k MS] [-S] [-D] [-q]\n"
+"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
 "      R=SO_REUSEADDR r=SO_REUSEPORT\n"
 "  -d  SO_BINDTODEVICE    -n  iterations per thread    -j  threads\n"
 "  -k  keep each socket open MS ms after bind\n"
+"  -u  drop to this uid and gid (and no groups) before the first socket\n"
 "  -S  print 'ready pid=N' and wait for SIGUSR1\n"
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
 "  -q  print only the summary line\n";
@@ -218,7 +222,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:SDqh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:SDqh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -258,6 +262,11 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'k':
 			if (parse_ulong(optarg, 0, MAX_KEEP_MS, &env->keep_ms))
 				bad = "MS must be 0..3600000";
+			break;
+		case 'u':
+			if (parse_ulong(optarg, 0, 0xfffffffeUL, &env->uid))
+				bad = "UID must be 0..4294967294";
+			env->set_uid = true;
 			break;
 		case 'S':
 			env->sync = true;
@@ -465,6 +474,15 @@ int main(int argc, char **argv)
 		if (!env.ifindex) {
 			snprintf(what, sizeof(what), "-d %s", env.dev);
 			report_setup_error(&run, what, errno);
+			goto out;
+		}
+	}
+
+	/* For the UID column and -u filter tests: binds made by a known user. */
+	if (env.set_uid) {
+		if (setgroups(0, NULL) || setresgid(env.uid, env.uid, env.uid) ||
+		    setresuid(env.uid, env.uid, env.uid)) {
+			report_setup_error(&run, "-u", errno);
 			goto out;
 		}
 	}

@@ -32,8 +32,17 @@ decompress_from() {
 	tail -c "+$((offset + 1))" "$image" | "$@" 2>/dev/null || true
 }
 
-is_elf() {
-	[[ -s $1 && $(head -c 4 "$1" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]]
+# An ELF file, and a whole one: a stream cut short still starts with the
+# ELF magic, but then the section header table (which the linker puts
+# last) runs past the end of the file.
+is_whole_elf() {
+	local size shoff shentsize shnum
+	[[ -s $1 && $(head -c 4 "$1" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]] || return 1
+	size=$(stat -c %s "$1")
+	shoff=$(od -An -tu8 -j 40 -N 8 "$1" | tr -d ' ')
+	shentsize=$(od -An -tu2 -j 58 -N 2 "$1" | tr -d ' ')
+	shnum=$(od -An -tu2 -j 60 -N 2 "$1" | tr -d ' ')
+	((shoff > 0 && shoff + shentsize * shnum <= size))
 }
 
 tmp=$(mktemp "${out}.XXXXXX")
@@ -42,10 +51,11 @@ trap 'rm -f "$tmp"' EXIT
 # Kernels since 4.x pick one of these; 5.10 and 6.1 on Debian use xz,
 # 6.12 zstd. gzip stays for older or custom builds.
 try() {
-	local name=$1 pattern=$2 offset; shift 2
+	local pattern=$1 offset; shift
 	for offset in $(magic_offsets "$pattern"); do
 		decompress_from "$offset" "$@" >"$tmp"
-		if is_elf "$tmp"; then
+		if is_whole_elf "$tmp"; then
+			chmod 644 "$tmp"
 			mv "$tmp" "$out"
 			trap - EXIT
 			return 0
@@ -54,7 +64,7 @@ try() {
 	return 1
 }
 
-try xz   '\xFD\x37\x7A\x58\x5A\x00' xz -dc --single-stream ||
-try zstd '\x28\xB5\x2F\xFD'         zstd -dcq ||
-try gzip '\x1F\x8B\x08'             gzip -dc ||
+try '\xFD\x37\x7A\x58\x5A\x00' xz -dc --single-stream ||
+try '\x28\xB5\x2F\xFD'         zstd -dcq ||
+try '\x1F\x8B\x08'             gzip -dc ||
 	die "$image: no xz, zstd or gzip stream that decompresses to an ELF"

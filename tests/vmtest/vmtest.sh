@@ -22,10 +22,13 @@ usage: tests/vmtest/vmtest.sh --payload DIR [options]
                        "--backend X" is appended
   --modules "A B"      kernel modules (and their dependencies) to load in
                        the guest before the suite, e.g. "sctp"
+  --host-tools "A B"   host commands to copy into the guest (with their
+                       libraries) besides bash and jq, e.g. "ss ip"; they
+                       shadow busybox applets of the same name
   --timeout SEC        wall-clock limit for one boot (default: 300)
   --suite-timeout SEC  limit for one backend's suite run (default: 120)
   -j N                 boot N kernels at once (default: number of CPUs)
-  --refresh            resolve and download the kernels again
+  --refresh            resolve the meta packages again; download what changed
   -v                   verbose: stream the guest consoles (also V=1)
   -h, --help           this text
 
@@ -44,6 +47,7 @@ kernel_names=
 backends="auto fentry kprobe tracepoint kprobe+perfbuf"
 suite=./tests/e2e.sh
 modules=
+host_tools=
 boot_limit=300
 suite_limit=120
 jobs=$(nproc)
@@ -57,7 +61,6 @@ ready_limit=90
 say() { printf 'vmtest: %s\n' "$*"; }
 warn() { printf 'vmtest: %s\n' "$*" >&2; }
 die() { warn "$*"; exit 2; }
-vsay() { [[ $verbose == 0 ]] || say "$@"; }
 
 # Runs a command with its output kept in LOG; shows that output only if
 # the command fails, or always when verbose.
@@ -84,6 +87,7 @@ parse_args() {
 		--backends) backends=${2?}; shift ;;
 		--suite) suite=${2:?--suite needs a command}; shift ;;
 		--modules) modules=${2?}; shift ;;
+		--host-tools) host_tools=${2?}; shift ;;
 		--timeout) boot_limit=${2?}; shift ;;
 		--suite-timeout) suite_limit=${2?}; shift ;;
 		-j) jobs=${2?}; shift ;;
@@ -110,8 +114,8 @@ parse_args() {
 	[[ -n ${backends// /} ]] || die "--backends: empty list"
 	[[ $suite != *"'"* ]] || die "--suite: no single quotes, please"
 	local first=${suite%% *}
-	[[ -x $payload/$first ]] ||
-		warn "warning: $payload/$first is not an executable file"
+	[[ -x $payload/${first#./} ]] ||
+		warn "warning: $payload/${first#./} is not an executable file"
 }
 
 # --- host tools ------------------------------------------------------------
@@ -208,6 +212,14 @@ apt_update() {
 	fi
 }
 
+# Downloads PKG's .deb into DIR, with the apt setup that apt_setup chose.
+apt_download() {
+	local dir=$1 pkg=$2 log=$3
+	# APT::Sandbox::User: the _apt user may not write to DIR.
+	(cd "$dir" && quietly "$log" apt-get "${apt_opts[@]}" -q \
+		-o APT::Sandbox::User=root download "$pkg")
+}
+
 # Prints the versioned linux-image package that META depends on.
 resolve_meta() {
 	apt-cache "${apt_opts[@]}" depends "$1" 2>/dev/null |
@@ -238,13 +250,24 @@ fetch_kernel() {
 		pkg=$(resolve_meta "$meta")
 	fi
 	[[ -n $pkg ]] || die "kernel $name: $meta ($source) depends on no linux-image-* package"
+	if [[ -s $dir/package && $(<"$dir/package") == "$pkg" ]]; then
+		printf '%s\n' "$source $meta" >"$dir/source"
+		say "kernel $name: $(<"$dir/release") (cached, still current)"
+		return 0
+	fi
 
 	local tmp
 	tmp=$(mktemp -d "$cache/kernels/.$name.XXXXXX")
+	chmod 755 "$tmp"
 	say "kernel $name: downloading $pkg"
-	(cd "$tmp" && quietly "$log" apt-get "${apt_opts[@]}" -q \
-		-o APT::Sandbox::User=root download "$pkg") ||
-		die "kernel $name: apt-get download $pkg failed (log: $log)"
+	if ! apt_download "$tmp" "$pkg" "$log"; then
+		# Stale lists name a version the archive no longer has.
+		apt_update "$source" "$log"
+		pkg=$(resolve_meta "$meta")
+		if [[ -z $pkg ]] || ! apt_download "$tmp" "$pkg" "$log"; then
+			die "kernel $name: apt-get download ${pkg:-(nothing)} failed (log: $log)"
+		fi
+	fi
 	mv "$tmp"/*.deb "$tmp/kernel.deb"
 	# Only /boot is needed to boot; the modules (300-400 MB unpacked) stay
 	# in the .deb until --modules asks for some.
@@ -255,7 +278,7 @@ fetch_kernel() {
 		die "kernel $name: $pkg has no /boot/vmlinuz-$release"
 	mv "$tmp/boot/vmlinuz-$release" "$tmp/bzImage"
 	mv "$tmp/boot/config-$release" "$tmp/config" 2>/dev/null || true
-	rm -rf "$tmp/boot"
+	rm -rf "${tmp:?}/boot"
 	if ! "$here/extract-vmlinux.sh" "$tmp/bzImage" "$tmp/vmlinux" 2>>"$log"; then
 		warn "kernel $name: no vmlinux extracted, will boot the bzImage"
 	fi
@@ -272,24 +295,24 @@ fetch_kernel() {
 # resolving them once from the .deb into $cache/kernels/NAME/modules.
 kernel_modules() {
 	local name=$1 dir=$cache/kernels/$1 m
-	local release tree=
+	local release tree='' status=0
 	release=$(<"$dir/release")
 	for m in $modules; do
-		if [[ ! -f $dir/modules/$m.order ]]; then
-			if [[ -z $tree ]]; then
-				tree=$(mktemp -d "$cache/.modules.XXXXXX")
-				dpkg-deb --fsys-tarfile "$dir/kernel.deb" |
-					tar -x -C "$tree" ./lib/modules
-				depmod -b "$tree" "$release"
-			fi
-			resolve_module "$tree" "$release" "$m" "$dir/modules" || {
-				rm -rf "$tree"
-				return 1
-			}
+		[[ ! -f $dir/modules/$m.order ]] || continue
+		if [[ -z $tree ]]; then
+			tree=$(mktemp -d "$cache/.modules.XXXXXX")
+			dpkg-deb --fsys-tarfile "$dir/kernel.deb" |
+				tar -x -C "$tree" ./lib/modules
+			# The package leaves modules.dep to its postinst.
+			depmod -b "$tree" "$release"
 		fi
+		resolve_module "$tree" "$release" "$m" "$dir/modules" || { status=1; break; }
+	done
+	[[ -z $tree ]] || rm -rf "$tree"
+	[[ $status == 0 ]] || return 1
+	for m in $modules; do
 		cat "$dir/modules/$m.order"
 	done | awk '!seen[$0]++'
-	[[ -z $tree ]] || rm -rf "$tree"
 }
 
 resolve_module() {
@@ -328,7 +351,7 @@ resolve_module() {
 # Copies FILE into the root at the same path, following symlinks.
 copy_file() {
 	local root=$1 file=$2
-	[[ -e $root$file ]] && return 0
+	[[ ! -e $root$file ]] || return 0
 	mkdir -p "$root$(dirname "$file")"
 	cp -L "$file" "$root$file"
 }
@@ -342,10 +365,12 @@ copy_libs() {
 		warn "warning: $elf needs libraries the host lacks:"
 		grep 'not found' <<<"$deps" >&2
 	fi
-	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 }
-			$1 ~ /^\// { print $1 }' <<<"$deps"); do
+	# "libz.so.1 => /lib/.../libz.so.1 (0x...)", and the loader as
+	# "/lib64/ld-linux-x86-64.so.2 (0x...)".
+	while read -r lib; do
 		copy_file "$root" "$lib"
-	done
+	done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+		$1 ~ /^\// { print $1 }' <<<"$deps")
 }
 
 # True for an x86-64 executable or shared object (BPF objects are ELF
@@ -380,9 +405,11 @@ build_base_initramfs() {
 		[[ $applet == */* && ! -e $root/$applet && ! -L $root/$applet ]] || continue
 		ln -s /usr/bin/busybox "$root/$applet"
 	done
-	for tool in bash jq; do
+	for tool in bash jq $host_tools; do
 		tool=$(command -v "$tool") || die "$tool: not on the host"
-		rm -f "$root$tool" # replaces a busybox applet of that name
+		# The host's tool replaces a busybox applet of that name, wherever
+		# on PATH busybox put it.
+		rm -f "$root"/usr/{bin,sbin}/"${tool##*/}"
 		copy_file "$root" "$tool"
 		copy_libs "$root" "$tool"
 	done
@@ -409,14 +436,19 @@ copy_payload() {
 	local dest=$1 excludes=(--exclude=./.git) d file
 	# Never pack our own cache or output, should the payload be the repo.
 	for d in "$cache" "$out"; do
-		[[ $d == "$payload"/* ]] && excludes+=("--exclude=./${d#"$payload"/}")
+		if [[ $d == "$payload"/* ]]; then
+			excludes+=("--exclude=./${d#"$payload"/}")
+		fi
 	done
 	tar -C "$payload" "${excludes[@]}" -cf - . | tar -C "$dest" -xf -
 	while IFS= read -r -d '' file; do
-		is_host_elf "$file" && copy_libs "${dest%/suite}" "$file"
+		if is_host_elf "$file"; then
+			copy_libs "${dest%/suite}" "$file"
+		fi
 	done < <(find "$dest" -type f -print0)
 }
 
+declare -A initrds=()
 # Prints the initrd for kernel NAME: the base one, plus a second cpio
 # archive with the kernel's modules when --modules asks for any (the
 # kernel unpacks concatenated archives in turn).
@@ -462,12 +494,15 @@ run_vm() {
 		-append "console=ttyS0 quiet panic=-1" \
 		</dev/null >"$log" 2>&1 &
 	pid=$!
+	# timeout keeps qemu out of the terminal's process group, so an
+	# interrupted vmtest.sh has to stop it itself.
+	trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM
 	if [[ $verbose == 1 ]]; then
-		tail -n +1 -f --pid="$pid" "$log" | sed -u "s/\r\$//; s/^/[$name] /" &
+		tail -n +1 -f --pid="$pid" "$log" | sed -u "s/\r\$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/^/[$name] /" &
 		streamer=$!
 	fi
 	while kill -0 "$pid" 2>/dev/null; do
-		grep -q '@@vmtest ready' "$log" && break
+		! grep -q '@@vmtest ready' "$log" || break
 		if ((SECONDS - start > ready_limit)); then
 			vm_why="no /init after ${ready_limit} s"
 			kill "$pid" 2>/dev/null || true
@@ -476,9 +511,19 @@ run_vm() {
 		sleep 0.5
 	done
 	wait "$pid" || vm_status=$?
+	trap - INT TERM
 	[[ -z $streamer ]] || wait "$streamer" || true
-	if [[ -z $vm_why && $vm_status == 124 ]]; then
+	if [[ -n $vm_why ]]; then
+		:
+	elif grep -q 'Kernel panic' "$log"; then
+		vm_why=$(grep -m1 -o 'Kernel panic.*' "$log" | tr -d '\r')
+	elif [[ $vm_status == 124 || $vm_status == 137 ]]; then
 		vm_why="timed out after ${boot_limit} s"
+	elif [[ $vm_status != 0 ]]; then
+		# qemu's own complaint, if any, is the last thing it printed.
+		vm_why="qemu exited with status $vm_status: $(tail -n 1 "$log" | tr -d '\r' | cut -c1-160)"
+	elif ! grep -q '@@vmtest done' "$log"; then
+		vm_why="the guest powered off early"
 	fi
 	grep -q '@@vmtest ready' "$log"
 }
@@ -488,12 +533,9 @@ run_vm() {
 # Also writes $out/NAME.info: release, how it booted, seconds.
 test_kernel() {
 	local name=$1 dir=$cache/kernels/$1
-	local log=$out/$name.log initrd image how start
+	local log=$out/$name.log initrd=${initrds[$1]} image how start
 	start=$(now)
-	initrd=$(initrd_for "$name") || {
-		write_rows "$name" "" "could not build the module initrd"
-		return 0
-	}
+	rm -f "$log.pvh"
 	if [[ -s $dir/vmlinux ]]; then
 		image=$dir/vmlinux how=vmlinux
 	else
@@ -501,12 +543,15 @@ test_kernel() {
 	fi
 	say "booting $name ($(<"$dir/release"), $how)"
 	if ! run_vm "$name" "$image" "$initrd" "$log" && [[ $how == vmlinux ]]; then
-		warn "$name: the vmlinux did not boot through PVH (${vm_why:-qemu status $vm_status}); trying the bzImage"
+		warn "$name: the vmlinux did not boot through PVH (${vm_why:-no /init}); trying the bzImage"
 		mv "$log" "$log.pvh"
 		how=bzImage
 		run_vm "$name" "$dir/bzImage" "$initrd" "$log" || true
 	fi
-	tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
+	# The guest console is a terminal: drop its carriage returns and any
+	# colour codes, which would hide the suite's summary line from us.
+	sed 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g' "$log" >"$log.txt"
+	mv "$log.txt" "$log"
 	local wall
 	wall=$(elapsed "$start")
 	local release
@@ -517,17 +562,10 @@ test_kernel() {
 	to_init=$(sed -n 's/.*@@vmtest ready .*uptime=\([0-9.]*\).*/\1/p' "$log" | head -n 1)
 	printf '%s\t%s\t%s\t%s\t%s\n' "$release" "$how" "$wall" "${to_init:-?}" "$booted" \
 		>"$out/$name.info"
-	local why=$vm_why
-	if [[ -z $why && $vm_status != 0 ]]; then
-		why="qemu exited with status $vm_status"
-	fi
-	if grep -q 'Kernel panic' "$log"; then
-		why="kernel panic: $(grep -m1 -o 'Kernel panic.*' "$log")"
-	fi
 	if [[ $booted == 0 ]]; then
-		write_rows "$name" "" "kernel did not boot (${why:-no /init}; log: $log)"
+		write_rows "$name" "" "kernel did not boot: ${vm_why:-no /init}"
 	else
-		write_rows "$name" "$log" "${why:-guest stopped early}"
+		write_rows "$name" "$log" "$vm_why"
 	fi
 	say "$name: $release done in ${wall} s (kernel to /init ${to_init:-?} s)"
 }
@@ -556,7 +594,7 @@ write_rows() {
 		cur = ""
 		next
 	}
-	cur != "" && /^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$/ {
+	cur != "" && /^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?[ \t]*$/ {
 		line = $0
 		sub(/^[A-Za-z0-9_-]+: /, "", line)
 		split(line, f, /[ ,]+/)
@@ -567,16 +605,18 @@ write_rows() {
 		for (i = 1; i <= n; i++) {
 			b = order[i]
 			if (!(b in begun)) {
-				print b "\t0 1 0\tfail\tnot run: the guest stopped before it (" reason ")"
+				print b "\t0 1 0\tfail\tnot run: the guest stopped before it; " reason
 			} else if (!(b in ended)) {
-				print b "\t0 1 0\tfail\tno summary line: the guest stopped during it (" reason ")"
+				print b "\t0 1 0\tfail\tno summary line: the guest stopped during it; " reason
 			} else if (!(b in counts)) {
-				why = "no summary line; e2e.sh exited " status[b]
+				why = "no summary line; the suite exited with status " status[b]
 				if (status[b] == 137)
-					why = why " (killed after the " limit " s suite timeout)"
+					why = "no summary line; the suite was killed after the " limit " s suite timeout"
 				print b "\t0 1 0\tfail\t" why
-			} else if (status[b] != 0 || failed[b] != 0) {
-				print b "\t" counts[b] "\tfail\t" (status[b] != 0 ? "e2e.sh exited " status[b] : "")
+			} else if (failed[b] != 0) {
+				print b "\t" counts[b] "\tfail\t"
+			} else if (status[b] != 0) {
+				print b "\t" counts[b] "\tfail\tbut the suite exited with status " status[b]
 			} else {
 				print b "\t" counts[b] "\tok\t"
 			}
@@ -588,16 +628,11 @@ write_rows() {
 show_failure() {
 	local name=$1 backend=$2 log=$out/$1.log
 	[[ -s $log ]] || return 0
-	printf '%s\n' "--- $name $backend: guest console (last 40 lines of that run) ---"
+	printf '%s\n' "--- $name $backend: guest console (last 40 lines of this backend's run) ---"
 	awk -v b="$backend" '
 		index($0, "@@vmtest begin " b) { on = 1; next }
 		index($0, "@@vmtest end " b " ") { on = 0 }
 		on' "$log" | tail -n 40
-	# A run that never began or never ended: show how the log ends.
-	if ! grep -q "@@vmtest end $backend " "$log"; then
-		printf '%s\n' "--- $name: end of the console log ---"
-		tail -n 25 "$log"
-	fi
 }
 
 report() {
@@ -627,14 +662,24 @@ report() {
 	if [[ $bad == 1 ]]; then
 		echo
 		for name in "${k_names[@]}"; do
+			local cut_short=0
 			while IFS=$'\t' read -r b counts state reason; do
-				[[ $state == ok ]] || show_failure "$name" "$b"
+				[[ $state != ok ]] || continue
+				case $reason in
+				"not run"* | "kernel did not boot"*) cut_short=1 ;;
+				"no summary line: the guest"*) cut_short=1; show_failure "$name" "$b" ;;
+				*) show_failure "$name" "$b" ;;
+				esac
 			done <"$out/$name.rows"
+			# A guest that died or hung: show how its console ends.
+			if [[ $cut_short == 1 && -s $out/$name.log ]]; then
+				printf '%s\n' "--- $name: end of the console log ---"
+				tail -n 30 "$out/$name.log"
+			fi
 		done
 		say "console logs: $out/*.log"
 	fi
-	echo
-	printf 'vmtest: %d passed, %d failed, %d skipped\n' "$total_p" "$total_f" "$total_s"
+	totals="$total_p $total_f $total_s"
 	return "$bad"
 }
 
@@ -650,8 +695,12 @@ main() {
 		fetch_kernel "${k_names[$i]}" "${k_sources[$i]}" "${k_metas[$i]}"
 	done
 	build_base_initramfs
+	local name
+	for name in "${k_names[@]}"; do
+		initrds[$name]=$(initrd_for "$name") || die "$name: cannot build its initrd"
+	done
 
-	local name running=0
+	local running=0
 	trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
 	for name in "${k_names[@]}"; do
 		rm -f "$out/$name.rows" "$out/$name.info"
@@ -664,10 +713,19 @@ main() {
 	done
 	wait || true
 	trap - INT TERM
+	for name in "${k_names[@]}"; do
+		[[ -s $out/$name.info ]] || printf '%s\t-\t?\t?\t0\n' \
+			"$(<"$cache/kernels/$name/release")" >"$out/$name.info"
+		[[ -s $out/$name.rows ]] || write_rows "$name" "" "vmtest.sh itself failed for this kernel"
+	done
 
-	local status=0
+	local status=0 totals p f s
 	report || status=1
-	say "total ${#k_names[@]} kernel(s) in $(elapsed "$t0") s"
+	echo
+	say "${#k_names[@]} kernel(s) in $(elapsed "$t0") s"
+	# Last, so that it is the run's closing line.
+	read -r p f s <<<"$totals"
+	printf 'vmtest: %d passed, %d failed, %d skipped\n' "$p" "$f" "$s"
 	return "$status"
 }
 

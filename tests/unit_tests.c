@@ -1,0 +1,1145 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Unit tests of the pure user-space code: the formatter (format.h) and the
+ * parsers and probes (trace_helpers.h). Every expected line is written out
+ * byte for byte, as the user sees it on stdout.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <bpf/btf.h>
+#include "format.h"
+#include "trace_helpers.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Table-driven checks: cmocka prints the two values that differ, these also
+ * name the row of the table they came from.
+ */
+#define assert_case_string(name, got, want)                                  \
+	do {                                                                  \
+		if (strcmp((got), (want)) != 0)                               \
+			print_error("case %s:\n", (name));                    \
+		assert_string_equal((got), (want));                           \
+	} while (0)
+
+#define assert_case_int(name, got, want)                                     \
+	do {                                                                  \
+		if ((long long)(got) != (long long)(want))                    \
+			print_error("case %s:\n", (name));                    \
+		assert_int_equal((got), (want));                              \
+	} while (0)
+
+/* The whole line, and a return value that counts exactly its bytes. */
+#define assert_header(po, want)                                              \
+	do {                                                                  \
+		char line_[LINE_MAX_LEN];                                     \
+		int n_ = format_header(line_, sizeof(line_), (po));           \
+		assert_string_equal(line_, (want));                           \
+		assert_int_equal(n_, strlen(want));                           \
+	} while (0)
+
+#define assert_event(po, e, first_ts_ns, want)                               \
+	do {                                                                  \
+		char line_[LINE_MAX_LEN];                                     \
+		int n_ = format_event(line_, sizeof(line_), (po), (e), (first_ts_ns)); \
+		assert_string_equal(line_, (want));                           \
+		assert_int_equal(n_, strlen(want));                           \
+	} while (0)
+
+static const __u8 ip4_192_168_1_102[16] = { 192, 168, 1, 102 };
+/* 2001:db8:85a3::8a2e:370:7334: 27 characters, too wide for the 15 of ADDR. */
+static const __u8 ip6_long[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x85, 0xa3, 0x00, 0x00,
+				   0x00, 0x00, 0x8a, 0x2e, 0x03, 0x70, 0x73, 0x34 };
+
+static void set_comm(struct bind_event *e, const char *comm)
+{
+	size_t len = strlen(comm);
+
+	memset(e->comm, 0, sizeof(e->comm));
+	memcpy(e->comm, comm, len < sizeof(e->comm) ? len : sizeof(e->comm));
+}
+
+/* The example bind: TCP 192.168.1.102 port 0, IP_FREEBIND and IP_BIND_ADDRESS_NO_PORT set. */
+static struct bind_event sample_event(void)
+{
+	struct bind_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.ts_ns = 1000000000ULL;
+	memcpy(e.addr, ip4_192_168_1_102, sizeof(e.addr));
+	e.pid = 3941081;
+	e.tid = 3941081;
+	e.uid = 1000;
+	e.family = AF_INET;
+	e.protocol = 6;
+	e.port = 0;
+	e.sock_type = SOCK_STREAM;
+	e.opts = BS_OPT_FREEBIND | BS_OPT_BIND_NO_PORT;
+	set_comm(&e, "test_bind_op");
+	return e;
+}
+
+/* An IPv6 UDP bind with SO_REUSEADDR and SO_REUSEPORT, bound to ifindex 2. */
+static struct bind_event sample_event_ipv6(void)
+{
+	struct bind_event e = sample_event();
+
+	memcpy(e.addr, ip6_long, sizeof(e.addr));
+	e.pid = 1234;
+	e.family = AF_INET6;
+	e.protocol = 17;
+	e.port = 8080;
+	e.sock_type = SOCK_DGRAM;
+	e.opts = BS_OPT_REUSEADDR | BS_OPT_REUSEPORT;
+	e.bound_dev_if = 2;
+	set_comm(&e, "nginx");
+	return e;
+}
+
+/* ---- OPTS column ---- */
+
+static void test_opts_to_str_no_option_is_all_dots(void **state)
+{
+	char out[BS_OPT_COUNT + 1];
+
+	(void)state;
+	opts_to_str(0, out);
+	assert_string_equal(out, ".....");
+}
+
+static void test_opts_to_str_all_options(void **state)
+{
+	char out[BS_OPT_COUNT + 1];
+
+	(void)state;
+	opts_to_str(BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT | BS_OPT_REUSEADDR |
+			    BS_OPT_REUSEPORT,
+		    out);
+	assert_string_equal(out, "FTNRr");
+}
+
+static void test_opts_to_str_each_option_has_its_letter_and_place(void **state)
+{
+	static const struct {
+		__u8 opts;
+		const char *want;
+	} cases[] = {
+		{ BS_OPT_FREEBIND, "F...." },
+		{ BS_OPT_TRANSPARENT, ".T..." },
+		{ BS_OPT_BIND_NO_PORT, "..N.." },
+		{ BS_OPT_REUSEADDR, "...R." },
+		{ BS_OPT_REUSEPORT, "....r" },
+	};
+	char out[BS_OPT_COUNT + 1];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		opts_to_str(cases[i].opts, out);
+		assert_case_string(cases[i].want, out, cases[i].want);
+	}
+}
+
+static void test_opts_to_str_freebind_and_no_port(void **state)
+{
+	char out[BS_OPT_COUNT + 1];
+
+	(void)state;
+	opts_to_str(BS_OPT_FREEBIND | BS_OPT_BIND_NO_PORT, out);
+	assert_string_equal(out, "F.N..");
+}
+
+static void test_opts_to_str_ignores_bits_above_the_five_options(void **state)
+{
+	char out[BS_OPT_COUNT + 1];
+
+	(void)state;
+	opts_to_str(0xe0, out);
+	assert_string_equal(out, ".....");
+	opts_to_str(0xff, out);
+	assert_string_equal(out, "FTNRr");
+}
+
+/* ---- PROT column ---- */
+
+static void test_proto_name_by_ipproto_number(void **state)
+{
+	static const struct {
+		__u16 protocol;
+		const char *want;
+	} cases[] = {
+		{ 6, "TCP" },
+		{ 17, "UDP" },
+		{ 136, "UDPLITE" },
+		{ 132, "SCTP" },
+		{ 262, "MPTCP" },
+		{ 1, "ICMP" },
+		{ 58, "ICMPV6" },
+		{ 255, "RAW" },
+		{ 0, "IP" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_case_string(cases[i].want, proto_name(cases[i].protocol), cases[i].want);
+}
+
+static void test_proto_name_unknown_number_is_unkn(void **state)
+{
+	static const __u16 unknown[] = { 200, 254, 256, 261, 263, 65535 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(unknown); i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%u", unknown[i]);
+		assert_case_string(name, proto_name(unknown[i]), "UNKN");
+	}
+}
+
+/* ---- ADDR column ---- */
+
+static void test_addr_to_str_ipv4_and_ipv6(void **state)
+{
+	static const struct {
+		const char *name;
+		__u16 family;
+		__u8 addr[16];
+		const char *want;
+	} cases[] = {
+		{ "IPv4 loopback", AF_INET, { 127, 0, 0, 1 }, "127.0.0.1" },
+		{ "IPv4 any", AF_INET, { 0 }, "0.0.0.0" },
+		{ "IPv4 broadcast", AF_INET, { 255, 255, 255, 255 }, "255.255.255.255" },
+		/* Only the first 4 bytes are IPv4: whatever follows is ignored. */
+		{ "IPv4 with bytes after it", AF_INET, { 10, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef },
+		  "10.0.0.1" },
+		{ "IPv6 loopback", AF_INET6, { [15] = 1 }, "::1" },
+		{ "IPv6 any", AF_INET6, { 0 }, "::" },
+		{ "IPv6 all eight groups", AF_INET6,
+		  { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x12, 0x34,
+		    0x56, 0x78 },
+		  "2001:db8:1:2:3:4:1234:5678" },
+		{ "IPv6 zero run compressed", AF_INET6,
+		  { 0x20, 0x01, 0x0d, 0xb8, [12] = 0x12, 0x34, 0x56, 0x78 },
+		  "2001:db8::1234:5678" },
+		{ "IPv6 widest", AF_INET6,
+		  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0xff, 0xff },
+		  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+		{ "IPv4-mapped IPv6", AF_INET6, { [10] = 0xff, 0xff, 127, 0, 0, 1 },
+		  "::ffff:127.0.0.1" },
+		{ "family 0", 0, { 127, 0, 0, 1 }, "?" },
+		{ "AF_UNIX", AF_UNIX, { 127, 0, 0, 1 }, "?" },
+		{ "family 65535", 65535, { 0 }, "?" },
+	};
+	char buf[INET6_ADDRSTRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		addr_to_str(cases[i].family, cases[i].addr, buf, sizeof(buf));
+		assert_case_string(cases[i].name, buf, cases[i].want);
+	}
+}
+
+static void test_addr_to_str_buffer_too_small_gives_question_mark(void **state)
+{
+	static const __u8 loopback[16] = { 127, 0, 0, 1 };
+	char buf[9];
+
+	(void)state;
+	/* "127.0.0.1" needs 10 bytes: inet_ntop() fails, and we say so. */
+	addr_to_str(AF_INET, loopback, buf, sizeof(buf));
+	assert_string_equal(buf, "?");
+}
+
+/* ---- RC column: errno names ---- */
+
+static void test_errno_name_of_bind_errors(void **state)
+{
+	static const struct {
+		int err;
+		const char *want;
+	} cases[] = {
+		{ EADDRINUSE, "EADDRINUSE" },
+		{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+		{ EACCES, "EACCES" },
+		{ EPERM, "EPERM" },
+		{ EINVAL, "EINVAL" },
+		{ EAFNOSUPPORT, "EAFNOSUPPORT" },
+		{ ENOENT, "ENOENT" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_case_string(cases[i].want, errno_name(cases[i].err), cases[i].want);
+}
+
+static void test_errno_name_zero_unknown_and_negative_are_null(void **state)
+{
+	(void)state;
+	assert_null(errno_name(0));
+	assert_null(errno_name(9999));
+	assert_null(errno_name(-EADDRINUSE));
+}
+
+/* ---- COMM column: escaping ---- */
+
+static void test_escape_comm_plain_comm_unchanged(void **state)
+{
+	char out[COMM_ESCAPED_LEN];
+
+	(void)state;
+	escape_comm("workload", TASK_COMM_LEN, out);
+	assert_string_equal(out, "workload");
+	escape_comm("", TASK_COMM_LEN, out);
+	assert_string_equal(out, "");
+	/* Space, '~' and the other printable bytes stay as they are. */
+	escape_comm("a b~!\"%", TASK_COMM_LEN, out);
+	assert_string_equal(out, "a b~!\"%");
+}
+
+static void test_escape_comm_unprintable_bytes_as_lowercase_hex(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *comm;
+		const char *want;
+	} cases[] = {
+		{ "ESC", "\x1b[31mred", "\\x1b[31mred" },
+		{ "newline", "a\nb", "a\\x0ab" },
+		{ "tab", "a\tb", "a\\x09b" },
+		{ "carriage return", "a\rb", "a\\x0db" },
+		{ "backslash", "a\\b", "a\\x5cb" },
+		{ "DEL", "a\x7f" "b", "a\\x7fb" },
+		{ "0x80", "\x80", "\\x80" },
+		{ "0xff", "\xff", "\\xff" },
+		{ "UTF-8 e-acute", "caf\xc3\xa9", "caf\\xc3\\xa9" },
+		{ "0x01", "\x01" "x", "\\x01x" },
+	};
+	char out[COMM_ESCAPED_LEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		escape_comm(cases[i].comm, TASK_COMM_LEN, out);
+		assert_case_string(cases[i].name, out, cases[i].want);
+	}
+}
+
+static void test_escape_comm_stops_at_task_comm_len_without_nul(void **state)
+{
+	/* 20 bytes, no NUL in the first 16: the kernel's comm is never longer. */
+	static const char comm[20] = "0123456789abcdefXYZ";
+	char out[COMM_ESCAPED_LEN];
+
+	(void)state;
+	escape_comm(comm, sizeof(comm), out);
+	assert_string_equal(out, "0123456789abcdef");
+}
+
+static void test_escape_comm_stops_at_len(void **state)
+{
+	char out[COMM_ESCAPED_LEN];
+
+	(void)state;
+	escape_comm("workload", 4, out);
+	assert_string_equal(out, "work");
+	escape_comm("workload", 0, out);
+	assert_string_equal(out, "");
+}
+
+static void test_escape_comm_longest_result_fits(void **state)
+{
+	char comm[TASK_COMM_LEN], out[COMM_ESCAPED_LEN];
+
+	(void)state;
+	memset(comm, 0xff, 15);
+	comm[15] = '\0';
+	escape_comm(comm, sizeof(comm), out);
+	assert_int_equal(strlen(out), 60);
+	assert_string_equal(out, "\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff");
+
+	/* All 16 bytes unprintable and no NUL: 64 characters and the NUL, COMM_ESCAPED_LEN. */
+	memset(comm, 0x01, sizeof(comm));
+	escape_comm(comm, sizeof(comm), out);
+	assert_int_equal(strlen(out), 64);
+	assert_int_equal(strlen(out) + 1, COMM_ESCAPED_LEN);
+}
+
+/* ---- Event table: header and rows, one test per option ---- */
+
+static void test_format_default_layout(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	assert_header(&po, "     PID COMM         PROT ADDR            PORT   OPTS IF\n");
+	assert_event(&po, &e, e.ts_ns, " 3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+static void test_format_wide_layout(void **state)
+{
+	struct print_opts po = { .wide = true };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	assert_header(&po,
+		      "       PID COMM         PROT ADDR                                    PORT   OPTS IF\n");
+	assert_event(&po, &e, e.ts_ns,
+		     "   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  0\n");
+}
+
+static void test_format_ipv6_truncated_to_15_in_default_layout(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event_ipv6();
+
+	(void)state;
+	assert_event(&po, &e, e.ts_ns, "    1234 nginx        UDP  2001:db8:85a3::  8080 ...Rr  2\n");
+}
+
+static void test_format_ipv6_whole_in_wide_layout(void **state)
+{
+	struct print_opts po = { .wide = true };
+	struct bind_event e = sample_event_ipv6();
+
+	(void)state;
+	assert_event(&po, &e, e.ts_ns,
+		     "      1234 nginx        UDP  2001:db8:85a3::8a2e:370:7334             8080 ...Rr  2\n");
+}
+
+static void test_format_timestamp_since_first_event(void **state)
+{
+	struct print_opts po = { .timestamp = true };
+	struct bind_event e = sample_event();
+	__u64 first_ts_ns = e.ts_ns;
+
+	(void)state;
+	assert_header(&po, "TIME(s)        PID COMM         PROT ADDR            PORT   OPTS IF\n");
+	assert_event(&po, &e, first_ts_ns,
+		     "0.000000   3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+	e.ts_ns = first_ts_ns + 1500000000ULL;
+	assert_event(&po, &e, first_ts_ns,
+		     "1.500000   3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+	/* Microseconds, rounded: the column is full at 10 s. */
+	e.ts_ns = first_ts_ns + 12345678901ULL;
+	assert_event(&po, &e, first_ts_ns,
+		     "12.345679  3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+static void test_format_uid(void **state)
+{
+	struct print_opts po = { .print_uid = true };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	assert_header(&po, "   UID      PID COMM         PROT ADDR            PORT   OPTS IF\n");
+	assert_event(&po, &e, e.ts_ns,
+		     "  1000  3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+	e.uid = 0;
+	assert_event(&po, &e, e.ts_ns,
+		     "     0  3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+static void test_format_errors_rc_column(void **state)
+{
+	static const struct {
+		__s32 ret;
+		const char *want;
+	} cases[] = {
+		{ 0, "0              3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n" },
+		{ -EADDRINUSE,
+		  "EADDRINUSE     3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n" },
+		{ -EADDRNOTAVAIL,
+		  "EADDRNOTAVAIL  3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n" },
+		{ -EACCES, "EACCES         3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n" },
+		/* No name for it: the number itself, sign included. */
+		{ -9999, "-9999          3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n" },
+	};
+	struct print_opts po = { .errors = true };
+	struct bind_event e = sample_event();
+	char line[LINE_MAX_LEN];
+	size_t i;
+
+	(void)state;
+	assert_header(&po, "RC                 PID COMM         PROT ADDR            PORT   OPTS IF\n");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int n;
+
+		e.ret = cases[i].ret;
+		n = format_event(line, sizeof(line), &po, &e, e.ts_ns);
+		assert_case_string(cases[i].want, line, cases[i].want);
+		assert_case_int(cases[i].want, n, strlen(cases[i].want));
+	}
+}
+
+static void test_format_all_prefixes_in_bcc_order(void **state)
+{
+	struct print_opts po = { .timestamp = true, .print_uid = true, .errors = true };
+	struct bind_event e = sample_event();
+	__u64 first_ts_ns = e.ts_ns;
+
+	(void)state;
+	assert_header(&po,
+		      "TIME(s)      UID RC                 PID COMM         PROT ADDR            PORT   OPTS IF\n");
+	e.ts_ns = first_ts_ns + 1500000000ULL;
+	e.uid = 0;
+	e.ret = -EADDRINUSE;
+	assert_event(&po, &e, first_ts_ns,
+		     "1.500000       0 EADDRINUSE     3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+static void test_format_all_prefixes_wide(void **state)
+{
+	struct print_opts po = { .wide = true, .timestamp = true, .print_uid = true, .errors = true };
+	struct bind_event e = sample_event_ipv6();
+
+	(void)state;
+	assert_header(&po,
+		      "TIME(s)      UID RC                   PID COMM         PROT ADDR                                    PORT   OPTS IF\n");
+	e.ret = -EADDRNOTAVAIL;
+	assert_event(&po, &e, e.ts_ns,
+		     "0.000000    1000 EADDRNOTAVAIL       1234 nginx        UDP  2001:db8:85a3::8a2e:370:7334             8080 ...Rr  2\n");
+}
+
+static void test_format_long_comm_cut_at_12(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	set_comm(&e, "longcommname15");
+	assert_event(&po, &e, e.ts_ns, " 3941081 longcommname TCP  192.168.1.102       0 F.N..  0\n");
+	po.wide = true;
+	assert_event(&po, &e, e.ts_ns,
+		     "   3941081 longcommname TCP  192.168.1.102                               0 F.N..  0\n");
+}
+
+static void test_format_escaped_comm_in_line(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	set_comm(&e, "a\tb");
+	assert_event(&po, &e, e.ts_ns, " 3941081 a\\x09b       TCP  192.168.1.102       0 F.N..  0\n");
+	set_comm(&e, "\x1b[2J");
+	assert_event(&po, &e, e.ts_ns, " 3941081 \\x1b[2J      TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+/* A cut never leaves half an escape such as "\\x" that reads like other bytes. */
+static void test_format_escape_never_cut_in_half(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	set_comm(&e, "abcdefghij\x1b");
+	assert_event(&po, &e, e.ts_ns, " 3941081 abcdefghij   TCP  192.168.1.102       0 F.N..  0\n");
+	set_comm(&e, "abcdefgh\x1b");
+	assert_event(&po, &e, e.ts_ns, " 3941081 abcdefgh\\x1b TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+/* An impossible return value prints as a number instead of overflowing. */
+static void test_format_rc_extremes(void **state)
+{
+	struct print_opts po = { .errors = true };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	e.ret = INT32_MIN;
+	assert_event(&po, &e, e.ts_ns,
+		     "-2147483648    3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+	e.ret = 5;
+	assert_event(&po, &e, e.ts_ns,
+		     "5              3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+/* Per-CPU perf buffers can hand over an earlier event after a later one. */
+static void test_format_timestamp_before_first_is_negative(void **state)
+{
+	struct print_opts po = { .timestamp = true };
+	struct bind_event e = sample_event();
+	__u64 first_ts_ns = e.ts_ns;
+
+	(void)state;
+	e.ts_ns = first_ts_ns - 250000000ULL;
+	assert_event(&po, &e, first_ts_ns,
+		     "-0.250000  3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+static void test_format_comm_of_16_bytes_without_nul(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	memcpy(e.comm, "0123456789abcdef", sizeof(e.comm));
+	assert_event(&po, &e, e.ts_ns, " 3941081 0123456789ab TCP  192.168.1.102       0 F.N..  0\n");
+}
+
+static void test_format_udplite_cut_to_4_in_default_layout_whole_in_wide(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	e.protocol = 136;
+	assert_event(&po, &e, e.ts_ns, " 3941081 test_bind_op UDPL 192.168.1.102       0 F.N..  0\n");
+	po.wide = true;
+	assert_event(&po, &e, e.ts_ns,
+		     "   3941081 test_bind_op UDPLITE 192.168.1.102                               0 F.N..  0\n");
+}
+
+static void test_format_unknown_protocol_and_family(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	e.protocol = 200;
+	e.family = AF_UNIX;
+	assert_event(&po, &e, e.ts_ns, " 3941081 test_bind_op UNKN ?                   0 F.N..  0\n");
+}
+
+static void test_format_largest_pid_port_and_ifindex(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+
+	(void)state;
+	/* PID_MAX_LIMIT: 7 digits, still inside the 8 of PID. */
+	e.pid = 4194304;
+	e.port = 65535;
+	e.bound_dev_if = 12;
+	e.opts = 0;
+	assert_event(&po, &e, e.ts_ns, " 4194304 test_bind_op TCP  192.168.1.102   65535 ..... 12\n");
+}
+
+static void test_format_event_truncates_like_snprintf(void **state)
+{
+	static const char whole[] =
+		"TIME(s)      UID RC                 PID COMM         PROT ADDR            PORT   OPTS IF\n";
+	struct print_opts po = { .timestamp = true, .print_uid = true, .errors = true };
+	struct bind_event e = sample_event();
+	char line[LINE_MAX_LEN];
+	size_t len;
+
+	(void)state;
+	/* No room at all: the length it would take, and not a byte written. */
+	memset(line, 'X', sizeof(line));
+	assert_int_equal(format_header(line, 0, &po), sizeof(whole) - 1);
+	assert_int_equal(line[0], 'X');
+
+	/* Every cut point, inside each prefix column and inside the table. */
+	for (len = 1; len <= sizeof(whole); len++) {
+		char want[sizeof(whole)];
+		int n;
+
+		memset(line, 'X', sizeof(line));
+		n = format_header(line, len, &po);
+		assert_int_equal(n, sizeof(whole) - 1);
+		memcpy(want, whole, len - 1);
+		want[len - 1] = '\0';
+		assert_string_equal(line, want);
+		/* Nothing written past the buffer. */
+		assert_int_equal(line[len], 'X');
+	}
+
+	e.ret = -EADDRINUSE;
+	memset(line, 'X', sizeof(line));
+	assert_int_equal(format_event(line, 12, &po, &e, e.ts_ns), 89);
+	assert_string_equal(line, "0.000000   ");
+	assert_int_equal(line[12], 'X');
+}
+
+/* ---- Buffer records ---- */
+
+static void test_decode_event_whole_record(void **state)
+{
+	struct bind_event in = sample_event(), out;
+
+	(void)state;
+	memset(&out, 0xaa, sizeof(out));
+	assert_int_equal(decode_event(&in, sizeof(in), &out), 0);
+	assert_memory_equal(&out, &in, sizeof(in));
+	assert_int_equal(out.pid, 3941081);
+	assert_int_equal(out.port, 0);
+	assert_int_equal(out.opts, BS_OPT_FREEBIND | BS_OPT_BIND_NO_PORT);
+	assert_string_equal(out.comm, "test_bind_op");
+}
+
+static void test_decode_event_short_record_is_einval(void **state)
+{
+	struct bind_event in = sample_event(), out;
+
+	(void)state;
+	assert_int_equal(decode_event(&in, sizeof(in) - 1, &out), -EINVAL);
+	assert_int_equal(decode_event(&in, 0, &out), -EINVAL);
+}
+
+static void test_decode_event_null_is_einval(void **state)
+{
+	struct bind_event out;
+
+	(void)state;
+	assert_int_equal(decode_event(NULL, sizeof(out), &out), -EINVAL);
+}
+
+static void test_decode_event_ignores_trailing_bytes(void **state)
+{
+	/* The perf buffer pads records to 8 bytes: what follows the event is not ours. */
+	unsigned char record[sizeof(struct bind_event) + 8];
+	struct bind_event in = sample_event_ipv6(), out;
+
+	(void)state;
+	memset(record, 0x5a, sizeof(record));
+	memcpy(record, &in, sizeof(in));
+	assert_int_equal(decode_event(record, sizeof(record), &out), 0);
+	assert_memory_equal(&out, &in, sizeof(in));
+}
+
+/* ---- --count table ---- */
+
+static struct count_row count_row(__u16 family, const __u8 *addr, size_t addr_len, __u16 port,
+				  __u64 binds)
+{
+	struct count_row row;
+
+	memset(&row, 0, sizeof(row));
+	row.key.family = family;
+	memcpy(row.key.addr, addr, addr_len);
+	row.key.port = port;
+	row.binds = binds;
+	return row;
+}
+
+static void test_format_count_header(void **state)
+{
+	char line[LINE_MAX_LEN];
+
+	(void)state;
+	assert_int_equal(format_count_header(line, sizeof(line)), 69);
+	assert_string_equal(line, "LADDR                                           LPORT     BINDS     \n");
+}
+
+static void test_count_rows_most_binds_first_then_family_port_address(void **state)
+{
+	static const __u8 any4[4] = { 0, 0, 0, 0 }, lo4[4] = { 127, 0, 0, 1 },
+			  ten1[4] = { 10, 0, 0, 1 }, ten2[4] = { 10, 0, 0, 2 }, any6[16] = { 0 };
+	static const char *const want[] = {
+		"127.0.0.1                                          53     7         \n",
+		"10.0.0.2                                           22     5         \n",
+		"0.0.0.0                                            80     5         \n",
+		"10.0.0.1                                           80     5         \n",
+		"::                                                 80     5         \n",
+	};
+	struct count_row rows[] = {
+		count_row(AF_INET, any4, sizeof(any4), 80, 5),
+		count_row(AF_INET6, any6, sizeof(any6), 80, 5),
+		count_row(AF_INET, ten1, sizeof(ten1), 80, 5),
+		count_row(AF_INET, lo4, sizeof(lo4), 53, 7),
+		count_row(AF_INET, ten2, sizeof(ten2), 22, 5),
+	};
+	char line[LINE_MAX_LEN];
+	size_t i;
+
+	(void)state;
+	sort_count_rows(rows, ARRAY_SIZE(rows));
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		int n = format_count_row(line, sizeof(line), &rows[i]);
+
+		assert_case_string(want[i], line, want[i]);
+		assert_case_int(want[i], n, strlen(want[i]));
+	}
+}
+
+static void test_count_rows_sort_of_none_or_one(void **state)
+{
+	static const __u8 lo4[4] = { 127, 0, 0, 1 };
+	struct count_row row = count_row(AF_INET, lo4, sizeof(lo4), 53, 7);
+
+	(void)state;
+	sort_count_rows(NULL, 0);
+	sort_count_rows(&row, 1);
+	assert_int_equal(row.key.port, 53);
+	assert_int_equal(row.binds, 7);
+}
+
+static void test_count_row_ipv6_zero_and_huge_counts(void **state)
+{
+	static const __u8 ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct count_row v6 = count_row(AF_INET6, ip6, sizeof(ip6), 443, 0);
+	struct count_row huge = count_row(AF_INET, ip4_192_168_1_102, 4, 65535, 1ULL << 40);
+	char line[LINE_MAX_LEN];
+
+	(void)state;
+	assert_int_equal(format_count_row(line, sizeof(line), &v6), 69);
+	assert_string_equal(line, "2001:db8::1                                       443     0         \n");
+	/* 13 digits overflow the 10 of BINDS: no padding, nothing cut. */
+	assert_int_equal(format_count_row(line, sizeof(line), &huge), 72);
+	assert_string_equal(line, "192.168.1.102                                   65535     1099511627776\n");
+}
+
+/* ---- Number parsing ---- */
+
+static void test_parse_ulong_accepts_whole_decimal_numbers(void **state)
+{
+	static const struct {
+		const char *str;
+		unsigned long min, max, want;
+	} cases[] = {
+		{ "0", 0, 10, 0 },
+		{ "42", 0, 100, 42 },
+		{ "65535", 1, 65535, 65535 },
+		{ "1", 1, 65535, 1 },
+		{ "007", 0, 10, 7 },
+		{ "18446744073709551615", 0, ULONG_MAX, ULONG_MAX },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		unsigned long val = 12345;
+
+		assert_case_int(cases[i].str,
+				parse_ulong(cases[i].str, cases[i].min, cases[i].max, &val), 0);
+		assert_case_int(cases[i].str, val, cases[i].want);
+	}
+}
+
+static void test_parse_ulong_rejects_with_einval_or_erange(void **state)
+{
+	static const struct {
+		const char *str;
+		unsigned long min, max;
+		int want;
+	} cases[] = {
+		{ "65536", 1, 65535, -ERANGE },
+		{ "0", 1, 65535, -ERANGE },
+		{ "99999999999999999999999", 0, ULONG_MAX, -ERANGE },
+		{ "18446744073709551616", 0, ULONG_MAX, -ERANGE },
+		{ "", 0, 100, -EINVAL },
+		{ "-1", 0, ULONG_MAX, -EINVAL },
+		{ "+1", 0, 100, -EINVAL },
+		{ " 1", 0, 100, -EINVAL },
+		{ "1 ", 0, 100, -EINVAL },
+		{ "12abc", 0, 100, -EINVAL },
+		{ "0x10", 0, 100, -EINVAL },
+		{ "1.5", 0, 100, -EINVAL },
+		{ "abc", 0, 100, -EINVAL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		unsigned long val = 12345;
+
+		assert_case_int(cases[i].str,
+				parse_ulong(cases[i].str, cases[i].min, cases[i].max, &val),
+				cases[i].want);
+	}
+}
+
+static void test_parse_ulong_null_is_einval(void **state)
+{
+	unsigned long val;
+
+	(void)state;
+	assert_int_equal(parse_ulong(NULL, 0, 100, &val), -EINVAL);
+}
+
+/* ---- Port lists (-P) ---- */
+
+static bool port_is_set(const __u8 *bitmap, unsigned int port)
+{
+	return bitmap[port >> 3] & (1u << (port & 7));
+}
+
+static unsigned int ports_set(const __u8 *bitmap)
+{
+	unsigned int port, n = 0;
+
+	for (port = 0; port < 65536; port++)
+		n += port_is_set(bitmap, port);
+	return n;
+}
+
+#define END -1
+
+static void test_parse_port_list_good_lists(void **state)
+{
+	static const struct {
+		const char *str;
+		int set[4];		/* ports that must be set, END-terminated */
+		int unset[4];		/* neighbours that must not be */
+		unsigned int count;	/* ports set in all */
+	} cases[] = {
+		{ "80", { 80, END }, { 0, 79, 81, END }, 1 },
+		{ "80,443", { 80, 443, END }, { 81, 442, 444, END }, 2 },
+		{ "8000-8100", { 8000, 8050, 8100, END }, { 7999, 8101, END }, 101 },
+		{ "1", { 1, END }, { 0, 2, END }, 1 },
+		{ "65535", { 65535, END }, { 65534, END }, 1 },
+		{ "1-65535", { 1, 32768, 65535, END }, { 0, END }, 65535 },
+		{ "22,22", { 22, END }, { 21, 23, END }, 1 },
+		{ "5-5", { 5, END }, { 4, 6, END }, 1 },
+		{ "443,80-81", { 80, 81, 443, END }, { 79, 82, END }, 3 },
+		{ "8000-8100,8050", { 8000, 8050, 8100, END }, { 8101, END }, 101 },
+		/* 15 characters: the longest item read. */
+		{ "000000000000080", { 80, END }, { 79, 81, END }, 1 },
+	};
+	static __u8 bitmap[PORT_BITMAP_BYTES];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *why = NULL;
+
+		/* Bits of an earlier list must not survive. */
+		memset(bitmap, 0xff, sizeof(bitmap));
+		assert_case_int(cases[i].str, parse_port_list(cases[i].str, bitmap, &why), 0);
+		for (j = 0; cases[i].set[j] != END; j++)
+			assert_case_int(cases[i].str, port_is_set(bitmap, cases[i].set[j]), true);
+		for (j = 0; cases[i].unset[j] != END; j++)
+			assert_case_int(cases[i].str, port_is_set(bitmap, cases[i].unset[j]), false);
+		assert_case_int(cases[i].str, ports_set(bitmap), cases[i].count);
+	}
+}
+
+static void test_parse_port_list_bad_lists_say_why(void **state)
+{
+	static const struct {
+		const char *str;
+		int err;
+		const char *why;
+	} cases[] = {
+		{ "0", -ERANGE, "port out of range 1-65535" },
+		{ "65536", -ERANGE, "port out of range 1-65535" },
+		{ "0-80", -ERANGE, "port out of range 1-65535" },
+		{ "80,0", -ERANGE, "port out of range 1-65535" },
+		{ "99999-100000", -ERANGE, "port out of range 1-65535" },
+		{ "", -EINVAL, "empty item" },
+		{ "80,", -EINVAL, "empty item" },
+		{ ",80", -EINVAL, "empty item" },
+		{ "80,,443", -EINVAL, "empty item" },
+		{ "80-", -EINVAL, "not a port number" },
+		{ "-80", -EINVAL, "not a port number" },
+		{ "100-90", -EINVAL, "reversed range" },
+		{ "80abc", -EINVAL, "not a port number" },
+		{ "abc", -EINVAL, "not a port number" },
+		{ "1-2-3", -EINVAL, "not a port number" },
+		{ "8o", -EINVAL, "not a port number" },
+		{ " 80", -EINVAL, "not a port number" },
+		{ "80 ", -EINVAL, "not a port number" },
+		{ "+80", -EINVAL, "not a port number" },
+		{ "80;443", -EINVAL, "not a port number" },
+		/* Cut off before it is read as a number: too long, not out of range. */
+		{ "12345678901234567890", -EINVAL, "item too long" },
+		{ "0000000000000080", -EINVAL, "item too long" },
+	};
+	static __u8 bitmap[PORT_BITMAP_BYTES];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *why = NULL;
+
+		assert_case_int(cases[i].str, parse_port_list(cases[i].str, bitmap, &why),
+				cases[i].err);
+		assert_non_null(why);
+		assert_case_string(cases[i].str, why, cases[i].why);
+	}
+}
+
+/* ---- Kernel probing through BTF ---- */
+
+/*
+ * A vmlinux BTF in miniature: the anonymous enum that holds inet_sock's flag
+ * bits since 6.6, a named enum, a 64-bit enum and the function inet_bind().
+ */
+static int build_btf(void **state)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id, proto_id;
+
+	if (!btf)
+		return -1;
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	if (int_id < 0)
+		goto fail;
+
+	if (btf__add_enum(btf, NULL, 4) < 0 ||
+	    btf__add_enum_value(btf, "INET_FLAGS_PKTINFO", 0) ||
+	    btf__add_enum_value(btf, "INET_FLAGS_FREEBIND", 11) ||
+	    btf__add_enum_value(btf, "INET_FLAGS_TRANSPARENT", 15) ||
+	    btf__add_enum_value(btf, "INET_FLAGS_BIND_ADDRESS_NO_PORT", 18))
+		goto fail;
+
+	if (btf__add_enum(btf, "sk_pacing", 4) < 0 ||
+	    btf__add_enum_value(btf, "SK_PACING_NONE", 0) ||
+	    btf__add_enum_value(btf, "SK_PACING_NEEDED", 1) ||
+	    btf__add_enum_value(btf, "SK_PACING_FQ", 2) ||
+	    btf__add_enum_value(btf, "TEST_NEGATIVE", -1))
+		goto fail;
+
+	if (btf__add_enum64(btf, "test_wide", 8, false) < 0 ||
+	    btf__add_enum64_value(btf, "TEST_WIDE_2_40", 1ULL << 40))
+		goto fail;
+
+	proto_id = btf__add_func_proto(btf, int_id);
+	if (proto_id < 0 || btf__add_func_param(btf, "addr_len", int_id) ||
+	    btf__add_func(btf, "inet_bind", BTF_FUNC_GLOBAL, proto_id) < 0)
+		goto fail;
+
+	*state = btf;
+	return 0;
+fail:
+	btf__free(btf);
+	return -1;
+}
+
+static int free_btf(void **state)
+{
+	btf__free(*state);
+	return 0;
+}
+
+static void test_btf_enum_value_in_anonymous_enum(void **state)
+{
+	static const struct {
+		const char *name;
+		long long want;
+	} cases[] = {
+		{ "INET_FLAGS_PKTINFO", 0 },
+		{ "INET_FLAGS_FREEBIND", 11 },
+		{ "INET_FLAGS_TRANSPARENT", 15 },
+		{ "INET_FLAGS_BIND_ADDRESS_NO_PORT", 18 },
+	};
+	const struct btf *btf = *state;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		long long val = -12345;
+
+		assert_case_int(cases[i].name, btf_enum_value(btf, cases[i].name, &val), 0);
+		assert_case_int(cases[i].name, val, cases[i].want);
+	}
+}
+
+static void test_btf_enum_value_in_named_and_64_bit_enums(void **state)
+{
+	const struct btf *btf = *state;
+	long long val = 0;
+
+	assert_int_equal(btf_enum_value(btf, "SK_PACING_FQ", &val), 0);
+	assert_int_equal(val, 2);
+	assert_int_equal(btf_enum_value(btf, "TEST_NEGATIVE", &val), 0);
+	assert_int_equal(val, -1);
+	assert_int_equal(btf_enum_value(btf, "TEST_WIDE_2_40", &val), 0);
+	assert_int_equal(val, 1LL << 40);
+}
+
+static void test_btf_enum_value_missing_name_is_enoent(void **state)
+{
+	const struct btf *btf = *state;
+	long long val = -12345;
+
+	assert_int_equal(btf_enum_value(btf, "INET_FLAGS_NOPE", &val), -ENOENT);
+	/* Names of the enum itself, of a type or of a function are not enumerators. */
+	assert_int_equal(btf_enum_value(btf, "sk_pacing", &val), -ENOENT);
+	assert_int_equal(btf_enum_value(btf, "int", &val), -ENOENT);
+	assert_int_equal(btf_enum_value(btf, "inet_bind", &val), -ENOENT);
+	assert_int_equal(btf_enum_value(btf, "", &val), -ENOENT);
+	assert_int_equal(val, -12345);
+}
+
+static void test_btf_has_func(void **state)
+{
+	const struct btf *btf = *state;
+
+	assert_true(btf_has_func(btf, "inet_bind"));
+	assert_false(btf_has_func(btf, "nope"));
+	assert_false(btf_has_func(btf, "inet6_bind"));
+	/* A type or an enumerator of that name is not a function. */
+	assert_false(btf_has_func(btf, "int"));
+	assert_false(btf_has_func(btf, "INET_FLAGS_FREEBIND"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_opts_to_str_no_option_is_all_dots),
+		cmocka_unit_test(test_opts_to_str_all_options),
+		cmocka_unit_test(test_opts_to_str_each_option_has_its_letter_and_place),
+		cmocka_unit_test(test_opts_to_str_freebind_and_no_port),
+		cmocka_unit_test(test_opts_to_str_ignores_bits_above_the_five_options),
+		cmocka_unit_test(test_proto_name_by_ipproto_number),
+		cmocka_unit_test(test_proto_name_unknown_number_is_unkn),
+		cmocka_unit_test(test_addr_to_str_ipv4_and_ipv6),
+		cmocka_unit_test(test_addr_to_str_buffer_too_small_gives_question_mark),
+		cmocka_unit_test(test_errno_name_of_bind_errors),
+		cmocka_unit_test(test_errno_name_zero_unknown_and_negative_are_null),
+		cmocka_unit_test(test_escape_comm_plain_comm_unchanged),
+		cmocka_unit_test(test_escape_comm_unprintable_bytes_as_lowercase_hex),
+		cmocka_unit_test(test_escape_comm_stops_at_task_comm_len_without_nul),
+		cmocka_unit_test(test_escape_comm_stops_at_len),
+		cmocka_unit_test(test_escape_comm_longest_result_fits),
+		cmocka_unit_test(test_format_default_layout),
+		cmocka_unit_test(test_format_wide_layout),
+		cmocka_unit_test(test_format_ipv6_truncated_to_15_in_default_layout),
+		cmocka_unit_test(test_format_ipv6_whole_in_wide_layout),
+		cmocka_unit_test(test_format_timestamp_since_first_event),
+		cmocka_unit_test(test_format_uid),
+		cmocka_unit_test(test_format_errors_rc_column),
+		cmocka_unit_test(test_format_all_prefixes_in_bcc_order),
+		cmocka_unit_test(test_format_all_prefixes_wide),
+		cmocka_unit_test(test_format_long_comm_cut_at_12),
+		cmocka_unit_test(test_format_escaped_comm_in_line),
+		cmocka_unit_test(test_format_comm_of_16_bytes_without_nul),
+		cmocka_unit_test(test_format_escape_never_cut_in_half),
+		cmocka_unit_test(test_format_rc_extremes),
+		cmocka_unit_test(test_format_timestamp_before_first_is_negative),
+		cmocka_unit_test(test_format_udplite_cut_to_4_in_default_layout_whole_in_wide),
+		cmocka_unit_test(test_format_unknown_protocol_and_family),
+		cmocka_unit_test(test_format_largest_pid_port_and_ifindex),
+		cmocka_unit_test(test_format_event_truncates_like_snprintf),
+		cmocka_unit_test(test_decode_event_whole_record),
+		cmocka_unit_test(test_decode_event_short_record_is_einval),
+		cmocka_unit_test(test_decode_event_null_is_einval),
+		cmocka_unit_test(test_decode_event_ignores_trailing_bytes),
+		cmocka_unit_test(test_format_count_header),
+		cmocka_unit_test(test_count_rows_most_binds_first_then_family_port_address),
+		cmocka_unit_test(test_count_rows_sort_of_none_or_one),
+		cmocka_unit_test(test_count_row_ipv6_zero_and_huge_counts),
+		cmocka_unit_test(test_parse_ulong_accepts_whole_decimal_numbers),
+		cmocka_unit_test(test_parse_ulong_rejects_with_einval_or_erange),
+		cmocka_unit_test(test_parse_ulong_null_is_einval),
+		cmocka_unit_test(test_parse_port_list_good_lists),
+		cmocka_unit_test(test_parse_port_list_bad_lists_say_why),
+		cmocka_unit_test_setup_teardown(test_btf_enum_value_in_anonymous_enum, build_btf,
+						free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_enum_value_in_named_and_64_bit_enums,
+						build_btf, free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_enum_value_missing_name_is_enoent, build_btf,
+						free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_has_func, build_btf, free_btf),
+	};
+
+	return cmocka_run_group_tests_name("bindsnoop unit", tests, NULL, NULL);
+}
