@@ -857,6 +857,7 @@ int main(int argc, char **argv)
 	force = getenv("BINDSNOOP_FORCE_PERFBUF");
 	env.force_perfbuf = force && strcmp(force, "0") != 0;
 
+	libbpf_set_print(libbpf_print_fn);
 	if (!have_bpf_privileges()) {
 		fprintf(stderr, "bindsnoop: need root, or the capabilities CAP_BPF and CAP_PERFMON "
 			"(CAP_SYS_ADMIN on kernels before 5.8)\n");
@@ -873,17 +874,18 @@ int main(int argc, char **argv)
 
 	vmlinux_btf = env.btf_path ? btf__parse(env.btf_path, NULL) : btf__load_vmlinux_btf();
 	if (!vmlinux_btf) {
+		char msg[128];
+
 		err = errno;
+		libbpf_strerror(err, msg, sizeof(msg));
 		if (env.btf_path)
-			fprintf(stderr, "bindsnoop: --btf %s: not a BTF file: %s\n", env.btf_path,
-				strerror(err));
+			fprintf(stderr, "bindsnoop: --btf %s: not a BTF file: %s\n", env.btf_path, msg);
 		else
 			fprintf(stderr, "bindsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
 				"give one with --btf PATH (%s)\n", strerror(err));
 		goto fail;
 	}
 
-	libbpf_set_print(libbpf_print_fn);
 	if (install_signal_handlers())
 		goto fail;
 	if (tracer_start(&tracer, vmlinux_btf))

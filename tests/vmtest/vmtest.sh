@@ -629,9 +629,10 @@ show_failure() {
 	local name=$1 backend=$2 log=$out/$1.log
 	[[ -s $log ]] || return 0
 	printf '%s\n' "--- $name $backend: guest console (last 40 lines of this backend's run) ---"
-	awk -v b="$backend" '
-		index($0, "@@vmtest begin " b) { on = 1; next }
-		index($0, "@@vmtest end " b " ") { on = 0 }
+	# Exact names: "kprobe" must not pick up "kprobe+perfbuf".
+	awk -v begin="@@vmtest begin $backend" -v end="@@vmtest end $backend " '
+		(i = index($0, begin)) && substr($0, i + length(begin)) == "" { on = 1; next }
+		index($0, end) { on = 0 }
 		on' "$log" | tail -n 40
 }
 
@@ -661,15 +662,19 @@ report() {
 	done
 	if [[ $bad == 1 ]]; then
 		echo
+		# Enough to start on; the logs have the rest.
+		local shown=0 cut_short
 		for name in "${k_names[@]}"; do
-			local cut_short=0
+			cut_short=0
 			while IFS=$'\t' read -r b counts state reason; do
 				[[ $state != ok ]] || continue
 				case $reason in
-				"not run"* | "kernel did not boot"*) cut_short=1 ;;
-				"no summary line: the guest"*) cut_short=1; show_failure "$name" "$b" ;;
-				*) show_failure "$name" "$b" ;;
+				"not run"* | "kernel did not boot"*) cut_short=1; continue ;;
+				"no summary line: the guest"*) cut_short=1 ;;
 				esac
+				if ((shown++ < 6)); then
+					show_failure "$name" "$b"
+				fi
 			done <"$out/$name.rows"
 			# A guest that died or hung: show how its console ends.
 			if [[ $cut_short == 1 && -s $out/$name.log ]]; then

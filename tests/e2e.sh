@@ -1,0 +1,600 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# End-to-end suite: run the real ./bindsnoop, make binds with tests/workload
+# (each in a private network namespace), and assert the exact line each bind
+# produced. Runs as root, on the host and unchanged inside the qemu guests.
+#
+#   tests/e2e.sh [--backend auto|fentry|kprobe|tracepoint] [CASE-GLOB]
+#
+# Ends with "N passed, N failed, N skipped"; exits 1 on any failure.
+# BINDSNOOP_FORCE_PERFBUF=1 in the environment runs it over the perf buffer.
+
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+BACKEND=auto
+ONLY='*'
+while [ $# -gt 0 ]; do
+	case $1 in
+	--backend) BACKEND=$2; shift 2 ;;
+	-h|--help) sed -n '3,12p' "$0"; exit 0 ;;
+	*) ONLY=$1; shift ;;
+	esac
+done
+
+BINDSNOOP=${BINDSNOOP:-./bindsnoop}
+WORKLOAD=${WORKLOAD:-build/workload}
+BPFTOOL=${BPFTOOL:-bpftool}
+TMP=$(mktemp -d /tmp/bindsnoop-e2e.XXXXXX) || exit 1
+PASSED=0 FAILED=0 SKIPPED=0
+TRACER=
+CGROUP_DIR=
+PINNED=
+
+cleanup() {
+	[ -n "$TRACER" ] && kill -KILL "$TRACER" 2>/dev/null
+	[ -n "$PINNED" ] && rm -f $PINNED
+	[ -n "$CGROUP_DIR" ] && rmdir "$CGROUP_DIR" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# ---- reporting ----
+
+pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "skip $1: $2"; }
+selected() { case $1 in $ONLY) return 0 ;; esac; return 1; }
+
+# ---- the tracer ----
+
+# Start bindsnoop with the given options; wait until it is attached (its banner).
+tracer_start() {
+	: >"$TMP/out"
+	: >"$TMP/err"
+	"$BINDSNOOP" --backend "$BACKEND" "$@" >"$TMP/out" 2>"$TMP/err" &
+	TRACER=$!
+	local i
+	for i in $(seq 1 600); do
+		grep -q '^Tracing binds' "$TMP/err" && return 0
+		kill -0 "$TRACER" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$TRACER" 2>/dev/null
+	TRACER=
+	return 1
+}
+
+# Stop it as an operator would (SIGINT unless told otherwise); TRACER_RC is its exit status.
+tracer_stop() {
+	kill "-${1:-INT}" "$TRACER"
+	wait "$TRACER"
+	TRACER_RC=$?
+	TRACER=
+}
+
+# ---- the workload ----
+
+# Run the workload in a fresh network namespace (lo up, ping sockets allowed).
+# Sets WL_PID WL_PORT WL_RC WL_IF from its report line; WL_EXIT is its status.
+wl() {
+	local line
+	line=$(unshare -n sh -c 'ip link set lo up &&
+		echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range && exec "$0" "$@"' \
+		"$WORKLOAD" "$@" 2>"$TMP/wl.err")
+	WL_EXIT=$?
+	WL_LINE=$line
+	WL_PID=$(echo "$line" | sed -n 's/.*pid=\([0-9]*\) .*/\1/p' | tail -n 1)
+	WL_PORT=$(echo "$line" | sed -n 's/.* port=\([0-9]*\) .*/\1/p' | tail -n 1)
+	WL_RC=$(echo "$line" | sed -n 's/.* rc=\([^ ]*\) .*/\1/p' | tail -n 1)
+	WL_IF=$(echo "$line" | sed -n 's/.* ifindex=\([0-9]*\)$/\1/p' | tail -n 1)
+}
+
+# Start a workload that waits for SIGUSR1 (-S), in its own network namespace
+# and optionally more (UNSHARE="-n -m"). Sets WL_BG (its pid) and WL_OUT.
+wl_bg() {
+	WL_OUT=$TMP/wl_bg.$RANDOM
+	unshare ${UNSHARE:--n} sh -c 'ip link set lo up && exec "$0" "$@"' \
+		"$WORKLOAD" -S "$@" >"$WL_OUT" 2>"$TMP/wl.err" &
+	WL_BG=$!
+	local i
+	for i in $(seq 1 100); do
+		grep -q '^ready' "$WL_OUT" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Let the waiting workload bind; then read its report like wl() does.
+wl_go() {
+	kill -USR1 "$WL_BG"
+	wait "$WL_BG"
+	WL_EXIT=$?
+	local line
+	line=$(grep '^pid=' "$WL_OUT")
+	WL_PID=$(echo "$line" | sed -n 's/.*pid=\([0-9]*\) .*/\1/p')
+	WL_PORT=$(echo "$line" | sed -n 's/.* port=\([0-9]*\) .*/\1/p')
+	WL_RC=$(echo "$line" | sed -n 's/.* rc=\([^ ]*\) .*/\1/p')
+}
+
+# ---- expected lines: the table's own formats (README "Output") ----
+
+row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }
+row_wide() { printf '%10d %-12.12s %-4s %-39s %5d %-5s %2d' "$@"; }
+rc_col() { printf '%-13s ' "$1"; }
+
+# Lines of the trace made by PID: PID is the 7th field from the end.
+lines_of() { awk -v pid="$1" '$(NF-6) == pid' "$TMP/out"; }
+
+# expect NAME PID LINE...: PID made exactly these lines, in this order.
+expect() {
+	local name=$1 pid=$2
+	shift 2
+	local want got
+	want=$(printf '%s\n' "$@")
+	got=$(lines_of "$pid")
+	if [ "$got" = "$want" ]; then
+		pass "$name"
+	else
+		fail "$name" "$(printf 'expected:\n%s\ngot:\n%s' "$want" "$got" | sed 's/^/    | /')"
+	fi
+}
+
+# expect_none NAME PID: PID made no line.
+expect_none() {
+	local got
+	got=$(lines_of "$2")
+	if [ -z "$got" ]; then pass "$1"; else fail "$1" "unexpected line: $got"; fi
+}
+
+# check NAME COND...: a plain test(1) assertion with the values in the message.
+check() {
+	local name=$1
+	shift
+	if [ "$@" ]; then pass "$name"; else fail "$name" "not true: $*"; fi
+}
+
+# The workload must have done what the case needs, or the case cannot say anything.
+wl_ok() {
+	if [ "$WL_EXIT" != 0 ] || [ -z "$WL_PID" ]; then
+		fail "$1" "workload failed (exit $WL_EXIT): $(cat "$TMP/wl.err")"
+		return 1
+	fi
+}
+
+# ---- cases ----
+
+# The default table: every OPTS letter, IF, each protocol and family, ports.
+group_columns() {
+	tracer_start || { fail columns "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	local -a names pids lines
+	add() { names+=("$1"); pids+=("$WL_PID"); lines+=("$2"); }
+
+	wl; wl_ok port_ephemeral && add port_ephemeral "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	[ "${WL_PORT:-0}" -gt 0 ] 2>/dev/null || fail port_ephemeral_nonzero "getsockname gave port '$WL_PORT'"
+	wl -p 4242; wl_ok port_fixed && add port_fixed "$(row "$WL_PID" workload TCP 127.0.0.1 4242 ..... 0)"
+	wl -a 192.0.2.1 -o F; wl_ok opt_F && add opt_F "$(row "$WL_PID" workload TCP 192.0.2.1 "$WL_PORT" F.... 0)"
+	wl -o T; wl_ok opt_T && add opt_T "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" .T... 0)"
+	wl -o N; wl_ok opt_N && add opt_N "$(row "$WL_PID" workload TCP 127.0.0.1 0 ..N.. 0)"
+	check opt_N_port_deferred "${WL_PORT:-x}" = 0
+	wl -o R; wl_ok opt_R && add opt_R "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ...R. 0)"
+	wl -o r; wl_ok opt_r && add opt_r "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ....r 0)"
+	wl -o FTNRr; wl_ok opt_all && add opt_all "$(row "$WL_PID" workload TCP 127.0.0.1 0 FTNRr 0)"
+	wl -d lo; wl_ok if_bindtodevice && add if_bindtodevice "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ..... "$WL_IF")"
+	check if_bindtodevice_index "${WL_IF:-0}" = 1
+	wl -t udp; wl_ok proto_udp && add proto_udp "$(row "$WL_PID" workload UDP 127.0.0.1 "$WL_PORT" ..... 0)"
+	wl -t udplite -f 6; wl_ok proto_udplite_v6 && add proto_udplite_v6 "$(row "$WL_PID" workload UDPLITE ::1 "$WL_PORT" ..... 0)"
+	# The kernel marks raw sockets SO_REUSEADDR and keeps the protocol in the port.
+	wl -t raw; wl_ok proto_raw && add proto_raw "$(row "$WL_PID" workload RAW 127.0.0.1 255 ...R. 0)"
+	# Ping sockets: the port is the ICMP echo id; the kernel marks them SO_REUSEADDR too.
+	wl -t ping; wl_ok proto_ping && add proto_ping "$(row "$WL_PID" workload ICMP 127.0.0.1 "$WL_PORT" ...R. 0)"
+	wl -t ping -f 6; wl_ok proto_ping_v6 && add proto_ping_v6 "$(row "$WL_PID" workload ICMPV6 ::1 "$WL_PORT" ...R. 0)"
+	wl -t mptcp
+	if grep -q 'Protocol not supported' "$TMP/wl.err"; then
+		skip proto_mptcp "kernel built without MPTCP"
+	elif wl_ok proto_mptcp; then
+		add proto_mptcp "$(row "$WL_PID" workload MPTCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	fi
+	wl -f 6 -a ::1; wl_ok ipv6 && add ipv6 "$(row "$WL_PID" workload TCP ::1 "$WL_PORT" ..... 0)"
+	wl -f 6 -a 127.0.0.1; wl_ok ipv4_mapped && add ipv4_mapped "$(row "$WL_PID" workload TCP ::ffff:127.0.0.1 "$WL_PORT" ..... 0)"
+	wl -a 192.0.2.1 -p 4243
+	local failed_pid=$WL_PID
+	check failed_bind_happened "${WL_RC:-}" = EADDRNOTAVAIL
+
+	tracer_stop
+	check sigint_exit_0 "$TRACER_RC" = 0
+	local i
+	for i in "${!names[@]}"; do
+		expect "${names[$i]}" "${pids[$i]}" "${lines[$i]}"
+	done
+	expect_none failed_bind_hidden_without_E "$failed_pid"
+	check header_on_stdout "$(head -n 1 "$TMP/out")" = "$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+	check banner_on_stderr "$(head -n 1 "$TMP/err")" = "Tracing binds ... Hit Ctrl-C to end"
+}
+
+# -E: failed binds with the requested address and port and the errno name.
+group_errors() {
+	tracer_start -E || { fail errors "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
+	local p1 p2 p3 p4 p5 port5
+	wl -a 192.0.2.1 -p 4243; p1=$WL_PID
+	wl -p 4244 -D; p2=$WL_PID
+	wl -f 6 -a 2001:db8::1 -p 4245; p3=$WL_PID
+	wl -u 1234 -p 80; p4=$WL_PID
+	wl; p5=$WL_PID port5=$WL_PORT
+	tracer_stop
+	expect errors_eaddrnotavail "$p1" "$(rc_col EADDRNOTAVAIL)$(row "$p1" workload TCP 192.0.2.1 4243 ..... 0)"
+	expect errors_eaddrinuse "$p2" \
+		"$(rc_col 0)$(row "$p2" workload TCP 127.0.0.1 4244 ..... 0)" \
+		"$(rc_col EADDRINUSE)$(row "$p2" workload TCP 127.0.0.1 4244 ..... 0)"
+	expect errors_ipv6_requested_address "$p3" "$(rc_col EADDRNOTAVAIL)$(row "$p3" workload TCP 2001:db8::1 4245 ..... 0)"
+	expect errors_eacces "$p4" "$(rc_col EACCES)$(row "$p4" workload TCP 127.0.0.1 80 ..... 0)"
+	expect errors_success_rc_0 "$p5" "$(rc_col 0)$(row "$p5" workload TCP 127.0.0.1 "$port5" ..... 0)"
+	check errors_header "$(head -n 1 "$TMP/out")" = "$(rc_col RC)$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+}
+
+# -t and -U: the prefix columns, in bcc's order.
+group_prefixes() {
+	tracer_start -t -U || { fail prefixes "bindsnoop -t -U did not start: $(cat "$TMP/err")"; return; }
+	local p1 p2 port1 port2 l1 l2 t1 t2
+	wl -u 1234; p1=$WL_PID port1=$WL_PORT
+	sleep 0.2
+	wl; p2=$WL_PID port2=$WL_PORT
+	tracer_stop
+	l1=$(lines_of "$p1")
+	l2=$(lines_of "$p2")
+	t1=${l1%% *}
+	t2=${l2%% *}
+	# The time is normalised (it is whatever it was); everything else is compared whole.
+	if echo "$t1 $t2" | grep -Eq '^[0-9]+\.[0-9]{6} [0-9]+\.[0-9]{6}$' &&
+		awk -v a="$t1" -v b="$t2" 'BEGIN { exit !(b - a >= 0.2 && b - a < 5) }'; then
+		pass timestamp_seconds_since_first
+	else
+		fail timestamp_seconds_since_first "times '$t1' then '$t2' (0.2 s apart)"
+	fi
+	expect timestamp_uid_line "$p1" "$(printf '%-9s %6d ' "$t1" 1234)$(row "$p1" workload TCP 127.0.0.1 "$port1" ..... 0)"
+	expect uid_root "$p2" "$(printf '%-9s %6d ' "$t2" 0)$(row "$p2" workload TCP 127.0.0.1 "$port2" ..... 0)"
+	check prefixes_header "$(head -n 1 "$TMP/out")" = "$(printf '%-9s %6s ' 'TIME(s)' UID)$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+}
+
+# -w: room for IPv6 addresses, protocol names whole.
+group_wide() {
+	tracer_start -w || { fail wide "bindsnoop -w did not start: $(cat "$TMP/err")"; return; }
+	local p1 p2 port1 port2
+	wl -f 6 -a ::ffff:127.0.0.1 -o R; p1=$WL_PID port1=$WL_PORT
+	wl -t udplite; p2=$WL_PID port2=$WL_PORT
+	tracer_stop
+	expect wide_ipv4_mapped "$p1" "$(row_wide "$p1" workload TCP ::ffff:127.0.0.1 "$port1" ...R. 0)"
+	expect wide_udplite "$p2" "$(row_wide "$p2" workload UDPLITE 127.0.0.1 "$port2" ..... 0)"
+	check wide_header "$(head -n 1 "$TMP/out")" = "$(printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+}
+
+# -p: only that process.
+group_pid() {
+	wl_bg || { fail pid_filter "workload did not get ready"; return; }
+	local target=$WL_BG
+	tracer_start -p "$target" || { fail pid_filter "bindsnoop -p did not start: $(cat "$TMP/err")"; return; }
+	wl; local other=$WL_PID
+	wl_go
+	tracer_stop
+	expect pid_filter_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	expect_none pid_filter_other "$other"
+}
+
+# -u: only that user.
+group_uid() {
+	tracer_start -u 1234 || { fail uid_filter "bindsnoop -u did not start: $(cat "$TMP/err")"; return; }
+	wl -u 1234 -t udp; local p1=$WL_PID port1=$WL_PORT
+	wl -t udp; local p2=$WL_PID
+	tracer_stop
+	expect uid_filter_match "$p1" "$(row "$p1" workload UDP 127.0.0.1 "$port1" ..... 0)"
+	expect_none uid_filter_other "$p2"
+}
+
+# -P: a list and a range; for a failed bind the requested port is what matches.
+group_ports() {
+	tracer_start -E -P 4301,4305-4310 || { fail port_filter "bindsnoop -P did not start: $(cat "$TMP/err")"; return; }
+	wl -p 4301; local in1=$WL_PID
+	wl -p 4305; local in2=$WL_PID
+	wl -p 4310; local in3=$WL_PID
+	wl -p 4303; local out1=$WL_PID
+	wl -p 4311; local out2=$WL_PID
+	wl -a 192.0.2.1 -p 4307; local in4=$WL_PID
+	wl -a 192.0.2.1 -p 4304; local out3=$WL_PID
+	wl; local out4=$WL_PID
+	tracer_stop
+	expect port_filter_list "$in1" "$(rc_col 0)$(row "$in1" workload TCP 127.0.0.1 4301 ..... 0)"
+	expect port_filter_range_start "$in2" "$(rc_col 0)$(row "$in2" workload TCP 127.0.0.1 4305 ..... 0)"
+	expect port_filter_range_end "$in3" "$(rc_col 0)$(row "$in3" workload TCP 127.0.0.1 4310 ..... 0)"
+	expect port_filter_failed_requested "$in4" "$(rc_col EADDRNOTAVAIL)$(row "$in4" workload TCP 192.0.2.1 4307 ..... 0)"
+	expect_none port_filter_between "$out1"
+	expect_none port_filter_after_range "$out2"
+	expect_none port_filter_failed_other "$out3"
+	expect_none port_filter_ephemeral "$out4"
+}
+
+cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
+
+# u64 as the 8 little-endian hex bytes bpftool takes for a key.
+le64() { printf '%016x' "$1" | sed 's/../& /g' | awk '{ for (i = 8; i >= 1; i--) printf "%s ", $i }'; }
+
+# A pinned hash map like bcc's users make, holding one id.
+pin_id_map() {
+	local path=$1 id=$2
+	mkdir -p /sys/fs/bpf 2>/dev/null
+	rm -f "$path"
+	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name idset >/dev/null &&
+		$BPFTOOL map update pinned "$path" key hex $(le64 "$id") value hex 01 00 00 00 00 00 00 00 &&
+		PINNED="$PINNED $path"
+}
+
+make_cgroup() {
+	local root
+	root=$(cgroup2_root)
+	[ -n "$root" ] || return 1
+	CGROUP_DIR=$root/bindsnoop-e2e-$$
+	mkdir -p "$CGROUP_DIR"
+}
+
+# --cgroupmap (bcc) and -c (libbpf-tools): only tasks of that cgroup.
+group_cgroup() {
+	if ! make_cgroup; then
+		skip cgroupmap "no cgroup v2 hierarchy mounted"
+		skip cgroup_dir "no cgroup v2 hierarchy mounted"
+		return
+	fi
+	local cgid
+	cgid=$(stat -c %i "$CGROUP_DIR")
+
+	pin_id_map /sys/fs/bpf/bindsnoop_e2e_cg "$cgid" || { fail cgroupmap "bpftool could not make the map"; return; }
+	wl_bg || { fail cgroupmap "workload did not get ready"; return; }
+	echo "$WL_BG" >"$CGROUP_DIR/cgroup.procs"
+	tracer_start --cgroupmap /sys/fs/bpf/bindsnoop_e2e_cg || { fail cgroupmap "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	wl; local other=$WL_PID
+	local target=$WL_BG
+	wl_go
+	tracer_stop
+	expect cgroupmap_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	expect_none cgroupmap_other "$other"
+
+	wl_bg || { fail cgroup_dir "workload did not get ready"; return; }
+	echo "$WL_BG" >"$CGROUP_DIR/cgroup.procs"
+	tracer_start -c "$CGROUP_DIR" || { fail cgroup_dir "bindsnoop -c did not start: $(cat "$TMP/err")"; return; }
+	wl; other=$WL_PID
+	target=$WL_BG
+	wl_go
+	tracer_stop
+	expect cgroup_dir_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	expect_none cgroup_dir_other "$other"
+	rmdir "$CGROUP_DIR" 2>/dev/null && CGROUP_DIR=
+}
+
+# --mntnsmap: only tasks of that mount namespace.
+group_mntns() {
+	UNSHARE="-n -m" wl_bg || { fail mntnsmap "workload did not get ready"; return; }
+	local target=$WL_BG mntns
+	mntns=$(stat -L -c %i "/proc/$target/ns/mnt")
+	pin_id_map /sys/fs/bpf/bindsnoop_e2e_mntns "$mntns" || { fail mntnsmap "bpftool could not make the map"; return; }
+	tracer_start --mntnsmap /sys/fs/bpf/bindsnoop_e2e_mntns || { fail mntnsmap "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	wl; local other=$WL_PID
+	wl_go
+	tracer_stop
+	expect mntnsmap_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	expect_none mntnsmap_other "$other"
+}
+
+# --count: exact per address/port counts from the kernel's table, most first.
+group_count() {
+	tracer_start --count -P 4401,4402 || { fail count "bindsnoop --count did not start: $(cat "$TMP/err")"; return; }
+	wl -q -p 4401 -n 5
+	wl -q -p 4402 -n 3 -t udp
+	wl -q -f 6 -a ::1 -p 4402 -n 2
+	wl -q -p 4403 -n 4
+	tracer_stop
+	local want
+	want=$(printf '%-32s %20s     %-10s\n' LADDR LPORT BINDS
+		printf '%-32s %20s     %-10d\n' 127.0.0.1 4401 5 127.0.0.1 4402 3 ::1 4402 2)
+	if [ "$(cat "$TMP/out")" = "$want" ]; then
+		pass count_table
+	else
+		fail count_table "$(printf 'expected:\n%s\ngot:\n%s' "$want" "$(cat "$TMP/out")" | sed 's/^/    | /')"
+	fi
+	check count_exit_0 "$TRACER_RC" = 0
+}
+
+# SIGTERM and SIGHUP stop it cleanly too.
+group_signals() {
+	local sig
+	for sig in TERM HUP; do
+		tracer_start || { fail "sig$sig" "did not start"; continue; }
+		wl; local p=$WL_PID port=$WL_PORT
+		tracer_stop "$sig"
+		check "sig${sig}_exit_0" "$TRACER_RC" = 0
+		expect "sig${sig}_drains_events" "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
+	done
+}
+
+# | head -1: the reader goes away; bindsnoop leaves quietly with 0.
+group_pipe() {
+	(
+		"$BINDSNOOP" --backend "$BACKEND" 2>"$TMP/pipe.err" | head -n 1 >"$TMP/pipe.out"
+		echo "${PIPESTATUS[0]}" >"$TMP/pipe.rc"
+	) &
+	local runner=$! i
+	for i in $(seq 1 600); do
+		grep -q '^Tracing binds' "$TMP/pipe.err" 2>/dev/null && break
+		sleep 0.1
+	done
+	# head already has the header; every bind now goes to a closed pipe.
+	for i in $(seq 1 50); do
+		[ -s "$TMP/pipe.rc" ] && break
+		wl -q -n 20
+		sleep 0.1
+	done
+	wait "$runner"
+	check epipe_exit_0 "$(cat "$TMP/pipe.rc" 2>/dev/null)" = 0
+	check epipe_quiet "$(cat "$TMP/pipe.err")" = "Tracing binds ... Hit Ctrl-C to end"
+}
+
+# Our programs' names as the kernel keeps them (cut to 15 characters).
+our_progs() {
+	$BPFTOOL prog show 2>/dev/null | grep -E 'name (fexit_inet6?_bin|fexit_mptcp_|kprobe_inet6?_b|kretprobe_inet|kprobe_mptcp_|kretprobe_mptc|tp_enter_bind|tp_exit_bind)' || true
+}
+
+no_progs_left() {
+	local i left
+	for i in $(seq 1 30); do
+		left=$(our_progs)
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "$left"
+	return 1
+}
+
+# Nothing stays in the kernel after any exit, kill -9 included.
+group_leftovers() {
+	if ! command -v "$BPFTOOL" >/dev/null; then
+		skip no_programs_left "bpftool not installed"
+		return
+	fi
+	local before
+	before=$(our_progs)
+	if [ -n "$before" ]; then
+		skip no_programs_left "another bindsnoop is running: $before"
+		return
+	fi
+	tracer_start || { fail no_programs_left "did not start"; return; }
+	if [ -n "$(our_progs)" ]; then pass programs_visible_while_running; else fail programs_visible_while_running "bpftool shows none of ours"; fi
+	tracer_stop
+	local left
+	left=$(no_progs_left) && pass no_programs_left_after_sigint || fail no_programs_left_after_sigint "$left"
+	tracer_start || { fail no_programs_left_after_kill9 "did not start"; return; }
+	wl -q -n 100
+	tracer_stop KILL
+	left=$(no_progs_left) && pass no_programs_left_after_kill9 || fail no_programs_left_after_kill9 "$left"
+}
+
+# -v names the backend that was chosen.
+group_verbose() {
+	tracer_start -v || { fail verbose_backend "did not start: $(cat "$TMP/err")"; return; }
+	tracer_stop
+	local chosen
+	chosen=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p' "$TMP/err")
+	if [ -z "$chosen" ]; then
+		fail verbose_backend "no 'backend X:' line in: $(cat "$TMP/err")"
+	elif [ "$BACKEND" != auto ] && [ "$chosen" != "$BACKEND" ]; then
+		fail verbose_backend "asked for $BACKEND, got $chosen"
+	else
+		pass verbose_backend
+	fi
+}
+
+# Not root and without CAP_BPF/CAP_PERFMON: one line, exit 1.
+group_unprivileged() {
+	if ! command -v setpriv >/dev/null; then
+		skip unprivileged "setpriv not installed"
+		return
+	fi
+	local err rc
+	err=$(setpriv --reuid=1234 --regid=1234 --clear-groups --inh-caps=-all \
+		"$BINDSNOOP" --backend "$BACKEND" 2>&1 >/dev/null)
+	rc=$?
+	check unprivileged_exit_1 "$rc" = 1
+	check unprivileged_one_line "$err" = "bindsnoop: need root, or the capabilities CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8)"
+}
+
+# Bad command lines: one line naming the input, non-zero exit, nothing loaded.
+group_bad_input() {
+	local -a cases=(
+		"64|-p|option -p: needs an argument"
+		"64|-p abc|-p abc: not a decimal number"
+		"64|-p -5|-p -5: not a decimal number"
+		"64|-p 0|-p 0: PID 0 is not a process"
+		"64|-p 99999999999|-p 99999999999: out of range"
+		"64|-p 12x|-p 12x: not a decimal number"
+		"64|-u x|-u x: not a decimal number"
+		"64|-u 4294967295|-u 4294967295: out of range"
+		"64|-u -1|-u -1: not a decimal number"
+		"64|-P 0|-P 0: port out of range 1-65535"
+		"64|-P 65536|-P 65536: port out of range 1-65535"
+		"64|-P 80,|-P 80,: empty item"
+		"64|-P ,80|-P ,80: empty item"
+		"64|-P 80,,81|-P 80,,81: empty item"
+		"64|-P 90-80|-P 90-80: reversed range"
+		"64|-P 80abc|-P 80abc: not a port number"
+		"64|-P 80-|-P 80-: not a port number"
+		"64|-P 1-2-3|-P 1-2-3: not a port number"
+		"64|--port|option --port: needs an argument"
+		"64|--bogus|option --bogus: unrecognized"
+		"64|-z|option -z: unrecognized"
+		"64|--count=3|option --count=3: takes no argument"
+		"64|--backend bpf|--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)"
+		"64|extra|argument extra: unexpected (this tool takes options only)"
+		"1|--cgroupmap /nonexistent/map|--cgroupmap /nonexistent/map: not a pinned BPF map: No such file or directory (ENOENT)"
+		"1|--cgroupmap /etc/hostname|--cgroupmap /etc/hostname: not a pinned BPF map: Permission denied (EACCES)"
+		"1|--mntnsmap /nonexistent|--mntnsmap /nonexistent: not a pinned BPF map: No such file or directory (ENOENT)"
+		"1|-c /nonexistent|-c /nonexistent: No such file or directory (ENOENT)"
+		"1|-c /tmp|-c /tmp: not a cgroup v2 directory"
+		"1|-c /etc/hostname|-c /etc/hostname: Not a directory (ENOTDIR)"
+		"1|--btf /etc/hostname|--btf /etc/hostname: not a BTF file: BPF object format invalid"
+	)
+	local c rc want args err got_rc n=0
+	for c in "${cases[@]}"; do
+		n=$((n + 1))
+		rc=${c%%|*}
+		c=${c#*|}
+		args=${c%%|*}
+		want="bindsnoop: ${c#*|}"
+		# shellcheck disable=SC2086
+		err=$("$BINDSNOOP" --backend "$BACKEND" $args 2>&1 >/dev/null </dev/null)
+		got_rc=$?
+		if [ "$got_rc" = "$rc" ] && [ "$err" = "$want" ]; then
+			pass "bad_input_$n ($args)"
+		else
+			fail "bad_input_$n ($args)" "exit $got_rc (want $rc), stderr: '$err' (want '$want')"
+		fi
+	done
+	# A map of the wrong type or key size.
+	if command -v "$BPFTOOL" >/dev/null; then
+		mkdir -p /sys/fs/bpf 2>/dev/null
+		rm -f /sys/fs/bpf/bindsnoop_e2e_bad1 /sys/fs/bpf/bindsnoop_e2e_bad2
+		$BPFTOOL map create /sys/fs/bpf/bindsnoop_e2e_bad1 type array key 4 value 8 entries 4 name bad1 &&
+			$BPFTOOL map create /sys/fs/bpf/bindsnoop_e2e_bad2 type hash key 4 value 8 entries 4 name bad2
+		PINNED="$PINNED /sys/fs/bpf/bindsnoop_e2e_bad1 /sys/fs/bpf/bindsnoop_e2e_bad2"
+		err=$("$BINDSNOOP" --cgroupmap /sys/fs/bpf/bindsnoop_e2e_bad1 2>&1 >/dev/null)
+		check bad_input_map_type "$err" = "bindsnoop: --cgroupmap /sys/fs/bpf/bindsnoop_e2e_bad1: map type is array, need hash"
+		err=$("$BINDSNOOP" --mntnsmap /sys/fs/bpf/bindsnoop_e2e_bad2 2>&1 >/dev/null)
+		check bad_input_map_key_size "$err" = "bindsnoop: --mntnsmap /sys/fs/bpf/bindsnoop_e2e_bad2: key size is 4, need 8 (a u64 id)"
+	fi
+}
+
+# ---- main ----
+
+if [ "$(id -u)" != 0 ]; then
+	echo "tests/e2e.sh: needs root (it loads BPF programs and makes network namespaces)" >&2
+	exit 1
+fi
+for f in "$BINDSNOOP" "$WORKLOAD"; do
+	[ -x "$f" ] || { echo "tests/e2e.sh: $f missing: run make first" >&2; exit 1; }
+done
+
+echo "# bindsnoop e2e: kernel $(uname -r), backend $BACKEND${BINDSNOOP_FORCE_PERFBUF:+, perf buffer forced}"
+
+# A backend the kernel cannot run is a skip with the kernel's reason, not a failure.
+if [ "$BACKEND" != auto ]; then
+	if ! tracer_start; then
+		skip "backend_$BACKEND" "$(grep -v '^libbpf' "$TMP/err" | head -n 1)"
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+		exit 0
+	fi
+	tracer_stop
+fi
+
+for group in columns errors prefixes wide pid uid ports cgroup mntns count signals pipe \
+	leftovers verbose unprivileged bad_input; do
+	selected "$group" && "group_$group"
+done
+
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" = 0 ]
