@@ -38,7 +38,7 @@ msg		= @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test check unit e2e bench vmtest deps-check
+.PHONY: all clean test check unit e2e bench vmtest deps-check deps
 
 all: deps-check bindsnoop
 
@@ -86,22 +86,34 @@ $(OUTPUT)/workload: tests/workload.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) -pthread $< -o $@
 
+TEST_BINS	:= bindsnoop $(OUTPUT)/unit_tests $(OUTPUT)/workload
+
 unit: $(OUTPUT)/unit_tests
 	$(Q)$(OUTPUT)/unit_tests
 
 e2e: bindsnoop $(OUTPUT)/workload
 	$(Q)tests/e2e.sh
 
-test: all $(OUTPUT)/unit_tests $(OUTPUT)/workload
+# The host suite: unit tests + e2e for every backend.
+test: deps-check $(TEST_BINS)
 	$(Q)tests/run.sh
 
-check: test
+# The qemu matrix alone.
+vmtest: deps-check $(TEST_BINS)
+	$(Q)tests/run.sh --vmtest-only
+
+# Everything, from a fresh machine: install the Debian packages the build and
+# the tests need, then host suite + qemu matrix, one total line at the end.
+check:
+	$(Q)WITH_VMTEST=1 tests/deps.sh
+	$(Q)$(MAKE) --no-print-directory deps-check $(TEST_BINS)
+	$(Q)tests/run.sh --vmtest
+
+deps:
+	$(Q)WITH_VMTEST=1 tests/deps.sh
 
 bench: bindsnoop $(OUTPUT)/workload
 	$(Q)bench/bench.sh
-
-vmtest: bindsnoop $(OUTPUT)/workload
-	$(Q)tests/vmtest/run-matrix.sh
 
 clean:
 	$(call msg,CLEAN,)

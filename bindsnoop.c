@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -69,7 +70,10 @@ static struct env {
 	int mntnsmap_fd;
 	int cgroup_fd;
 	struct print_opts print;
+	bool json;
 	bool count;
+	unsigned long interval_s;	/* --count: print and reset every N s */
+	unsigned long duration_s;	/* stop after N s */
 	bool verbose;
 	bool force_perfbuf;	/* BINDSNOOP_FORCE_PERFBUF=1: for tests */
 	enum backend backend;
@@ -87,8 +91,9 @@ const char *argp_program_bug_address = "the project's issue tracker";
 static const char doc[] =
 "Trace bind() on IPv4 and IPv6 sockets: who bound what, with which options.\n"
 "\n"
-"USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-p PID] [-u UID] [-P PORTS]\n"
-"                 [--count] [--cgroupmap PATH] [--mntnsmap PATH] [-c CGROUP]\n"
+"USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-j] [-p PID] [-u UID] [-P PORTS]\n"
+"                 [--count [-i SECONDS]] [-d SECONDS] [--cgroupmap PATH]\n"
+"                 [--mntnsmap PATH] [-c CGROUP]\n"
 "                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
 "\n"
 "EXAMPLES:\n"
@@ -98,6 +103,9 @@ static const char doc[] =
 "    bindsnoop -p 181      # only PID 181\n"
 "    bindsnoop -P 80,8000-8100  # only these ports\n"
 "    bindsnoop --count     # count binds per address and port, print at exit\n"
+"    bindsnoop --count -i 5  # ... and every 5 seconds, then start again\n"
+"    bindsnoop -j | jq .   # one JSON object per bind\n"
+"    bindsnoop -d 10       # trace for 10 seconds\n"
 "    bindsnoop --cgroupmap /sys/fs/bpf/set  # cgroups whose ids are in the map\n"
 "    bindsnoop -c /sys/fs/cgroup/unified/app  # tasks under this cgroup v2\n"
 "\n"
@@ -118,7 +126,8 @@ enum {
 
 static const struct argp_option options[] = {
 	{ "timestamp", 't', NULL, 0, "Include a TIME(s) column: seconds since the first event", 0 },
-	{ "wide", 'w', NULL, 0, "Wide columns, room for IPv6 addresses", 0 },
+	{ "wide", 'w', NULL, 0, "Wide columns, room for IPv6 addresses, and IFNAME", 0 },
+	{ "json", 'j', NULL, 0, "One JSON object per line per bind (or per --count table)", 0 },
 	{ "print-uid", 'U', NULL, 0, "Include a UID column", 0 },
 	{ "errors", 'E', NULL, 0, "Show failed binds too, with an RC column (errno name)", 0 },
 	{ "failed", 'x', NULL, 0, "Same as --errors (libbpf-tools' name)", 0 },
@@ -126,6 +135,8 @@ static const struct argp_option options[] = {
 	{ "uid", 'u', "UID", 0, "Trace this user only", 0 },
 	{ "port", 'P', "PORTS", 0, "Trace these ports only: a list such as 80,443,8000-8100", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count binds per address and port in the kernel; print at exit", 0 },
+	{ "interval", 'i', "SECONDS", 0, "With --count: print and reset the table every SECONDS", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop by itself after SECONDS", 0 },
 	{ "cgroupmap", OPT_CGROUPMAP, "PATH", 0, "Trace cgroups whose v2 ids are keys of this pinned BPF hash map", 0 },
 	{ "mntnsmap", OPT_MNTNSMAP, "PATH", 0, "Trace mount namespaces whose ids are keys of this pinned BPF hash map", 0 },
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
@@ -245,6 +256,25 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_COUNT:
 		env.count = true;
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'i':
+		env.interval_s = parse_id_arg("-i", arg, 86400 * 365);
+		if (!env.interval_s)
+			usage_error("-i", arg, "must be at least 1 second");
+		break;
+	case 'd':
+		env.duration_s = parse_id_arg("-d", arg, 86400 * 365);
+		if (!env.duration_s)
+			usage_error("-d", arg, "must be at least 1 second");
+		break;
+	case ARGP_KEY_END:
+		if (env.interval_s && !env.count)
+			usage_error("option", "-i", "needs --count");
+		if (env.json && (env.print.wide || env.print.timestamp || env.print.print_uid))
+			usage_error("option", "-j", "cannot be combined with -w, -t or -U (JSON has every field)");
 		break;
 	case OPT_CGROUPMAP:
 		env.cgroupmap_path = arg;
@@ -455,6 +485,12 @@ static int select_programs(struct tracer *t, enum backend b, const struct btf *v
 		t->detail = "fexit on inet_bind, inet6_bind";
 		break;
 	case BACKEND_KPROBE:
+		/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
+		if (access("/sys/bus/event_source/devices/kprobe/type", F_OK)) {
+			snprintf(why, whylen, "this kernel has no kprobes "
+				 "(no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
+			return -EOPNOTSUPP;
+		}
 		hooks[n++] = (struct hook){ "inet_bind", false, s->progs.kprobe_inet_bind,
 					    s->progs.kretprobe_inet_bind };
 		hooks[n++] = (struct hook){ "inet6_bind", false, s->progs.kprobe_inet6_bind,
@@ -622,12 +658,54 @@ static int tracer_start(struct tracer *t, const struct btf *vmlinux_btf)
 }
 
 /* State of the printing end of the data path. */
+#define IFNAME_CACHE 64
+
 struct printer {
 	__u64 first_ts_ns;
 	bool have_first;
 	bool output_closed;	/* EPIPE: the reader went away */
 	__u64 perf_lost;	/* reported by the perf buffer itself */
+	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
+	__u64 own_netns;	/* our network namespace: where if_indextoname() looks */
+	struct {
+		int ifindex;
+		char name[IF_NAMESIZE];
+	} ifnames[IFNAME_CACHE];
 };
+
+/*
+ * The name of the interface a socket is bound to, or NULL. Names are looked
+ * up in our own network namespace, so a socket of another namespace gets
+ * NULL rather than the name of some unrelated device. Cached; the cache is
+ * emptied every second so renamed devices show their new name.
+ */
+static const char *ifname_of(struct printer *p, const struct bind_event *e)
+{
+	int slot = (unsigned int)e->bound_dev_if % IFNAME_CACHE;
+
+	if (e->bound_dev_if <= 0 || !p->own_netns || e->netns_id != p->own_netns)
+		return NULL;
+	if (p->ifnames[slot].ifindex != e->bound_dev_if) {
+		if (!if_indextoname(e->bound_dev_if, p->ifnames[slot].name))
+			return NULL;
+		p->ifnames[slot].ifindex = e->bound_dev_if;
+	}
+	return p->ifnames[slot].name;
+}
+
+static void printer_init(struct printer *p)
+{
+	struct timespec mono, real;
+	struct stat st;
+
+	memset(p, 0, sizeof(*p));
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	p->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
+				(real.tv_nsec - mono.tv_nsec);
+	if (stat("/proc/self/ns/net", &st) == 0)
+		p->own_netns = st.st_ino;
+}
 
 static int print_record(struct printer *p, const void *data, size_t size)
 {
@@ -643,7 +721,11 @@ static int print_record(struct printer *p, const void *data, size_t size)
 		p->first_ts_ns = e.ts_ns;
 		p->have_first = true;
 	}
-	len = format_event(line, sizeof(line), &env.print, &e, p->first_ts_ns);
+	if (env.json)
+		len = format_event_json(line, sizeof(line), &e, p->realtime_offset_ns, ifname_of(p, &e));
+	else
+		len = format_event(line, sizeof(line), &env.print, &e, p->first_ts_ns,
+				   env.print.wide ? ifname_of(p, &e) : NULL);
 	if (len >= (int)sizeof(line))
 		len = sizeof(line) - 1;
 	if (fwrite(line, 1, len, stdout) != (size_t)len) {
@@ -730,40 +812,87 @@ static __u64 monotonic_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int print_count_table(struct bindsnoop_bpf *skel)
+/*
+ * Take the --count table out of the kernel. With @reset (-i), each entry is
+ * read and deleted in one step, so a bind counted meanwhile lands in the
+ * next table instead of being lost between a read and a delete.
+ */
+static int read_count_table(struct bindsnoop_bpf *skel, bool reset, struct count_row **rowsp,
+			    size_t *np)
 {
 	int fd = bpf_map__fd(skel->maps.counts);
+	__u32 max = bpf_map__max_entries(skel->maps.counts);
+	struct count_key *keys = calloc(max, sizeof(*keys));
+	__u64 *vals = calloc(max, sizeof(*vals));
+	struct count_row *rows = calloc(max, sizeof(*rows));
 	struct count_key key, *prev = NULL;
-	struct count_row *rows = NULL;
-	size_t n = 0, cap = 0, i;
-	char line[LINE_MAX_LEN];
+	size_t n = 0, i;
+	int err = 0;
 
-	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
-		if (n == cap) {
-			struct count_row *grown;
-
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(rows, cap * sizeof(*rows));
-			if (!grown) {
-				free(rows);
-				return -ENOMEM;
-			}
-			rows = grown;
-		}
-		rows[n].key = key;
-		if (bpf_map_lookup_elem(fd, &key, &rows[n].binds) == 0)
-			n++;
-		prev = &rows[n ? n - 1 : 0].key;
-		if (!n)
-			prev = NULL;
+	if (!keys || !vals || !rows) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (n < max && bpf_map_get_next_key(fd, prev, &keys[n]) == 0) {
+		prev = &keys[n];
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		key = keys[i];
+		if (reset ? bpf_map_lookup_and_delete_elem(fd, &key, &vals[i])
+			  : bpf_map_lookup_elem(fd, &key, &vals[i]))
+			vals[i] = 0;	/* gone meanwhile (another reader): nothing to count */
+		rows[i].key = key;
+		rows[i].binds = vals[i];
 	}
 	sort_count_rows(rows, n);
-	format_count_header(line, sizeof(line));
-	fputs(line, stdout);
-	for (i = 0; i < n; i++) {
-		format_count_row(line, sizeof(line), &rows[i]);
-		fputs(line, stdout);
+	*rowsp = rows;
+	*np = n;
+	rows = NULL;
+out:
+	free(keys);
+	free(vals);
+	free(rows);
+	return err;
+}
+
+static bool past_deadline(__u64 deadline)
+{
+	return deadline && monotonic_ns() >= deadline;
+}
+
+static int print_count_table(struct bindsnoop_bpf *skel, const struct printer *p, bool reset)
+{
+	char line[LINE_MAX_LEN];
+	struct count_row *rows;
+	size_t n, i;
+	int err;
+
+	err = read_count_table(skel, reset, &rows, &n);
+	if (err) {
+		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", strerror(-err));
+		return err;
 	}
+	if (env.json) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		format_iso8601(now.tv_sec * 1000000000LL + now.tv_nsec, line, sizeof(line));
+		printf("{\"time\":\"%s\",\"counts\":[", line);
+		for (i = 0; i < n; i++) {
+			format_count_row_json(line, sizeof(line), &rows[i]);
+			printf("%s%s", i ? "," : "", line);
+		}
+		printf("]}\n");
+	} else {
+		format_count_header(line, sizeof(line));
+		fputs(line, stdout);
+		for (i = 0; i < n; i++) {
+			format_count_row(line, sizeof(line), &rows[i]);
+			fputs(line, stdout);
+		}
+	}
+	(void)p;
 	free(rows);
 	return 0;
 }
@@ -777,15 +906,26 @@ static int poll_events(struct tracer *t, struct printer *p)
 	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
 	int fd = bpf_map__fd(t->skel->maps.events);
 	bool ringbuf = bpf_map__type(t->skel->maps.events) == BPF_MAP_TYPE_RINGBUF;
+	__u64 deadline = env.duration_s ? monotonic_ns() + env.duration_s * 1000000000ULL : 0;
 	int err = 0;
 
 	if (env.count) {
-		while (!exiting) {
+		__u64 next_table = env.interval_s ? monotonic_ns() + env.interval_s * 1000000000ULL : 0;
+
+		while (!exiting && !past_deadline(deadline)) {
 			usleep(POLL_TIMEOUT_MS * 1000);
 			read_losses(t->skel, p, &now);
 			report_losses(&now, &told, false);
+			if (next_table && monotonic_ns() >= next_table) {
+				err = print_count_table(t->skel, p, true);
+				if (err || fflush(stdout)) {
+					p->output_closed = !err;
+					goto out;
+				}
+				next_table += env.interval_s * 1000000000ULL;
+			}
 		}
-		err = print_count_table(t->skel);
+		err = print_count_table(t->skel, p, env.interval_s != 0);
 		goto out;
 	}
 
@@ -800,7 +940,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 		return err;
 	}
 
-	while (!exiting && !p->output_closed) {
+	while (!exiting && !p->output_closed && !past_deadline(deadline)) {
 		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
 		/* Events below the wake-up mark wait in the ring: fetch them every round. */
 		if (rb && err >= 0)
@@ -817,6 +957,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 			read_losses(t->skel, p, &now);
 			report_losses(&now, &told, false);
 			next_stats = monotonic_ns() + STATS_PERIOD_NS;
+			memset(p->ifnames, 0, sizeof(p->ifnames));
 		}
 	}
 	/* What arrived before the signal is still printed. */
@@ -845,7 +986,7 @@ int main(int argc, char **argv)
 	};
 	static char stdout_buf[1 << 16];
 	struct tracer tracer = {};
-	struct printer printer = {};
+	struct printer printer;
 	struct btf *vmlinux_btf = NULL;
 	char line[LINE_MAX_LEN];
 	const char *force;
@@ -893,7 +1034,8 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");
-	if (!env.count) {
+	printer_init(&printer);
+	if (!env.count && !env.json) {
 		format_header(line, sizeof(line), &env.print);
 		fputs(line, stdout);
 		if (fflush(stdout))

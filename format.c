@@ -6,14 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <net/if.h>
 #include "format.h"
 #include "trace_helpers.h"
 
 /* bcc's bindsnoop.py layout, kept byte for byte so its users' scripts still parse us. */
-#define HDR_FMT		"%8s %-12.12s %-4s %-15s %-5s %5s %2s\n"
-#define ROW_FMT		"%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d\n"
-#define HDR_FMT_WIDE	"%10s %-12.12s %-4s %-39s %-5s %5s %2s\n"
-#define ROW_FMT_WIDE	"%10d %-12.12s %-4s %-39s %5d %-5s %2d\n"
+#define HDR_FMT		"%8s %-12.12s %-4s %-15s %-5s %5s %2s"
+#define ROW_FMT		"%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d"
+#define HDR_FMT_WIDE	"%10s %-12.12s %-4s %-39s %-5s %5s %2s"
+#define ROW_FMT_WIDE	"%10d %-12.12s %-4s %-39s %5d %-5s %2d"
+/* -w only: the interface name after bcc's IF index, so bcc's fields keep their places. */
+#define IFNAME_FMT	" %s"
 /*
  * Where we part from bcc on purpose: RC holds the errno name (bcc prints the
  * raw negative number, or strerror() text with -w); EADDRNOTAVAIL is the
@@ -181,11 +185,14 @@ int format_header(char *buf, size_t len, const struct print_opts *po)
 	format_prefix(buf, len, &n, po, NULL, 0);
 	append(buf, len, &n, po->wide ? HDR_FMT_WIDE : HDR_FMT, "PID", "COMM", "PROT", "ADDR",
 	       "PORT", "OPTS", "IF");
+	if (po->wide)
+		append(buf, len, &n, IFNAME_FMT, "IFNAME");
+	append(buf, len, &n, "\n");
 	return (int)n;
 }
 
 int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
-		 __u64 first_ts_ns)
+		 __u64 first_ts_ns, const char *ifname)
 {
 	char comm[COMM_ESCAPED_LEN], addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1];
 	size_t n = 0;
@@ -197,6 +204,14 @@ int format_event(char *buf, size_t len, const struct print_opts *po, const struc
 	format_prefix(buf, len, &n, po, e, first_ts_ns);
 	append(buf, len, &n, po->wide ? ROW_FMT_WIDE : ROW_FMT, (int)e->pid, comm,
 	       proto_name(e->protocol), addr, e->port, opts, e->bound_dev_if);
+	if (po->wide) {
+		char name[IF_NAMESIZE * 4 + 1];
+
+		if (ifname)
+			escape_comm(ifname, IF_NAMESIZE, name);
+		append(buf, len, &n, IFNAME_FMT, ifname ? name : "-");
+	}
+	append(buf, len, &n, "\n");
 	return (int)n;
 }
 
@@ -230,5 +245,115 @@ int format_count_row(char *buf, size_t len, const struct count_row *row)
 
 	addr_to_str(row->key.family, row->key.addr, addr, sizeof(addr));
 	return snprintf(buf, len, COUNT_ROW_FMT, addr, row->key.port,
+			(unsigned long long)row->binds);
+}
+
+void json_escape(const char *s, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!len)
+		return;
+	for (; *s; s++) {
+		unsigned char c = *s;
+		char esc[7];
+		size_t n = 0, i;
+
+		if (c == '"' || c == '\\') {
+			esc[n++] = '\\';
+			esc[n++] = c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			memcpy(esc, "\\u00", 4);
+			n = 4;
+			esc[n++] = hex[c >> 4];
+			esc[n++] = hex[c & 15];
+		} else {
+			esc[n++] = c;
+		}
+		if (o + n >= len)
+			break;
+		for (i = 0; i < n; i++)
+			out[o++] = esc[i];
+	}
+	out[o] = '\0';
+}
+
+void format_iso8601(__s64 ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	struct tm tm;
+	char date[32];
+
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(date, sizeof(date), "?");
+	snprintf(buf, len, "%s.%09ldZ", date, frac);
+}
+
+static const char *const opt_names[BS_OPT_COUNT] = {
+	"IP_FREEBIND", "IP_TRANSPARENT", "IP_BIND_ADDRESS_NO_PORT", "SO_REUSEADDR", "SO_REUSEPORT",
+};
+
+int format_event_json(char *buf, size_t len, const struct bind_event *e,
+		      __s64 realtime_offset_ns, const char *ifname)
+{
+	char comm[COMM_ESCAPED_LEN], comm_json[COMM_ESCAPED_LEN * 2];
+	char addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1], when[48];
+	char name_json[IF_NAMESIZE * 6 + 1], num[16];
+	const char *err_name = NULL;
+	size_t n = 0;
+	int i, listed = 0;
+
+	escape_comm(e->comm, sizeof(e->comm), comm);
+	json_escape(comm, comm_json, sizeof(comm_json));
+	addr_to_str(e->family, e->addr, addr, sizeof(addr));
+	opts_to_str(e->opts, opts);
+	format_iso8601((__s64)e->ts_ns + realtime_offset_ns, when, sizeof(when));
+	if (e->ret < 0 && e->ret > -4096)
+		err_name = errno_name(-e->ret);
+
+	append(buf, len, &n,
+	       "{\"time_ns\":%llu,\"time\":\"%s\",\"pid\":%u,\"tid\":%u,\"ppid\":%u,"
+	       "\"uid\":%u,\"gid\":%u,\"comm\":\"%s\",\"protocol\":\"%s\",\"protocol_num\":%u,"
+	       "\"family\":\"%s\",\"address\":\"%s\",\"port\":%u,\"options\":\"%s\","
+	       "\"option_names\":[",
+	       (unsigned long long)e->ts_ns, when, e->pid, e->tid, e->ppid, e->uid, e->gid,
+	       comm_json, proto_name(e->protocol), e->protocol,
+	       e->family == AF_INET6 ? "ipv6" : e->family == AF_INET ? "ipv4" : "unknown", addr,
+	       e->port, opts);
+	for (i = 0; i < BS_OPT_COUNT; i++)
+		if (e->opts & (1u << i))
+			append(buf, len, &n, "%s\"%s\"", listed++ ? "," : "", opt_names[i]);
+	if (ifname)
+		json_escape(ifname, name_json, sizeof(name_json));
+	append(buf, len, &n, "],\"ifindex\":%d,\"ifname\":%s%s%s,\"ret\":%d,\"errno\":",
+	       e->bound_dev_if, ifname ? "\"" : "", ifname ? name_json : "null",
+	       ifname ? "\"" : "", e->ret);
+	if (err_name) {
+		append(buf, len, &n, "\"%s\"", err_name);
+	} else if (e->ret) {
+		snprintf(num, sizeof(num), "%d", e->ret);
+		append(buf, len, &n, "\"%s\"", num);
+	} else {
+		append(buf, len, &n, "null");
+	}
+	append(buf, len, &n, ",\"cgroup_id\":%llu,\"mntns_id\":%llu,\"netns_id\":%llu}\n",
+	       (unsigned long long)e->cgroup_id, (unsigned long long)e->mntns_id,
+	       (unsigned long long)e->netns_id);
+	return (int)n;
+}
+
+int format_count_row_json(char *buf, size_t len, const struct count_row *row)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	addr_to_str(row->key.family, row->key.addr, addr, sizeof(addr));
+	return snprintf(buf, len, "{\"family\":\"%s\",\"address\":\"%s\",\"port\":%u,\"binds\":%llu}",
+			row->key.family == AF_INET6 ? "ipv6" : "ipv4", addr, row->key.port,
 			(unsigned long long)row->binds);
 }

@@ -21,7 +21,7 @@ struct print_opts {
 };
 
 /* Longest line format_event() writes, escaped COMM included. */
-#define LINE_MAX_LEN	256
+#define LINE_MAX_LEN	1024
 /* Longest escaped COMM: every byte as \xNN, plus the NUL. */
 #define COMM_ESCAPED_LEN (TASK_COMM_LEN * 4 + 1)
 
@@ -40,10 +40,27 @@ void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len);
 /* Printable ASCII as is, every other byte (and '\') as \xNN; stops at NUL or @len. */
 void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN]);
 
-/* Header and rows of the event table; snprintf()-style return values. */
+/*
+ * Header and rows of the event table; snprintf()-style return values.
+ * @ifname is the name of e->bound_dev_if, or NULL when unbound or unknown;
+ * only -w prints it (IFNAME column, "-" for NULL).
+ */
 int format_header(char *buf, size_t len, const struct print_opts *po);
 int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
-		 __u64 first_ts_ns);
+		 __u64 first_ts_ns, const char *ifname);
+
+/* JSON string body of @s: quotes, backslashes and non-printable bytes escaped. */
+void json_escape(const char *s, char *out, size_t len);
+
+/*
+ * -j: one JSON object per event, newline-terminated (schema in README.md).
+ * @realtime_offset_ns turns the event's CLOCK_MONOTONIC time into wall time.
+ */
+int format_event_json(char *buf, size_t len, const struct bind_event *e,
+		      __s64 realtime_offset_ns, const char *ifname);
+
+/* "2026-11-25T02:40:00.123456789Z" for @ns since the epoch. */
+void format_iso8601(__s64 ns, char *buf, size_t len);
 
 /* --count: one row of the in-kernel table. */
 struct count_row {
@@ -55,5 +72,7 @@ struct count_row {
 void sort_count_rows(struct count_row *rows, size_t n);
 int format_count_header(char *buf, size_t len);
 int format_count_row(char *buf, size_t len, const struct count_row *row);
+/* --count --json: one element of the "counts" array (no separator). */
+int format_count_row_json(char *buf, size_t len, const struct count_row *row);
 
 #endif /* FORMAT_H */

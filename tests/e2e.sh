@@ -85,10 +85,20 @@ wl() {
 		"$WORKLOAD" "$@" 2>"$TMP/wl.err")
 	WL_EXIT=$?
 	WL_LINE=$line
-	WL_PID=$(echo "$line" | sed -n 's/.*pid=\([0-9]*\) .*/\1/p' | tail -n 1)
+	WL_PID=$(echo "$line" | sed -n 's/^pid=\([0-9]*\) .*/\1/p' | tail -n 1)
 	WL_PORT=$(echo "$line" | sed -n 's/.* port=\([0-9]*\) .*/\1/p' | tail -n 1)
 	WL_RC=$(echo "$line" | sed -n 's/.* rc=\([^ ]*\) .*/\1/p' | tail -n 1)
-	WL_IF=$(echo "$line" | sed -n 's/.* ifindex=\([0-9]*\)$/\1/p' | tail -n 1)
+	WL_IF=$(echo "$line" | sed -n 's/.* ifindex=\([0-9]*\) .*/\1/p' | tail -n 1)
+	WL_PPID=$(echo "$line" | sed -n 's/.* ppid=\([0-9]*\)$/\1/p' | tail -n 1)
+}
+
+# The same in bindsnoop's own network namespace, where interface names are known.
+wl_host() {
+	WL_LINE=$("$WORKLOAD" "$@" 2>"$TMP/wl.err")
+	WL_EXIT=$?
+	WL_PID=$(echo "$WL_LINE" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
+	WL_PORT=$(echo "$WL_LINE" | sed -n 's/.* port=\([0-9]*\) .*/\1/p')
+	WL_PPID=$(echo "$WL_LINE" | sed -n 's/.* ppid=\([0-9]*\)$/\1/p')
 }
 
 # Start a workload that waits for SIGUSR1 (-S), in its own network namespace
@@ -113,7 +123,7 @@ wl_go() {
 	WL_EXIT=$?
 	local line
 	line=$(grep '^pid=' "$WL_OUT")
-	WL_PID=$(echo "$line" | sed -n 's/.*pid=\([0-9]*\) .*/\1/p')
+	WL_PID=$(echo "$line" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
 	WL_PORT=$(echo "$line" | sed -n 's/.* port=\([0-9]*\) .*/\1/p')
 	WL_RC=$(echo "$line" | sed -n 's/.* rc=\([^ ]*\) .*/\1/p')
 }
@@ -124,8 +134,9 @@ row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }
 row_wide() { printf '%10d %-12.12s %-4s %-39s %5d %-5s %2d' "$@"; }
 rc_col() { printf '%-13s ' "$1"; }
 
-# Lines of the trace made by PID: PID is the 7th field from the end.
-lines_of() { awk -v pid="$1" '$(NF-6) == pid' "$TMP/out"; }
+# Lines of the trace made by PID: PID is the 7th field from the end (8th with -w's IFNAME).
+PID_FROM_END=6
+lines_of() { awk -v pid="$1" -v back="$PID_FROM_END" '$(NF-back) == pid' "$TMP/out"; }
 
 # expect NAME PID LINE...: PID made exactly these lines, in this order.
 expect() {
@@ -263,10 +274,18 @@ group_wide() {
 	local p1 p2 port1 port2
 	wl -f 6 -a ::ffff:127.0.0.1 -o R; p1=$WL_PID port1=$WL_PORT
 	wl -t udplite; p2=$WL_PID port2=$WL_PORT
+	wl_host -d lo; local p3=$WL_PID port3=$WL_PORT
+	wl -d lo; local p4=$WL_PID port4=$WL_PORT
 	tracer_stop
-	expect wide_ipv4_mapped "$p1" "$(row_wide "$p1" workload TCP ::ffff:127.0.0.1 "$port1" ...R. 0)"
-	expect wide_udplite "$p2" "$(row_wide "$p2" workload UDPLITE 127.0.0.1 "$port2" ..... 0)"
-	check wide_header "$(head -n 1 "$TMP/out")" = "$(printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+	PID_FROM_END=7
+	# The default fields stay where bcc has them; IFNAME follows ("-": none or unknown).
+	expect wide_ipv4_mapped "$p1" "$(row_wide "$p1" workload TCP ::ffff:127.0.0.1 "$port1" ...R. 0) -"
+	expect wide_udplite "$p2" "$(row_wide "$p2" workload UDPLITE 127.0.0.1 "$port2" ..... 0) -"
+	expect wide_ifname "$p3" "$(row_wide "$p3" workload TCP 127.0.0.1 "$port3" ..... 1) lo"
+	# Another network namespace's ifindex 1 is not ours to name.
+	expect wide_ifname_other_netns "$p4" "$(row_wide "$p4" workload TCP 127.0.0.1 "$port4" ..... 1) -"
+	check wide_header "$(head -n 1 "$TMP/out")" = "$(printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s %s' PID COMM PROT ADDR PORT OPTS IF IFNAME)"
+	PID_FROM_END=6
 }
 
 # -p: only that process.
@@ -311,6 +330,81 @@ group_ports() {
 	expect_none port_filter_after_range "$out2"
 	expect_none port_filter_failed_other "$out3"
 	expect_none port_filter_ephemeral "$out4"
+}
+
+# -j: every field of the schema, checked with jq, for a success and a failure.
+group_json() {
+	if ! command -v jq >/dev/null; then
+		fail json "jq not installed"
+		return
+	fi
+	tracer_start -j -E || { fail json "bindsnoop -j did not start: $(cat "$TMP/err")"; return; }
+	local t0 p1 port1 ppid1 p2 ppid2 t1
+	t0=$(date +%s)
+	wl_host -d lo -o FR; p1=$WL_PID port1=$WL_PORT ppid1=$WL_PPID
+	wl -f 6 -a 2001:db8::1 -p 4600 -u 1234 -o N; p2=$WL_PID ppid2=$WL_PPID
+	tracer_stop
+	t1=$(date +%s)
+	check json_no_table_header "$(grep -vc '^{' "$TMP/out")" = 0
+	if jq -e . "$TMP/out" >/dev/null 2>&1; then pass json_every_line_parses; else fail json_every_line_parses "$(head -c 300 "$TMP/out")"; fi
+	local cg mntns netns
+	cg=$(stat -c %i "$(cgroup2_root)$(sed -n 's/^0:://p' /proc/self/cgroup)" 2>/dev/null)
+	mntns=$(stat -L -c %i /proc/self/ns/mnt)
+	netns=$(stat -L -c %i /proc/self/ns/net)
+	# Everything but the clock is known exactly; the clock must be now.
+	local want1 got1
+	want1=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":0,"gid":0,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv4","address":"127.0.0.1","port":%s,"options":"F..R.","option_names":["IP_FREEBIND","SO_REUSEADDR"],"ifindex":1,"ifname":"lo","ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s}' \
+		"$p1" "$p1" "$ppid1" "$port1" "${cg:-0}" "$mntns" "$netns")
+	got1=$(jq -c --argjson pid "$p1" 'select(.pid == $pid) | del(.time, .time_ns)' "$TMP/out")
+	check json_success_fields "$got1" = "$want1"
+	got1=$(jq -r --argjson pid "$p1" --argjson t0 "$t0" --argjson t1 "$t1" 'select(.pid == $pid) |
+		(.time | sub("\\.[0-9]{9}Z$"; "Z") | fromdateiso8601) as $t |
+		if ($t >= $t0 - 1 and $t <= $t1 + 1 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$")) and .time_ns > 0) then "ok" else "bad \(.time) \(.time_ns)" end' "$TMP/out")
+	check json_time_is_now "$got1" = ok
+	local want2 got2
+	want2=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":1234,"gid":1234,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv6","address":"2001:db8::1","port":4600,"options":"..N..","option_names":["IP_BIND_ADDRESS_NO_PORT"],"ifindex":0,"ifname":null,"ret":-99,"errno":"EADDRNOTAVAIL","cgroup_id":%s,"mntns_id":%s}' \
+		"$p2" "$p2" "$ppid2" "${cg:-0}" "$mntns")
+	got2=$(jq -c --argjson pid "$p2" 'select(.pid == $pid) | del(.time, .time_ns, .netns_id)' "$TMP/out")
+	check json_failure_fields "$got2" = "$want2"
+	got2=$(jq -r --argjson pid "$p2" --argjson netns "$netns" 'select(.pid == $pid) | .netns_id != $netns and .netns_id > 0' "$TMP/out")
+	check json_private_netns_id "$got2" = true
+}
+
+# -d: stops by itself, exit 0, events before the deadline printed.
+group_duration() {
+	local start end
+	start=$(date +%s)
+	tracer_start -d 2 || { fail duration "bindsnoop -d did not start: $(cat "$TMP/err")"; return; }
+	wl; local p=$WL_PID port=$WL_PORT
+	wait "$TRACER"
+	TRACER_RC=$?
+	TRACER=
+	end=$(date +%s)
+	check duration_exit_0 "$TRACER_RC" = 0
+	check duration_stopped_in_time "$((end - start))" -lt 30
+	expect duration_events_printed "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
+}
+
+# --count -i: a table every interval, each counting only its own interval.
+group_interval() {
+	tracer_start --count -i 1 -P 4700 || { fail interval "bindsnoop --count -i did not start: $(cat "$TMP/err")"; return; }
+	wl -q -p 4700 -n 3
+	sleep 2.5
+	wl -q -p 4700 -n 2
+	sleep 1.5
+	tracer_stop
+	local tables rows sum
+	tables=$(grep -c '^LADDR  ' "$TMP/out")
+	rows=$(awk '$1 == "127.0.0.1" && $2 == 4700 { print $3 }' "$TMP/out" | tr '\n' ' ')
+	sum=$(awk '$1 == "127.0.0.1" && $2 == 4700 { s += $3 } END { print s + 0 }' "$TMP/out")
+	check interval_several_tables "$tables" -ge 3
+	check interval_reset_each_time "$sum:$rows" = "5:3 2 "
+	# --count --json: the table as one object.
+	tracer_start --count -j -P 4701 || { fail count_json "did not start: $(cat "$TMP/err")"; return; }
+	wl -q -p 4701 -n 2
+	wl -q -f 6 -a ::1 -p 4701 -n 4
+	tracer_stop
+	check count_json "$(jq -c .counts "$TMP/out" 2>&1)" = '[{"family":"ipv6","address":"::1","port":4701,"binds":4},{"family":"ipv4","address":"127.0.0.1","port":4701,"binds":2}]'
 }
 
 cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
@@ -531,6 +625,11 @@ group_bad_input() {
 		"64|--count=3|option --count=3: takes no argument"
 		"64|--backend bpf|--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)"
 		"64|extra|argument extra: unexpected (this tool takes options only)"
+		"64|-i 5|option -i: needs --count"
+		"64|--count -i 0|-i 0: must be at least 1 second"
+		"64|-d x|-d x: not a decimal number"
+		"64|-d 0|-d 0: must be at least 1 second"
+		"64|-j -w|option -j: cannot be combined with -w, -t or -U (JSON has every field)"
 		"1|--cgroupmap /nonexistent/map|--cgroupmap /nonexistent/map: not a pinned BPF map: No such file or directory (ENOENT)"
 		"1|--cgroupmap /etc/hostname|--cgroupmap /etc/hostname: not a pinned BPF map: Permission denied (EACCES)"
 		"1|--mntnsmap /nonexistent|--mntnsmap /nonexistent: not a pinned BPF map: No such file or directory (ENOENT)"
@@ -591,8 +690,8 @@ if [ "$BACKEND" != auto ]; then
 	tracer_stop
 fi
 
-for group in columns errors prefixes wide pid uid ports cgroup mntns count signals pipe \
-	leftovers verbose unprivileged bad_input; do
+for group in columns errors prefixes wide json pid uid ports cgroup mntns count interval duration \
+	signals pipe leftovers verbose unprivileged bad_input; do
 	selected "$group" && "group_$group"
 done
 

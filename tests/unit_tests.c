@@ -52,7 +52,7 @@
 #define assert_event(po, e, first_ts_ns, want)                               \
 	do {                                                                  \
 		char line_[LINE_MAX_LEN];                                     \
-		int n_ = format_event(line_, sizeof(line_), (po), (e), (first_ts_ns)); \
+		int n_ = format_event(line_, sizeof(line_), (po), (e), (first_ts_ns), NULL); \
 		assert_string_equal(line_, (want));                           \
 		assert_int_equal(n_, strlen(want));                           \
 	} while (0)
@@ -400,9 +400,9 @@ static void test_format_wide_layout(void **state)
 
 	(void)state;
 	assert_header(&po,
-		      "       PID COMM         PROT ADDR                                    PORT   OPTS IF\n");
+		      "       PID COMM         PROT ADDR                                    PORT   OPTS IF IFNAME\n");
 	assert_event(&po, &e, e.ts_ns,
-		     "   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  0\n");
+		     "   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  0 -\n");
 }
 
 static void test_format_ipv6_truncated_to_15_in_default_layout(void **state)
@@ -421,7 +421,7 @@ static void test_format_ipv6_whole_in_wide_layout(void **state)
 
 	(void)state;
 	assert_event(&po, &e, e.ts_ns,
-		     "      1234 nginx        UDP  2001:db8:85a3::8a2e:370:7334             8080 ...Rr  2\n");
+		     "      1234 nginx        UDP  2001:db8:85a3::8a2e:370:7334             8080 ...Rr  2 -\n");
 }
 
 static void test_format_timestamp_since_first_event(void **state)
@@ -483,7 +483,7 @@ static void test_format_errors_rc_column(void **state)
 		int n;
 
 		e.ret = cases[i].ret;
-		n = format_event(line, sizeof(line), &po, &e, e.ts_ns);
+		n = format_event(line, sizeof(line), &po, &e, e.ts_ns, NULL);
 		assert_case_string(cases[i].want, line, cases[i].want);
 		assert_case_int(cases[i].want, n, strlen(cases[i].want));
 	}
@@ -512,10 +512,10 @@ static void test_format_all_prefixes_wide(void **state)
 
 	(void)state;
 	assert_header(&po,
-		      "TIME(s)      UID RC                   PID COMM         PROT ADDR                                    PORT   OPTS IF\n");
+		      "TIME(s)      UID RC                   PID COMM         PROT ADDR                                    PORT   OPTS IF IFNAME\n");
 	e.ret = -EADDRNOTAVAIL;
 	assert_event(&po, &e, e.ts_ns,
-		     "0.000000    1000 EADDRNOTAVAIL       1234 nginx        UDP  2001:db8:85a3::8a2e:370:7334             8080 ...Rr  2\n");
+		     "0.000000    1000 EADDRNOTAVAIL       1234 nginx        UDP  2001:db8:85a3::8a2e:370:7334             8080 ...Rr  2 -\n");
 }
 
 static void test_format_long_comm_cut_at_12(void **state)
@@ -528,7 +528,7 @@ static void test_format_long_comm_cut_at_12(void **state)
 	assert_event(&po, &e, e.ts_ns, " 3941081 longcommname TCP  192.168.1.102       0 F.N..  0\n");
 	po.wide = true;
 	assert_event(&po, &e, e.ts_ns,
-		     "   3941081 longcommname TCP  192.168.1.102                               0 F.N..  0\n");
+		     "   3941081 longcommname TCP  192.168.1.102                               0 F.N..  0 -\n");
 }
 
 static void test_format_escaped_comm_in_line(void **state)
@@ -584,6 +584,114 @@ static void test_format_timestamp_before_first_is_negative(void **state)
 		     "-0.250000  3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0\n");
 }
 
+/* -w adds IFNAME after IF; the default layout never shows it. */
+static void test_format_ifname_only_in_wide(void **state)
+{
+	struct print_opts po = { 0 };
+	struct bind_event e = sample_event();
+	char line[LINE_MAX_LEN];
+
+	(void)state;
+	e.bound_dev_if = 1;
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, "lo");
+	assert_string_equal(line, " 3941081 test_bind_op TCP  192.168.1.102       0 F.N..  1\n");
+	po.wide = true;
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, "lo");
+	assert_string_equal(line,
+		"   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  1 lo\n");
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, "e\x1b[0m");
+	assert_string_equal(line,
+		"   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  1 e\\x1b[0m\n");
+}
+
+static void test_json_escape(void **state)
+{
+	char out[64];
+
+	(void)state;
+	json_escape("plain", out, sizeof(out));
+	assert_string_equal(out, "plain");
+	json_escape("a\"b\\c", out, sizeof(out));
+	assert_string_equal(out, "a\\\"b\\\\c");
+	json_escape("\x01\n\x7f\xff", out, sizeof(out));
+	assert_string_equal(out, "\\u0001\\u000a\\u007f\\u00ff");
+	/* Never a cut escape: what does not fit whole is left out. */
+	json_escape("ab\"", out, 4);
+	assert_string_equal(out, "ab");
+}
+
+static void test_iso8601(void **state)
+{
+	char out[48];
+
+	(void)state;
+	format_iso8601(0, out, sizeof(out));
+	assert_string_equal(out, "1970-01-01T00:00:00.000000000Z");
+	format_iso8601(1795564800123456789LL, out, sizeof(out));
+	assert_string_equal(out, "2026-11-25T00:00:00.123456789Z");
+	format_iso8601(-1, out, sizeof(out));
+	assert_string_equal(out, "1969-12-31T23:59:59.999999999Z");
+}
+
+static void test_json_event_every_field(void **state)
+{
+	struct bind_event e = sample_event();
+	char line[LINE_MAX_LEN];
+
+	(void)state;
+	e.ts_ns = 5000000000ULL;
+	e.tid = 3941082;
+	e.ppid = 1;
+	e.gid = 100;
+	e.cgroup_id = 7;
+	e.mntns_id = 4026531841ULL;
+	e.netns_id = 4026531840ULL;
+	e.bound_dev_if = 1;
+	e.ret = -EADDRINUSE;
+	e.port = 8080;
+	set_comm(&e, "a\"b\x1b");
+	format_event_json(line, sizeof(line), &e, 1795564800000000000LL - 5000000000LL, "lo");
+	assert_string_equal(line,
+		"{\"time_ns\":5000000000,\"time\":\"2026-11-25T00:00:00.000000000Z\","
+		"\"pid\":3941081,\"tid\":3941082,\"ppid\":1,\"uid\":1000,\"gid\":100,"
+		"\"comm\":\"a\\\"b\\\\x1b\",\"protocol\":\"TCP\",\"protocol_num\":6,"
+		"\"family\":\"ipv4\",\"address\":\"192.168.1.102\",\"port\":8080,"
+		"\"options\":\"F.N..\",\"option_names\":[\"IP_FREEBIND\",\"IP_BIND_ADDRESS_NO_PORT\"],"
+		"\"ifindex\":1,\"ifname\":\"lo\",\"ret\":-98,\"errno\":\"EADDRINUSE\","
+		"\"cgroup_id\":7,\"mntns_id\":4026531841,\"netns_id\":4026531840}\n");
+}
+
+static void test_json_event_nulls_and_ipv6(void **state)
+{
+	struct bind_event e = sample_event_ipv6();
+	char line[LINE_MAX_LEN];
+
+	(void)state;
+	e.ret = 0;
+	e.opts = 0;
+	e.bound_dev_if = 0;
+	format_event_json(line, sizeof(line), &e, 0, NULL);
+	assert_non_null(strstr(line, "\"family\":\"ipv6\",\"address\":\"2001:db8:85a3::8a2e:370:7334\""));
+	assert_non_null(strstr(line, "\"options\":\".....\",\"option_names\":[],"));
+	assert_non_null(strstr(line, "\"ifindex\":0,\"ifname\":null,\"ret\":0,\"errno\":null,"));
+	e.ret = -9999;
+	format_event_json(line, sizeof(line), &e, 0, NULL);
+	assert_non_null(strstr(line, "\"ret\":-9999,\"errno\":\"-9999\","));
+}
+
+static void test_json_count_row(void **state)
+{
+	struct count_row row = { .binds = 5 };
+	char line[LINE_MAX_LEN];
+
+	(void)state;
+	row.key.family = AF_INET;
+	row.key.port = 4401;
+	inet_pton(AF_INET, "127.0.0.1", row.key.addr);
+	format_count_row_json(line, sizeof(line), &row);
+	assert_string_equal(line, "{\"family\":\"ipv4\",\"address\":\"127.0.0.1\",\"port\":4401,\"binds\":5}");
+}
+
 static void test_format_comm_of_16_bytes_without_nul(void **state)
 {
 	struct print_opts po = { 0 };
@@ -604,7 +712,7 @@ static void test_format_udplite_cut_to_4_in_default_layout_whole_in_wide(void **
 	assert_event(&po, &e, e.ts_ns, " 3941081 test_bind_op UDPL 192.168.1.102       0 F.N..  0\n");
 	po.wide = true;
 	assert_event(&po, &e, e.ts_ns,
-		     "   3941081 test_bind_op UDPLITE 192.168.1.102                               0 F.N..  0\n");
+		     "   3941081 test_bind_op UDPLITE 192.168.1.102                               0 F.N..  0 -\n");
 }
 
 static void test_format_unknown_protocol_and_family(void **state)
@@ -664,7 +772,7 @@ static void test_format_event_truncates_like_snprintf(void **state)
 
 	e.ret = -EADDRINUSE;
 	memset(line, 'X', sizeof(line));
-	assert_int_equal(format_event(line, 12, &po, &e, e.ts_ns), 89);
+	assert_int_equal(format_event(line, 12, &po, &e, e.ts_ns, NULL), 89);
 	assert_string_equal(line, "0.000000   ");
 	assert_int_equal(line[12], 'X');
 }
@@ -1112,6 +1220,12 @@ int main(void)
 		cmocka_unit_test(test_format_long_comm_cut_at_12),
 		cmocka_unit_test(test_format_escaped_comm_in_line),
 		cmocka_unit_test(test_format_comm_of_16_bytes_without_nul),
+		cmocka_unit_test(test_format_ifname_only_in_wide),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_iso8601),
+		cmocka_unit_test(test_json_event_every_field),
+		cmocka_unit_test(test_json_event_nulls_and_ipv6),
+		cmocka_unit_test(test_json_count_row),
 		cmocka_unit_test(test_format_escape_never_cut_in_half),
 		cmocka_unit_test(test_format_rc_extremes),
 		cmocka_unit_test(test_format_timestamp_before_first_is_negative),

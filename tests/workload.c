@@ -407,9 +407,9 @@ static int bind_once(struct run *run)
 	}
 	/* Flushed now so a test can look at the socket while -k holds it. */
 	if (run->print_each) {
-		printf("pid=%d tid=%d port=%u rc=%s ifindex=%u\n", getpid(),
+		printf("pid=%d tid=%d port=%u rc=%s ifindex=%u ppid=%d\n", getpid(),
 		       gettid(), port, rc_str(err, num, sizeof(num)),
-		       env->ifindex);
+		       env->ifindex, getppid());
 		fflush(stdout);
 	}
 	if (env->keep_ms)
