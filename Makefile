@@ -4,7 +4,10 @@
 # Everything built goes to build/, except the tool itself: ./bindsnoop.
 # `make V=1` shows the commands.
 
-OUTPUT		:= build
+# OUTPUT and BINARY can be moved, e.g. for a sanitizer build:
+#   make OUTPUT=build/asan BINARY=build/asan/bindsnoop CFLAGS="-g -fsanitize=address,undefined"
+OUTPUT		?= build
+BINARY		?= bindsnoop
 CLANG		?= clang
 BPFTOOL		?= bpftool
 PKG_CONFIG	?= pkg-config
@@ -38,9 +41,9 @@ msg		= @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test check unit e2e bench vmtest deps-check deps
+.PHONY: all clean test check unit e2e bench vmtest deps-check deps install uninstall
 
-all: deps-check bindsnoop
+all: deps-check $(BINARY)
 
 # One line naming the Debian package, instead of a wall of compiler errors.
 deps-check:
@@ -72,7 +75,7 @@ $(OUTPUT)/%.o: %.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-bindsnoop: $(USER_OBJS)
+$(BINARY): $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(ALL_LDLIBS) -o $@
 
@@ -86,12 +89,12 @@ $(OUTPUT)/workload: tests/workload.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) -pthread $< -o $@
 
-TEST_BINS	:= bindsnoop $(OUTPUT)/unit_tests $(OUTPUT)/workload
+TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/workload
 
 unit: $(OUTPUT)/unit_tests
 	$(Q)$(OUTPUT)/unit_tests
 
-e2e: bindsnoop $(OUTPUT)/workload
+e2e: $(BINARY) $(OUTPUT)/workload
 	$(Q)tests/e2e.sh
 
 # The host suite: unit tests + e2e for every backend.
@@ -107,16 +110,39 @@ vmtest: deps-check $(TEST_BINS)
 check:
 	$(Q)WITH_VMTEST=1 tests/deps.sh
 	$(Q)$(MAKE) --no-print-directory deps-check $(TEST_BINS)
-	$(Q)tests/run.sh --vmtest
+	$(Q)tests/run.sh --all
 
 deps:
 	$(Q)WITH_VMTEST=1 tests/deps.sh
 
-bench: bindsnoop $(OUTPUT)/workload
+bench: $(BINARY) $(OUTPUT)/workload
 	$(Q)bench/bench.sh
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) bindsnoop
+	$(Q)rm -rf $(OUTPUT) $(BINARY)
+
+# Install: `make install PREFIX=/usr DESTDIR=/tmp/root` (debian/rules does so).
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+INSTALL		?= install
+
+install: $(BINARY)
+	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR)/bindsnoop)
+	$(Q)$(INSTALL) -D -m 755 $(BINARY) "$(DESTDIR)$(SBINDIR)/bindsnoop"
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/bindsnoop.8)
+	$(Q)$(INSTALL) -D -m 644 bindsnoop.8 "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
+	$(call msg,INSTALL,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
+	$(Q)$(INSTALL) -D -m 644 completion/bindsnoop "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
+
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(SBINDIR)/bindsnoop)
+	$(Q)rm -f "$(DESTDIR)$(SBINDIR)/bindsnoop"
+	$(call msg,RM,$(DESTDIR)$(MANDIR)/man8/bindsnoop.8)
+	$(Q)rm -f "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
+	$(call msg,RM,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
+	$(Q)rm -f "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
 
 -include $(wildcard $(OUTPUT)/*.d)

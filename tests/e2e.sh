@@ -69,7 +69,7 @@ tracer_start() {
 # Stop it as an operator would (SIGINT unless told otherwise); TRACER_RC is its exit status.
 tracer_stop() {
 	kill "-${1:-INT}" "$TRACER"
-	wait "$TRACER"
+	wait "$TRACER" 2>/dev/null
 	TRACER_RC=$?
 	TRACER=
 }

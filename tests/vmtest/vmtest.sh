@@ -25,7 +25,8 @@ usage: tests/vmtest/vmtest.sh --payload DIR [options]
   --host-tools "A B"   host commands to copy into the guest (with their
                        libraries) besides bash and jq, e.g. "ss ip"; they
                        shadow busybox applets of the same name
-  --timeout SEC        wall-clock limit for one boot (default: 300)
+  --timeout SEC        wall-clock limit for one boot (default: 60 + the
+                       suite timeout for each backend)
   --suite-timeout SEC  limit for one backend's suite run (default: 120)
   -j N                 boot N kernels at once (default: number of CPUs)
   --refresh            resolve the meta packages again; download what changed
@@ -48,7 +49,7 @@ backends="auto fentry kprobe tracepoint kprobe+perfbuf"
 suite=./tests/e2e.sh
 modules=
 host_tools=
-boot_limit=300
+boot_limit=
 suite_limit=120
 jobs=$(nproc)
 refresh=
@@ -102,10 +103,12 @@ parse_args() {
 	[[ -n $payload ]] || { usage >&2; die "--payload is required"; }
 	[[ -d $payload ]] || die "--payload $payload: not a folder"
 	payload=$(cd "$payload" && pwd)
-	local n
-	for n in "$boot_limit" "$suite_limit" "$jobs"; do
-		[[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "$n: not a positive number"
+	local opt
+	for opt in "--timeout ${boot_limit:-1}" "--suite-timeout $suite_limit" "-j $jobs"; do
+		[[ ${opt#* } =~ ^[1-9][0-9]*$ ]] || die "$opt: not a positive number"
 	done
+	# The per-backend limit catches a hung suite; this one a hung guest.
+	: "${boot_limit:=$((60 + suite_limit * $(wc -w <<<"$backends")))}"
 	local b
 	for b in $backends; do
 		[[ $b =~ ^[A-Za-z0-9_-]+(\+perfbuf)?$ ]] ||
@@ -419,6 +422,11 @@ build_base_initramfs() {
 		>"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+	echo vmtest >"$root/etc/hostname"
+	local f
+	for f in /etc/protocols /etc/services; do
+		[[ ! -f $f ]] || cp "$f" "$root$f"
+	done
 	cat >"$root/etc/vmtest.conf" <<-EOF
 		BACKENDS='$backends'
 		SUITE='$suite'
@@ -491,7 +499,7 @@ run_vm() {
 		-machine q35,accel=tcg -cpu max -smp 1 -m 1G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1" \
+		-append "console=ttyS0 quiet panic=-1 ${VMTEST_APPEND:-}" \
 		</dev/null >"$log" 2>&1 &
 	pid=$!
 	# timeout keeps qemu out of the terminal's process group, so an

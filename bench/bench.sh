@@ -1,0 +1,631 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# What bindsnoop costs the system it traces, against no tracer at all and
+# against its peers (bpftrace, perf trace), every ratio from this one run.
+# `make bench` runs it as root; bench/README.md explains each row.
+#
+#   bench/bench.sh [--quick] [--rounds N]
+#
+# Method: each timed row is a pair of runs of bench/bindloop.c, untraced and
+# then traced, repeated for N rounds; the rows take turns inside a round, so
+# slow drift of the machine reaches every row alike. A row's figure is the
+# median of its per-round ratios traced/untraced, with min and max.
+#
+# --quick (CI) proves the harness works: 2 rounds, small loops, a storm of
+# 50,000 binds. Its figures mean nothing and no results file is written.
+# Exit status: 0 when every row that this kernel can run did run and the
+# lost-event accounting balanced; 1 otherwise. Targets missed do not fail:
+# they are reported.
+
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+usage() {
+	echo "Usage: bench/bench.sh [--quick] [--rounds N]"
+}
+
+QUICK=0
+ROUNDS=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--rounds)
+		[[ ${2:-} =~ ^[1-9][0-9]?$ ]] || { echo "bench: --rounds needs 1..99" >&2; exit 64; }
+		ROUNDS=$2
+		shift
+		;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "bench: $1: unknown argument" >&2; usage >&2; exit 64 ;;
+	esac
+	shift
+done
+
+if [ "$QUICK" = 1 ]; then
+	: "${ROUNDS:=2}"
+	BIND_ITERS=5000 PPID_ITERS=50000 STORM=50000 STARTUP_RUNS=3
+else
+	: "${ROUNDS:=5}"
+	BIND_ITERS=200000 PPID_ITERS=1000000 STORM=1000000 STARTUP_RUNS=11
+fi
+
+# Targets of issue #3.
+TARGET_FULL=1.20
+TARGET_COUNT=1.15
+TARGET_STARTUP_MS=100
+TARGET_RSS_MB=16
+
+note() { printf 'bench: %s\n' "$*" >&2; }
+die() { note "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root (it loads BPF programs)"
+[ -x ./bindsnoop ] || die "./bindsnoop is missing: run 'make bench'"
+[ -x build/workload ] || die "build/workload is missing: run 'make bench'"
+command -v "${CC:-cc}" >/dev/null || die "${CC:-cc} not found: apt-get install gcc"
+
+# ---- work area: our own copies, so a rebuild during the run changes nothing ----
+
+WORK=$(mktemp -d /tmp/bindsnoop-bench.XXXXXX) || die "mktemp failed"
+declare -A LIVE=()		# pids we started and have not reaped yet
+
+cleanup() {
+	local pid
+	for pid in "${!LIVE[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! cp ./bindsnoop "$WORK/bindsnoop" || ! cp build/workload "$WORK/workload"; then
+	die "copying the binaries to $WORK failed"
+fi
+# What was measured: the commit, and the sources that differed from it when
+# the binary was copied.
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null) || COMMIT=unknown
+DIRTY=$(git status --porcelain --untracked-files=no 2>/dev/null | awk '{ print $2 }' |
+	grep -v '^bench/' | tr '\n' ' ')
+BS_VERSION=$(./bindsnoop -V 2>/dev/null | head -n 1)
+BS=$WORK/bindsnoop
+WORKLOAD=$WORK/workload
+BINDLOOP=$WORK/bindloop
+STARTUP=$WORK/startup
+for tool in bindloop startup; do
+	extra=
+	[ "$tool" = bindloop ] && extra=-pthread
+	"${CC:-cc}" -O2 -g -Wall -Wextra $extra "bench/$tool.c" -o "$WORK/$tool" ||
+		die "building bench/$tool.c failed"
+done
+
+# A process of ours is alive until reaped; a zombie does not count.
+alive() {
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	st=${st##*) }
+	[ "${st%% *}" != Z ]
+}
+
+# Wait up to $2 seconds (default 10) for $1 to exit, then kill it; reap it
+# and return its exit status.
+reap() {
+	local pid=$1 limit=$(( ${2:-10} * 100 )) i rc
+	for ((i = 0; i < limit; i++)); do
+		alive "$pid" || break
+		sleep 0.01
+	done
+	alive "$pid" && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	unset "LIVE[$pid]"
+	return $rc
+}
+
+# CPU time in ns used so far by these processes, all their threads.
+cpu_ns() {
+	local pid f t sum=0
+	for pid in "$@"; do
+		for f in /proc/"$pid"/task/*/schedstat; do
+			read -r t _ 2>/dev/null <"$f" && sum=$((sum + t))
+		done
+	done
+	echo "$sum"
+}
+
+# Tracer programs on syscall tracepoints that are not ours: they slow every
+# syscall, untraced runs included, so the table says when there were any.
+foreign_tracers() {
+	local ours=" ${T_PIDS[*]:-} "
+	command -v bpftool >/dev/null || { echo "?"; return; }
+	bpftool perf show 2>/dev/null | awk -v ours="$ours" \
+		'/sys_enter|sys_exit/ && index(ours, " " $2 " ") == 0 { n++ } END { print n + 0 }'
+}
+
+# ---- peers: Debian's bpftrace and perf, tracefs for both ----
+
+if [ ! -d /sys/kernel/tracing/events ]; then
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null ||
+		note "tracefs is not mounted and mounting it failed: the peers may not run"
+fi
+
+declare -A PEER_WHY=()
+missing=
+command -v bpftrace >/dev/null || missing="$missing bpftrace"
+command -v perf >/dev/null || missing="$missing linux-perf"
+if [ -n "$missing" ] && command -v apt-get >/dev/null && [ "${BENCH_NO_INSTALL:-0}" = 0 ]; then
+	note "installing the peers from Debian:$missing"
+	# shellcheck disable=SC2086
+	{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; }
+	} >"$WORK/apt.log" 2>&1 || note "apt-get install$missing failed (see the peer rows)"
+fi
+command -v bpftrace >/dev/null || PEER_WHY[bpftrace]="bpftrace is not installed (apt-get install bpftrace)"
+command -v perf >/dev/null || PEER_WHY[perf]="perf is not installed (apt-get install linux-perf)"
+
+# ---- tracers ----
+#
+# tracer_start KIND ARGS... starts the tracer of a row and waits until it is
+# attached. On success T_MAIN is the process to stop and T_PIDS all the
+# processes whose CPU time is the tracer's; on failure T_WHY says why.
+#   bindsnoop OUT BACKEND PERFBUF [ARGS...]   OUT: null or pipe (| cat)
+#   bpftrace NAME                              floor, printf or count
+#   perf                                       perf trace -e bind -a
+
+T_MAIN='' T_WHY='' T_ERR=$WORK/tracer.err T_PIDS=()
+
+declare -A BPFTRACE_PROG=(
+	[floor]='tracepoint:syscalls:sys_enter_bind {} tracepoint:syscalls:sys_exit_bind {}'
+	[printf]='tracepoint:syscalls:sys_exit_bind { printf("%d %s %d\n", pid, comm, args->ret); }'
+	[count]='tracepoint:syscalls:sys_exit_bind { @[comm] = count(); }'
+)
+declare -A BPFTRACE_NPROGS=([floor]=2 [printf]=1 [count]=1)
+T_NPROGS=0
+
+started() {
+	LIVE[$1]=1
+	T_PIDS+=("$1")
+}
+
+# The first line of the tracer's stderr that says something, without the
+# noise every bpftrace run prints on 5.11+ kernels.
+failure_reason() {
+	local why
+	why=$(grep -v -e RLIMIT_MEMLOCK -e '^Attaching' -e '^Tracing binds' -e '^$' "$T_ERR" |
+		grep -m1 -e 'bindsnoop:' -e 'ERROR' -e 'rror' -e 'fail' ||
+		grep -v -e RLIMIT_MEMLOCK -e '^$' "$T_ERR" | tail -n 1)
+	why=${why#bindsnoop: }
+	why=${why#ERROR: }
+	echo "${why:-exited without a message}" | cut -c1-110
+}
+
+bindsnoop_ready() { grep -q '^Tracing binds' "$T_ERR"; }
+bpf_attached() { [ "$(bpftool perf show 2>/dev/null | grep -c "^pid $T_MAIN ")" -ge "$T_NPROGS" ]; }
+# perf trace says nothing when it is ready: bind until one shows up.
+perf_ready() {
+	"$BINDLOOP" -n 1 >/dev/null 2>&1
+	grep -q ' bindloop/' "$T_ERR"
+}
+
+await_ready() {
+	local i
+	for ((i = 0; i < 3000; i++)); do
+		"$@" && return 0
+		if ! alive "$T_MAIN"; then
+			reap "$T_MAIN"
+			T_WHY=$(failure_reason)
+			tracer_stop
+			return 1
+		fi
+		sleep 0.01
+	done
+	T_WHY="not attached after 30 s"
+	tracer_stop
+	return 1
+}
+
+tracer_start() {
+	local kind=$1 out backend perfbuf
+	shift
+	T_MAIN='' T_WHY='' T_PIDS=()
+	: >"$T_ERR"
+	case $kind in
+	bindsnoop)
+		out=$1 backend=$2 perfbuf=$3
+		shift 3
+		if [ "$out" = pipe ]; then
+			rm -f "$WORK/fifo" && mkfifo "$WORK/fifo"
+			cat <"$WORK/fifo" >/dev/null &
+			started $!
+			BINDSNOOP_FORCE_PERFBUF=$perfbuf "$BS" --backend "$backend" "$@" \
+				>"$WORK/fifo" 2>"$T_ERR" &
+		else
+			BINDSNOOP_FORCE_PERFBUF=$perfbuf "$BS" --backend "$backend" "$@" \
+				>/dev/null 2>"$T_ERR" &
+		fi
+		T_MAIN=$!
+		started $!
+		await_ready bindsnoop_ready
+		;;
+	bpftrace)
+		[ -n "${PEER_WHY[bpftrace]:-}" ] && { T_WHY=${PEER_WHY[bpftrace]}; return 1; }
+		T_NPROGS=${BPFTRACE_NPROGS[$1]}
+		bpftrace -e "${BPFTRACE_PROG[$1]}" >/dev/null 2>"$T_ERR" &
+		T_MAIN=$!
+		started $!
+		await_ready bpf_attached
+		;;
+	perf)
+		[ -n "${PEER_WHY[perf]:-}" ] && { T_WHY=${PEER_WHY[perf]}; return 1; }
+		# Its lines go to stderr, unbuffered, as on a terminal: a file here.
+		perf trace -e bind -a >/dev/null 2>"$T_ERR" &
+		T_MAIN=$!
+		started $!
+		await_ready perf_ready
+		;;
+	esac
+}
+
+# SIGINT the tracer; the others in T_PIDS (cat) end when it does.
+# Returns the tracer's exit status.
+tracer_stop() {
+	local pid rc=0
+	[ -n "$T_MAIN" ] && alive "$T_MAIN" && kill -INT "$T_MAIN" 2>/dev/null
+	for pid in "${T_PIDS[@]}"; do
+		if [ "$pid" = "$T_MAIN" ]; then
+			reap "$pid"
+			rc=$?
+		else
+			reap "$pid"
+		fi
+	done
+	T_PIDS=()
+	return $rc
+}
+
+# ---- the timed rows ----
+
+ROW_SECTION=() ROW_LABEL=() ROW_LOOP=() ROW_TRACER=() ROW_TARGET=() ROW_SKIP=()
+
+add_row() {	# SECTION LOOP TARGET LABEL TRACER...
+	local i=${#ROW_LABEL[@]}
+	ROW_SECTION[i]=$1 ROW_LOOP[i]=$2 ROW_TARGET[i]=$3 ROW_LABEL[i]=$4
+	shift 4
+	ROW_TRACER[i]="$*"
+	ROW_SKIP[i]=
+	[ "${ROUND_SKIP:-}" ] && ROW_SKIP[i]=$ROUND_SKIP
+	return 0
+}
+
+S_FULL="Bind overhead, full per-event output (socket+bind+close)"
+S_COUNT="Bind overhead, --count (socket+bind+close)"
+S_PEER="Floor and peers (socket+bind+close)"
+S_PPID="Cost to everything else: getppid() while tracing"
+
+# Which backends load here: the ones that do get rows, the others one line
+# with the kernel's reason.
+LOADED=()
+for b in fentry kprobe tracepoint; do
+	if tracer_start bindsnoop null "$b" 0; then
+		tracer_stop
+		LOADED+=("$b")
+	else
+		ROUND_SKIP="not run: $T_WHY" add_row "$S_FULL" bind - "bindsnoop $b" none
+	fi
+done
+[ ${#LOADED[@]} -gt 0 ] || die "no backend of bindsnoop loads on this kernel: see the lines above"
+
+for b in "${LOADED[@]}"; do
+	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, output to /dev/null" bindsnoop null "$b" 0
+	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, output to a pipe (| cat)" bindsnoop pipe "$b" 0
+	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, perf buffer, to /dev/null" bindsnoop null "$b" 1
+	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, perf buffer, to a pipe" bindsnoop pipe "$b" 1
+done
+for b in "${LOADED[@]}"; do
+	add_row "$S_COUNT" bind $TARGET_COUNT "bindsnoop $b --count" bindsnoop null "$b" 0 --count
+done
+add_row "$S_PEER" bind - "floor: two empty BPF programs (bpftrace)" bpftrace floor
+add_row "$S_PEER" bind - "bpftrace printf per bind, to /dev/null" bpftrace printf
+add_row "$S_PEER" bind - "bpftrace count per comm" bpftrace count
+add_row "$S_PEER" bind - "perf trace -e bind -a" perf
+add_row "$S_PPID" getppid - "floor: two empty BPF programs (bpftrace)" bpftrace floor
+for b in "${LOADED[@]}"; do
+	add_row "$S_PPID" getppid - "bindsnoop $b, output to /dev/null" bindsnoop null "$b" 0
+done
+add_row "$S_PPID" getppid - "bpftrace count per comm" bpftrace count
+add_row "$S_PPID" getppid - "perf trace -e bind -a" perf
+
+HARNESS_ERRORS=0
+FOREIGN_RUNS=0
+UNTRACED_RUNS=0
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+T0=$EPOCHREALTIME
+
+# One loop run; prints ns_per_op. A bind loop whose binds failed is an error.
+run_loop() {
+	local mode=$1 iters=$2 line
+	line=$("$BINDLOOP" -m "$mode" -n "$iters" 2>&1) || { echo "$line" >&2; return 1; }
+	if [ "$mode" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
+		echo "$line" >&2
+		return 1
+	fi
+	line=${line##*ns_per_op=}
+	echo "${line%% *}"
+}
+
+# Warm the caches (and the port allocator) once before the first pair.
+run_loop bind "$BIND_ITERS" >/dev/null || die "bench/bindloop.c does not run: see above"
+
+for ((round = 1; round <= ROUNDS; round++)); do
+	for i in "${!ROW_LABEL[@]}"; do
+		[ -n "${ROW_SKIP[i]}" ] && continue
+		note "round $round/$ROUNDS: ${ROW_LABEL[i]}${ROW_LOOP[i]/bind/} "
+		iters=$BIND_ITERS
+		[ "${ROW_LOOP[i]}" = getppid ] && iters=$PPID_ITERS
+
+		T_PIDS=()
+		[ "$(foreign_tracers)" != 0 ] && FOREIGN_RUNS=$((FOREIGN_RUNS + 1))
+		UNTRACED_RUNS=$((UNTRACED_RUNS + 1))
+		if ! untraced=$(run_loop "${ROW_LOOP[i]}" "$iters"); then
+			ROW_SKIP[i]="FAILED: the untraced loop failed in round $round"
+			HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+			continue
+		fi
+		# shellcheck disable=SC2086
+		if ! tracer_start ${ROW_TRACER[i]}; then
+			if [ "$round" = 1 ]; then
+				ROW_SKIP[i]="not run: $T_WHY"
+			else
+				ROW_SKIP[i]="FAILED in round $round: $T_WHY"
+				HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+			fi
+			continue
+		fi
+		cpu0=$(cpu_ns "${T_PIDS[@]}")
+		traced=$(run_loop "${ROW_LOOP[i]}" "$iters") || traced=
+		# What waits below the ring's wake-up mark is read within a poll interval.
+		sleep 0.2
+		cpu1=$(cpu_ns "${T_PIDS[@]}")
+		tracer_stop
+		rc=$?
+		if [ -z "$traced" ]; then
+			ROW_SKIP[i]="FAILED: the traced loop failed in round $round"
+			HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+			continue
+		fi
+		if [ "$rc" != 0 ]; then
+			ROW_SKIP[i]="FAILED: the tracer exited $rc in round $round: $(failure_reason)"
+			HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+			continue
+		fi
+		echo "$untraced $traced $((cpu1 - cpu0)) $iters" >>"$WORK/row.$i"
+	done
+done
+
+# ---- lost events: a storm of binds from one workload, -p PID ----
+
+STORM_LINES=()
+STORM_LOST_1=
+PEAK_RSS_KB=0
+
+storm() {	# THREADS PERFBUF
+	local threads=$1 perfbuf=$2 per=$((STORM / $1)) wl wcpid i line backend
+	local binds printed lost total_lost not_traced hwm secs balance label t0 t1 rc
+	label="bindsnoop, $([ "$perfbuf" = 1 ] && echo "perf buffer" || echo "ring buffer"), $threads thread$([ "$threads" -gt 1 ] && echo s)"
+	note "storm: $label, $((per * threads)) binds"
+
+	"$WORKLOAD" -S -q -n "$per" -j "$threads" >"$WORK/storm.wl" 2>&1 &
+	wl=$!
+	LIVE[$wl]=1
+	for ((i = 0; i < 1000; i++)); do
+		grep -q '^ready pid=' "$WORK/storm.wl" && break
+		sleep 0.01
+	done
+
+	T_PIDS=() T_MAIN='' T_WHY=''
+	: >"$T_ERR"
+	rm -f "$WORK/fifo" && mkfifo "$WORK/fifo"
+	wc -l <"$WORK/fifo" >"$WORK/storm.count" &
+	wcpid=$!
+	started "$wcpid"
+	BINDSNOOP_FORCE_PERFBUF=$perfbuf "$BS" -v -p "$wl" >"$WORK/fifo" 2>"$T_ERR" &
+	T_MAIN=$!
+	started $!
+	if ! await_ready bindsnoop_ready; then
+		kill -KILL "$wl" 2>/dev/null
+		reap "$wl"
+		STORM_LINES+=("$(printf '%-54s | not run: %s' "$label" "$T_WHY")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+		return
+	fi
+	backend=$(sed -n 's/^bindsnoop: backend \([a-z]*\):.*/\1/p' "$T_ERR" | head -n 1)
+	label=${label/bindsnoop,/bindsnoop ${backend:-?},}
+
+	t0=$EPOCHREALTIME
+	kill -USR1 "$wl"
+	reap "$wl" 3600
+	t1=$EPOCHREALTIME
+	sleep 0.5
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$T_MAIN/status" 2>/dev/null)
+	tracer_stop
+	rc=$?
+
+	binds=$(sed -n 's/^binds=\([0-9]*\) .*/\1/p' "$WORK/storm.wl")
+	printed=$(($(cat "$WORK/storm.count") - 1))	# the header line
+	lost=$(awk '/^bindsnoop: [0-9]+ events lost: / { n += $2 } END { print n + 0 }' "$T_ERR")
+	total_lost=$(sed -n 's/^bindsnoop: in total \([0-9]*\) events lost.*/\1/p' "$T_ERR")
+	not_traced=$(sed -n 's/^bindsnoop: in total [0-9]* events lost, \([0-9]*\) binds not traced.*/\1/p' "$T_ERR")
+	: "${total_lost:=0}" "${not_traced:=0}"
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	if [ -z "$binds" ]; then
+		balance="FAILED: the workload said: $(head -c 100 "$WORK/storm.wl")"
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	elif [ "$lost" != "$total_lost" ]; then
+		balance="MISMATCH: lost lines add up to $lost, the total line says $total_lost"
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	elif [ $((printed + total_lost + not_traced)) != "$binds" ]; then
+		balance="MISMATCH: printed + lost = $((printed + total_lost + not_traced)), binds = $binds"
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	else
+		balance="balance ok"
+	fi
+	[ "$rc" != 0 ] && {
+		balance="$balance; bindsnoop exited $rc"
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	}
+	[ -n "$hwm" ] && [ "$hwm" -gt "$PEAK_RSS_KB" ] && PEAK_RSS_KB=$hwm
+	line=$(printf '%-54s | binds %8s | printed %8s | lost %7s | %s | peak RSS %5.1f MB | %s s' \
+		"$label" "${binds:-?}" "$printed" "$total_lost" "$balance" \
+		"$(awk -v k="${hwm:-0}" 'BEGIN { print k / 1024 }')" "$secs")
+	[ "$not_traced" != 0 ] && line="$line | not traced $not_traced"
+	STORM_LINES+=("$line")
+	[ "$threads" = 1 ] && [ "$perfbuf" = 0 ] && STORM_LOST_1=$total_lost
+	return 0
+}
+
+storm 1 0
+storm 2 0
+storm 1 1
+storm 2 1
+
+# ---- start-up: exec to the header line, and peak RSS ----
+
+STARTUP_LINES=()
+STARTUP_MEDIAN_MS=
+
+startup() {	# LABEL ARGS...
+	local label=$1 out
+	shift
+	note "start-up: $label"
+	if ! out=$("$STARTUP" -n "$STARTUP_RUNS" -- "$BS" "$@"); then
+		STARTUP_LINES+=("$(printf '%-54s | FAILED: %s' "$label" "$(grep -m1 failed <<<"$out")")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+		return
+	fi
+	read -r ms_med ms_min ms_max < <(sed -n 's/^startup_ns=\([0-9]*\) .*/\1/p' <<<"$out" |
+		awk '{ print $1 / 1e6 }' | sort -g | median_min_max)
+	read -r kb_med _ kb_max < <(sed -n 's/.* maxrss_kb=\([0-9]*\) .*/\1/p' <<<"$out" |
+		sort -g | median_min_max)
+	[ "${kb_max%.*}" -gt "$PEAK_RSS_KB" ] && PEAK_RSS_KB=${kb_max%.*}
+	[ -z "$STARTUP_MEDIAN_MS" ] && STARTUP_MEDIAN_MS=$ms_med
+	STARTUP_LINES+=("$(printf '%-54s | median %6.1f ms | min %6.1f ms | max %6.1f ms | peak RSS %5.1f MB (max %5.1f MB)' \
+		"$label" "$ms_med" "$ms_min" "$ms_max" \
+		"$(awk -v k="$kb_med" 'BEGIN { print k / 1024 }')" "$(awk -v k="$kb_max" 'BEGIN { print k / 1024 }')")")
+}
+
+# Sorted numbers on stdin -> "median min max".
+median_min_max() {
+	awk '{ v[NR] = $1 }
+	END {
+		if (!NR) { print "nan nan nan"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		print m, v[1], v[NR]
+	}'
+}
+
+startup "bindsnoop (auto backend), exec to header"
+for b in "${LOADED[@]}"; do
+	startup "bindsnoop --backend $b, exec to header" --backend "$b"
+done
+
+ELAPSED=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- the report ----
+
+# Row $1's figures from its rounds, or its reason for having none.
+row_line() {
+	local i=$1 f=$WORK/row.$1 r u t c
+	if [ ! -s "$f" ]; then
+		printf '  %-54s | %s\n' "${ROW_LABEL[i]}" "${ROW_SKIP[i]:-no rounds}"
+		return
+	fi
+	read -r r rmin rmax < <(awk '{ print $2 / $1 }' "$f" | sort -g | median_min_max)
+	read -r u _ < <(awk '{ print $1 / 1000 }' "$f" | sort -g | median_min_max)
+	read -r t _ < <(awk '{ print $2 / 1000 }' "$f" | sort -g | median_min_max)
+	read -r c _ < <(awk '{ print $3 / $4 / 1000 }' "$f" | sort -g | median_min_max)
+	printf '  %-54s | median %5.2fx | min %5.2fx | max %5.2fx | untraced %6.2f us | traced %6.2f us | reader CPU %5.2f us/op' \
+		"${ROW_LABEL[i]}" "$r" "$rmin" "$rmax" "$u" "$t" "$c"
+	[ -n "${ROW_SKIP[i]}" ] && printf ' | %s' "${ROW_SKIP[i]}"
+	printf '\n'
+}
+
+row_median() {
+	awk '{ print $2 / $1 }' "$WORK/row.$1" | sort -g | median_min_max | cut -d' ' -f1
+}
+
+# "met" or "MISSED by ..." for VALUE against a ceiling.
+verdict() {	# VALUE CEILING UNIT
+	awk -v v="$1" -v c="$2" -v u="$3" 'BEGIN {
+		if (v <= c) print "met"
+		else if (u == "x") printf "MISSED by %.2fx\n", v - c
+		else printf "MISSED by %.1f %s\n", v - c, u
+	}'
+}
+
+report() {
+	local i section='' mode=full v
+	[ "$QUICK" = 1 ] && mode="quick (CI: proves the harness runs; the figures mean nothing)"
+	echo "bindsnoop benchmark, $mode"
+	echo "date      $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "kernel    $(uname -r) $(uname -m)"
+	echo "CPU       $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores"
+	echo "commit    $COMMIT${DIRTY:+ + uncommitted changes to: $DIRTY}"
+	echo "tools     ${BS_VERSION:-bindsnoop ?}; $(bpftrace --version 2>/dev/null || echo 'no bpftrace');" \
+		"$(perf --version 2>/dev/null || echo 'no perf')"
+	echo "loops     bind: socket()+bind(127.0.0.1:0)+close(), $BIND_ITERS per run, 1 thread;" \
+		"getppid: $PPID_ITERS per run"
+	echo "method    $ROUNDS rounds; in each, every row runs the loop untraced, then traced;"
+	echo "          ratio = traced / untraced time per op; median, min, max over the rounds"
+	echo "machine   load average $LOAD_START at start, $LOAD_END at end; $FOREIGN_RUNS of" \
+		"$UNTRACED_RUNS untraced runs had someone else's program on a syscall tracepoint"
+	echo "took      $ELAPSED s"
+	for i in "${!ROW_LABEL[@]}"; do
+		if [ "${ROW_SECTION[i]}" != "$section" ]; then
+			section=${ROW_SECTION[i]}
+			echo
+			echo "$section"
+		fi
+		row_line "$i"
+	done
+	echo
+	echo "Lost events: a storm of $STORM binds from tests/workload, bindsnoop -p PID | wc -l,"
+	echo "default buffer sizes; printed + lost must equal the binds made"
+	printf '  %s\n' "${STORM_LINES[@]}"
+	echo
+	echo "Start-up (exec to the header line on stdout, $STARTUP_RUNS runs) and peak RSS"
+	printf '  %s\n' "${STARTUP_LINES[@]}"
+	echo
+	echo "Targets${QUICK/#1/ (quick mode: not meaningful)}"
+	for i in "${!ROW_LABEL[@]}"; do
+		[ "${ROW_TARGET[i]}" = - ] && continue
+		[ -s "$WORK/row.$i" ] || continue
+		v=$(row_median "$i")
+		printf '  %-54s | %5.2fx <= %sx: %s\n' "${ROW_LABEL[i]}" "$v" "${ROW_TARGET[i]}" \
+			"$(verdict "$v" "${ROW_TARGET[i]}" x)"
+	done
+	if [ -n "$STORM_LOST_1" ]; then
+		printf '  %-54s | %s lost: %s\n' "0 lost of $STORM binds from 1 thread" "$STORM_LOST_1" \
+			"$(verdict "$STORM_LOST_1" 0 events)"
+	fi
+	if [ -n "$STARTUP_MEDIAN_MS" ]; then
+		printf '  %-54s | %.1f ms <= %s ms: %s\n' "start-up, median" "$STARTUP_MEDIAN_MS" \
+			"$TARGET_STARTUP_MS" "$(verdict "$STARTUP_MEDIAN_MS" "$TARGET_STARTUP_MS" ms)"
+	fi
+	v=$(awk -v k="$PEAK_RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
+	printf '  %-54s | %s MB <= %s MB: %s\n' "peak RSS (start-up and storms)" "$v" "$TARGET_RSS_MB" \
+		"$(verdict "$v" "$TARGET_RSS_MB" MB)"
+	if [ "$HARNESS_ERRORS" != 0 ]; then
+		echo
+		echo "$HARNESS_ERRORS failure(s): see the FAILED/MISMATCH lines above"
+	fi
+}
+
+report >"$WORK/report.txt"
+cat "$WORK/report.txt"
+if [ "$QUICK" = 0 ]; then
+	mkdir -p bench/results
+	out=bench/results/$(date +%F)-$(uname -r)-$COMMIT.txt
+	cp "$WORK/report.txt" "$out.tmp" && mv "$out.tmp" "$out" && note "written to $out"
+fi
+[ "$HARNESS_ERRORS" = 0 ]

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# The suite again under AddressSanitizer + UndefinedBehaviorSanitizer (unit
+# tests and the e2e suite, as root on this kernel), and the user-space-only
+# unit tests under valgrind. Any sanitizer report or valgrind error fails it.
+# Ends with "N passed, N failed, N skipped".
+
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+OUT=build/asan
+LOGS=$OUT/logs
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+PASSED=0 FAILED=0
+
+result() {
+	if [ "$2" = 0 ]; then
+		PASSED=$((PASSED + 1)); echo "ok   $1"
+	else
+		FAILED=$((FAILED + 1)); echo "FAIL $1${3:+: $3}"
+	fi
+}
+
+make --no-print-directory -s OUTPUT=$OUT BINARY=$OUT/bindsnoop CFLAGS="-g -O1 $SAN" \
+	LDFLAGS="$SAN" $OUT/bindsnoop $OUT/workload $OUT/unit_tests || exit 1
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+# Reports go to files, so a report from a process whose stderr a test swallows still counts.
+export ASAN_OPTIONS="log_path=$PWD/$LOGS/asan:detect_leaks=1"
+export UBSAN_OPTIONS="log_path=$PWD/$LOGS/ubsan:print_stacktrace=1"
+
+$OUT/unit_tests >/dev/null 2>&1
+result "asan+ubsan unit tests" $?
+
+BINDSNOOP=$OUT/bindsnoop WORKLOAD=$OUT/workload tests/e2e.sh --backend "${BACKEND:-auto}" >"$LOGS/e2e.log" 2>&1
+rc=$?
+result "asan+ubsan e2e ($(tail -n 1 "$LOGS/e2e.log"))" $rc "$(grep '^FAIL' "$LOGS/e2e.log" | head -n 5)"
+
+reports=$(ls "$LOGS" | grep -E '^(asan|ubsan)\.' || true)
+if [ -z "$reports" ]; then
+	result "no sanitizer reports" 0
+else
+	result "no sanitizer reports" 1 "$(cat "$LOGS"/asan.* "$LOGS"/ubsan.* 2>/dev/null | head -n 40)"
+fi
+
+unset ASAN_OPTIONS UBSAN_OPTIONS
+make --no-print-directory -s build/unit_tests || exit 1
+valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+	build/unit_tests >"$LOGS/valgrind.log" 2>&1
+result "valgrind unit tests" $? "$(grep '==' "$LOGS/valgrind.log" | head -n 20)"
+
+echo "$PASSED passed, $FAILED failed, 0 skipped"
+[ "$FAILED" = 0 ]
