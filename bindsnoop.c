@@ -945,7 +945,8 @@ static int poll_events(struct tracer *t, struct printer *p)
 		/* Events below the wake-up mark wait in the ring: fetch them every round. */
 		if (rb && err >= 0)
 			err = ring_buffer__consume(rb);
-		if (err == -EINTR || err == -EPIPE)
+		/* poll/consume return how many events they handled: that is no error. */
+		if (err >= 0 || err == -EINTR || err == -EPIPE)
 			err = 0;
 		if (err < 0) {
 			fprintf(stderr, "bindsnoop: reading events: %s\n", strerror(-err));

@@ -39,7 +39,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # The packaging tools and the Build-Depends, installed only when missing.
-TOOLS="build-essential debhelper fakeroot lintian groff-base man-db"
+TOOLS=(build-essential debhelper fakeroot lintian groff-base man-db)
 missing=
 for cmd in dpkg-buildpackage dh fakeroot lintian groff man; do
 	command -v "$cmd" >/dev/null || missing=1
@@ -47,9 +47,12 @@ done
 dpkg-checkbuilddeps "$REPO/debian/control" >/dev/null 2>&1 || missing=1
 if [ -n "$missing" ]; then
 	echo "# installing the packaging tools and Build-Depends"
-	apt-get install -y --no-install-recommends $TOOLS >/dev/null &&
-		apt-get build-dep -y "$REPO" >/dev/null ||
-		{ fail deps "apt-get could not install $TOOLS and the Build-Depends"; summary; exit 1; }
+	if ! apt-get install -y --no-install-recommends "${TOOLS[@]}" >/dev/null ||
+	   ! apt-get build-dep -y "$REPO" >/dev/null; then
+		fail deps "apt-get could not install ${TOOLS[*]} and the Build-Depends"
+		summary
+		exit 1
+	fi
 fi
 
 TMP=$(mktemp -d /tmp/bindsnoop-package.XXXXXX)
@@ -68,7 +71,9 @@ tar -C "$REPO" --anchored --exclude=./.git --exclude=./.cache --exclude=./build 
 
 start=$(date +%s)
 # Source and binary: lintian then checks debian/copyright and the source too.
-if (cd "$SRC" && dpkg-buildpackage -us -uc) >"$TMP/build.log" 2>&1 && [ -f "$DEB" ]; then
+# No -dbgsym package: one package less to build and to lint.
+if (cd "$SRC" && DEB_BUILD_OPTIONS="noddebs ${DEB_BUILD_OPTIONS:-}" \
+	dpkg-buildpackage -us -uc) >"$TMP/build.log" 2>&1 && [ -f "$DEB" ]; then
 	pass "build ($(($(date +%s) - start)) s)"
 else
 	fail build "dpkg-buildpackage failed; the end of its log:"
@@ -155,6 +160,7 @@ if [ -n "$INSTALL_OK" ]; then
 			sleep 0.1
 		done
 		if grep -q '^Tracing binds' "$TMP/err"; then
+			# shellcheck disable=SC2016 # $0 and $1 are the inner sh's.
 			wl=$(unshare -n sh -c 'ip link set lo up && exec "$0" -p "$1"' \
 				"$SRC/build/workload" "$PORT" 2>&1)
 			pid=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' <<<"$wl")
@@ -210,7 +216,7 @@ if make -s -C "$SRC" install DESTDIR="$ROOT" PREFIX=/usr >"$TMP/make.log" 2>&1; 
 	if [ "$got" = "$want" ]; then
 		pass make_install
 	else
-		fail make_install "installed: $(echo $got)"
+		fail make_install "installed: $(tr '\n' ' ' <<<"$got")"
 	fi
 else
 	fail make_install "$(tail -n 1 "$TMP/make.log")"
@@ -220,7 +226,7 @@ if make -s -C "$SRC" uninstall DESTDIR="$ROOT" PREFIX=/usr >"$TMP/make.log" 2>&1
 	if [ -z "$left" ]; then
 		pass make_uninstall
 	else
-		fail make_uninstall "left: $(echo $left)"
+		fail make_uninstall "left: $(tr '\n' ' ' <<<"$left")"
 	fi
 else
 	fail make_uninstall "$(tail -n 1 "$TMP/make.log")"

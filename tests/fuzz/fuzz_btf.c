@@ -36,7 +36,7 @@ static void check_enumerators(const struct btf *btf, const struct btf_type *t)
 		if (!name)
 			continue;
 		if (btf_enum_value(btf, name, &value) != 0) {
-			fprintf(stderr, "btf_enum_value: enumerator \"%s\" not found\n", name);
+			fprintf(stderr, "property violated: btf_enum_value: enumerator \"%s\" not found\n", name);
 			abort();
 		}
 	}
@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			btf_enum_value(btf, name, &value);
 			/* libbpf's lookup never finds a type called "void": not ours to check. */
 			if (btf_is_func(t) && strcmp(name, "void") != 0 && !btf_has_func(btf, name)) {
-				fprintf(stderr, "btf_has_func: function \"%s\" not found\n", name);
+				fprintf(stderr, "property violated: btf_has_func: function \"%s\" not found\n", name);
 				abort();
 			}
 		}

@@ -18,7 +18,7 @@
 
 static void fail(const char *what, const char *out)
 {
-	fprintf(stderr, "%s; output \"%s\"\n", what, out);
+	fprintf(stderr, "property violated: %s; output \"%s\"\n", what, out);
 	abort();
 }
 

@@ -22,6 +22,7 @@
  * byte (bit 0: an ifname follows), the ifname bytes (up to IF_NAMESIZE - 1).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,17 @@
 
 static const char *current_line;
 
-static void fail(const char *what)
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
 {
-	fprintf(stderr, "%s\nline: %s\n", what, current_line ? current_line : "(none)");
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("property violated: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nline: %s\n", current_line ? current_line : "(none)");
 	abort();
 }
 
@@ -292,9 +301,7 @@ static const struct json_member *json_member(const struct json *j, const char *k
 	for (m = 0; m < j->nr_members; m++)
 		if (strcmp(j->members[m].key, key) == 0)
 			return &j->members[m];
-	fprintf(stderr, "JSON: no key \"%s\"\n", key);
-	fail("JSON: missing key");
-	return NULL;
+	fail("JSON: no key \"%s\"", key);
 }
 
 /* The member @key is exactly the text @want (a number, or null). */
@@ -303,9 +310,8 @@ static void json_expect_raw(const struct json *j, const char *key, const char *w
 	const struct json_member *m = json_member(j, key);
 
 	if (m->end - m->start != strlen(want) || memcmp(j->s + m->start, want, strlen(want))) {
-		fprintf(stderr, "JSON: \"%s\" is %.*s, want %s\n", key, (int)(m->end - m->start),
-			j->s + m->start, want);
-		fail("JSON: wrong value");
+		fail("JSON: \"%s\" is %.*s, want %s", key, (int)(m->end - m->start),
+		     j->s + m->start, want);
 	}
 }
 
@@ -317,9 +323,8 @@ static void json_expect_string(const struct json *j, const char *key, const char
 	char got[256];
 
 	if (json_string(&sub, got, sizeof(got), NULL) || strcmp(got, want) != 0) {
-		fprintf(stderr, "JSON: \"%s\" is %.*s, want \"%s\"\n", key,
-			(int)(m->end - m->start), j->s + m->start, want);
-		fail("JSON: wrong string");
+		fail("JSON: \"%s\" is %.*s, want \"%s\"", key, (int)(m->end - m->start),
+		     j->s + m->start, want);
 	}
 }
 
@@ -334,8 +339,8 @@ static void check_line(const char *buf, int n, bool newline)
 	if (n < 0)
 		fail("negative return value");
 	if (n >= LINE_MAX_LEN) {
-		fprintf(stderr, "line of %d bytes: over LINE_MAX_LEN (%d)\n", n, LINE_MAX_LEN);
-		fail("line does not fit the tool's buffer");
+		fail("line of %d bytes does not fit the tool's buffer (LINE_MAX_LEN %d)", n,
+		     LINE_MAX_LEN);
 	}
 	if ((int)strlen(buf) != n)
 		fail("return value is not the length of the line");
@@ -344,10 +349,8 @@ static void check_line(const char *buf, int n, bool newline)
 	for (i = 0; i < n - (newline ? 1 : 0); i++) {
 		unsigned char c = (unsigned char)buf[i];
 
-		if (c < 0x20 || c >= 0x7f) {
-			fprintf(stderr, "byte 0x%02x at offset %d\n", c, i);
-			fail("non-printable byte in the line");
-		}
+		if (c < 0x20 || c >= 0x7f)
+			fail("non-printable byte 0x%02x at offset %d", c, i);
 	}
 }
 

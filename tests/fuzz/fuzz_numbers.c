@@ -22,7 +22,8 @@
 
 static void fail(const char *str, unsigned long min, unsigned long max, const char *what)
 {
-	fprintf(stderr, "parse_ulong(\"%s\", %lu, %lu): %s\n", str, min, max, what);
+	fprintf(stderr, "property violated: parse_ulong(\"%s\", %lu, %lu): %s\n", str, min, max,
+		what);
 	abort();
 }
 

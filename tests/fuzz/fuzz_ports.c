@@ -70,6 +70,14 @@ static int ref_parse(const char *s, uint8_t *bitmap, int *long_item)
 	}
 }
 
+/* Prints "property violated: parse_port_list(STR): WHAT" and aborts. */
+static void fail(const char *str, const char *what, const char *why)
+{
+	fprintf(stderr, "property violated: parse_port_list(\"%s\"): %s%s%s\n", str, what,
+		why ? ": " : "", why ? why : "");
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t got[PORT_BITMAP_BYTES], want[PORT_BITMAP_BYTES];
@@ -87,32 +95,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ref = ref_parse(str, want, &long_item);
 
 	if (err == 0) {
-		if (ref != 0) {
-			fprintf(stderr, "parse_port_list accepted \"%s\", an invalid list\n", str);
-			abort();
-		}
-		if (memcmp(got, want, sizeof(got)) != 0) {
-			fprintf(stderr, "parse_port_list(\"%s\"): bitmap differs from the reference\n",
-				str);
-			abort();
-		}
-		if (got[0] & 1) {
-			fprintf(stderr, "parse_port_list(\"%s\"): port 0 set\n", str);
-			abort();
-		}
+		if (ref != 0)
+			fail(str, "accepted an invalid list", NULL);
+		if (memcmp(got, want, sizeof(got)) != 0)
+			fail(str, "bitmap differs from the reference parse", NULL);
+		if (got[0] & 1)
+			fail(str, "port 0 set", NULL);
 	} else {
-		if (err != -EINVAL && err != -ERANGE) {
-			fprintf(stderr, "parse_port_list(\"%s\") returned %d\n", str, err);
-			abort();
-		}
-		if (!why || !*why) {
-			fprintf(stderr, "parse_port_list(\"%s\") failed without a reason\n", str);
-			abort();
-		}
-		if (ref == 0 && !long_item) {
-			fprintf(stderr, "parse_port_list refused the valid list \"%s\": %s\n", str, why);
-			abort();
-		}
+		if (err != -EINVAL && err != -ERANGE)
+			fail(str, "returned neither 0, -EINVAL nor -ERANGE", NULL);
+		if (!why || !*why)
+			fail(str, "failed without a reason", NULL);
+		if (ref == 0 && !long_item)
+			fail(str, "refused a valid list", why);
 	}
 	free(str);
 	return 0;
