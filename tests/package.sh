@@ -45,10 +45,14 @@ for cmd in dpkg-buildpackage dh fakeroot lintian groff man; do
 	command -v "$cmd" >/dev/null || missing=1
 done
 dpkg-checkbuilddeps "$REPO/debian/control" >/dev/null 2>&1 || missing=1
+install_tools() {
+	apt-get install -y --no-install-recommends "${TOOLS[@]}" >/dev/null &&
+		apt-get build-dep -y "$REPO" >/dev/null
+}
 if [ -n "$missing" ]; then
 	echo "# installing the packaging tools and Build-Depends"
-	if ! apt-get install -y --no-install-recommends "${TOOLS[@]}" >/dev/null ||
-	   ! apt-get build-dep -y "$REPO" >/dev/null; then
+	# A fresh machine may have no package lists yet: update once, then retry.
+	if ! install_tools && ! { apt-get update -qq && install_tools; }; then
 		fail deps "apt-get could not install ${TOOLS[*]} and the Build-Depends"
 		summary
 		exit 1
@@ -94,10 +98,14 @@ for want in '-rwxr-xr-x ./usr/sbin/bindsnoop' \
 	fi
 done
 
-# lintian refuses nothing as root but says so on stderr; keep its tags only.
-lintian -I -L +pedantic "$CHANGES" >"$TMP/lintian.out" 2>/dev/null
+# As root lintian says "not recommended" on stderr; keep that apart.
+# Its exit status: 0 clean, 1 errors found, 2 and up it could not run.
+lintian -I -L +pedantic "$CHANGES" >"$TMP/lintian.out" 2>"$TMP/lintian.err"
+rc=$?
 sed 's/^/#   /' "$TMP/lintian.out"
-if grep -q '^E:' "$TMP/lintian.out"; then
+if [ "$rc" -ge 2 ]; then
+	fail lintian "exit status $rc: $(grep -v 'root privileges' "$TMP/lintian.err" | tail -n 1)"
+elif grep -q '^E:' "$TMP/lintian.out"; then
 	fail lintian "$(grep -c '^E:' "$TMP/lintian.out") error(s), see above"
 else
 	pass "lintian ($(grep -c '^W:' "$TMP/lintian.out") warnings)"
