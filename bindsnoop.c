@@ -505,7 +505,11 @@ static int select_programs(struct tracer *t, enum backend b, const struct btf *v
 		bool mounted;
 		int err = ensure_tracefs(&mounted);
 
-		if (err) {
+		if (err == -EACCES) {
+			snprintf(why, whylen, "tracefs (/sys/kernel/tracing) is not readable: "
+				 "run as root or add CAP_DAC_READ_SEARCH");
+			return err;
+		} else if (err) {
 			snprintf(why, whylen, "tracefs is not mounted and mounting it failed: %s",
 				 strerror(-err));
 			return err;
@@ -1001,8 +1005,8 @@ int main(int argc, char **argv)
 
 	libbpf_set_print(libbpf_print_fn);
 	if (!have_bpf_privileges()) {
-		fprintf(stderr, "bindsnoop: need root, or the capabilities CAP_BPF and CAP_PERFMON "
-			"(CAP_SYS_ADMIN on kernels before 5.8)\n");
+		fprintf(stderr, "bindsnoop: need root, or CAP_BPF and CAP_PERFMON (plus "
+			"CAP_DAC_READ_SEARCH for the tracepoint backend; CAP_SYS_ADMIN before 5.8)\n");
 		return 1;
 	}
 	if (env.cgroupmap_path && open_filter_map("--cgroupmap", env.cgroupmap_path,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 #include <bpf/btf.h>
@@ -126,10 +127,18 @@ bool btf_has_func(const struct btf *btf, const char *name)
 int ensure_tracefs(bool *mounted)
 {
 	*mounted = false;
-	/* libbpf 1.x looks in debugfs's tracing/ first, then in tracefs. */
-	if (access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0 ||
-	    access("/sys/kernel/tracing/events/syscalls", F_OK) == 0)
+	struct stat st;
+
+	/*
+	 * libbpf 1.x looks in debugfs's tracing/ first, then in tracefs. stat(),
+	 * not access(): access() checks the real uid, and a non-root user with
+	 * CAP_DAC_READ_SEARCH can read tracefs but not "access" it.
+	 */
+	if (stat("/sys/kernel/debug/tracing/events/syscalls", &st) == 0 ||
+	    stat("/sys/kernel/tracing/events/syscalls", &st) == 0)
 		return 0;
+	if (errno == EACCES)
+		return -EACCES;	/* mounted, but not ours to read */
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL))
 		return -errno;
 	*mounted = true;

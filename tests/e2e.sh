@@ -595,7 +595,35 @@ group_unprivileged() {
 		"$BINDSNOOP" --backend "$BACKEND" 2>&1 >/dev/null)
 	rc=$?
 	check unprivileged_exit_1 "$rc" = 1
-	check unprivileged_one_line "$err" = "bindsnoop: need root, or the capabilities CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8)"
+	check unprivileged_one_line "$err" = "bindsnoop: need root, or CAP_BPF and CAP_PERFMON (plus CAP_DAC_READ_SEARCH for the tracepoint backend; CAP_SYS_ADMIN before 5.8)"
+}
+
+# The smallest capability set that works, as a non-root user (README "Privileges").
+group_min_caps() {
+	if ! command -v capsh >/dev/null; then
+		fail min_caps "capsh not installed (Debian libcap2-bin)"
+		return
+	fi
+	local caps=cap_bpf,cap_perfmon,cap_dac_read_search
+	cp "$BINDSNOOP" "$TMP/bindsnoop-caps"
+	chmod 755 "$TMP" "$TMP/bindsnoop-caps"
+	capsh --caps="$caps+eip cap_setpcap,cap_setuid,cap_setgid+ep" --keep=1 --user=nobody \
+		--addamb="$caps" -- -c "exec $TMP/bindsnoop-caps --backend $BACKEND -d 3" \
+		>"$TMP/caps.out" 2>"$TMP/caps.err" &
+	local runner=$! i
+	for i in $(seq 1 100); do
+		grep -q '^Tracing binds' "$TMP/caps.err" && break
+		sleep 0.1
+	done
+	wl; local p=$WL_PID port=$WL_PORT
+	wait "$runner"
+	local rc=$?
+	check min_caps_exit_0 "$rc" = 0
+	if [ "$(awk -v pid="$p" '$(NF-6) == pid' "$TMP/caps.out")" = "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)" ]; then
+		pass min_caps_traces
+	else
+		fail min_caps_traces "stdout: $(cat "$TMP/caps.out") stderr: $(cat "$TMP/caps.err")"
+	fi
 }
 
 # Bad command lines: one line naming the input, non-zero exit, nothing loaded.
@@ -691,7 +719,7 @@ if [ "$BACKEND" != auto ]; then
 fi
 
 for group in columns errors prefixes wide json pid uid ports cgroup mntns count interval duration \
-	signals pipe leftovers verbose unprivileged bad_input; do
+	signals pipe leftovers verbose unprivileged min_caps bad_input; do
 	selected "$group" && "group_$group"
 done
 
