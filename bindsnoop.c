@@ -76,6 +76,9 @@ static struct env {
 	unsigned long duration_s;	/* stop after N s */
 	bool verbose;
 	bool force_perfbuf;	/* BINDSNOOP_FORCE_PERFBUF=1: for tests */
+	/* BINDSNOOP_TEST_FAIL_ATTACH=BACKEND:N, for tests: fail after N attached programs. */
+	enum backend fail_backend;
+	int fail_after;
 	enum backend backend;
 } env = {
 	.cgroupmap_fd = -1,
@@ -322,6 +325,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* "fentry:2": the test hook that makes a backend fail half-attached. */
+static void parse_fail_attach(const char *spec)
+{
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	unsigned long n;
+	enum backend b;
+
+	env.fail_backend = BACKEND_MAX;
+	if (!colon || parse_ulong(colon + 1, 0, MAX_LINKS, &n))
+		return;
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
+		if (strncmp(spec, backend_names[b], colon - spec) == 0 &&
+		    strlen(backend_names[b]) == (size_t)(colon - spec))
+			env.fail_backend = b;
+	env.fail_after = (int)n;
 }
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
@@ -615,6 +635,12 @@ static int tracer_load(struct tracer *t, enum backend b, const struct btf *vmlin
 
 		if (!bpf_program__autoload(prog))
 			continue;
+		if (b == env.fail_backend && t->nr_links == env.fail_after) {
+			err = -EAGAIN;
+			snprintf(why, whylen, "attaching %s: failure injected by BINDSNOOP_TEST_FAIL_ATTACH",
+				 bpf_program__name(prog));
+			goto fail;
+		}
 		link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
@@ -1002,6 +1028,7 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	force = getenv("BINDSNOOP_FORCE_PERFBUF");
 	env.force_perfbuf = force && strcmp(force, "0") != 0;
+	parse_fail_attach(getenv("BINDSNOOP_TEST_FAIL_ATTACH"));
 
 	libbpf_set_print(libbpf_print_fn);
 	if (!have_bpf_privileges()) {

@@ -224,6 +224,18 @@ group_columns() {
 	check banner_on_stderr "$(head -n 1 "$TMP/err")" = "Tracing binds ... Hit Ctrl-C to end"
 }
 
+# A process cannot write to the operator's terminal through its name.
+group_comm() {
+	tracer_start || { fail comm_escaped "did not start: $(cat "$TMP/err")"; return; }
+	wl -c "$(printf '\033[31mred\n')"; local p1=$WL_PID port1=$WL_PORT
+	wl -c "$(printf 'caf\303\251\tx\\y')"; local p2=$WL_PID port2=$WL_PORT
+	tracer_stop
+	# Escapes are never cut in half: what does not fit whole in 12 columns is left out.
+	expect comm_escape_sequence "$p1" "$(row "$p1" '\x1b[31mred' TCP 127.0.0.1 "$port1" ..... 0)"
+	expect comm_high_bytes_tab_backslash "$p2" "$(row "$p2" 'caf\xc3\xa9' TCP 127.0.0.1 "$port2" ..... 0)"
+	check comm_no_raw_control_bytes "$(LC_ALL=C grep -c "$(printf '[\001-\010\013-\037\177]')" "$TMP/out")" = 0
+}
+
 # -E: failed binds with the requested address and port and the errno name.
 group_errors() {
 	tracer_start -E || { fail errors "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
@@ -569,6 +581,38 @@ group_leftovers() {
 	left=$(no_progs_left) && pass no_programs_left_after_kill9 || fail no_programs_left_after_kill9 "$left"
 }
 
+# A backend that fails half-attached leaves nothing behind before the next is tried.
+group_fallback() {
+	[ "$BACKEND" = auto ] || return 0
+	if ! command -v "$BPFTOOL" >/dev/null; then
+		fail fallback_cleans_up "bpftool not installed"
+		return
+	fi
+	tracer_start -v || { fail fallback_cleans_up "did not start"; return; }
+	tracer_stop
+	local first
+	first=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p' "$TMP/err")
+	if [ "$first" != fentry ] && [ "$first" != kprobe ]; then
+		skip fallback_cleans_up "needs fentry or kprobe (several programs to attach); this kernel runs $first only"
+		return
+	fi
+	BINDSNOOP_TEST_FAIL_ATTACH="$first:1" tracer_start -v ||
+		{ fail fallback_cleans_up "no fallback after an injected failure: $(cat "$TMP/err")"; return; }
+	local progs
+	progs=$(our_progs)
+	wl; local p=$WL_PID port=$WL_PORT
+	tracer_stop
+	check fallback_reported "$(grep -c "^bindsnoop: backend $first skipped: attaching .*: failure injected" "$TMP/err")" = 1
+	local pattern="name fexit_"
+	[ "$first" = kprobe ] && pattern="name kr?e?t?probe_"
+	if echo "$progs" | grep -Eq "$pattern"; then
+		fail fallback_cleans_up "programs of $first still loaded: $progs"
+	else
+		pass fallback_cleans_up
+	fi
+	expect fallback_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
+}
+
 # -v names the backend that was chosen.
 group_verbose() {
 	tracer_start -v || { fail verbose_backend "did not start: $(cat "$TMP/err")"; return; }
@@ -718,8 +762,8 @@ if [ "$BACKEND" != auto ]; then
 	tracer_stop
 fi
 
-for group in columns errors prefixes wide json pid uid ports cgroup mntns count interval duration \
-	signals pipe leftovers verbose unprivileged min_caps bad_input; do
+for group in columns comm errors prefixes wide json pid uid ports cgroup mntns count interval duration \
+	signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
 	selected "$group" && "group_$group"
 done
 

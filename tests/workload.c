@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sysexits.h>
 #include <time.h>
@@ -89,6 +90,7 @@ struct env {
 	unsigned long keep_ms;
 	unsigned long uid;		/* -u: run as this uid/gid */
 	bool set_uid;
+	const char *comm;		/* -c: the task name a tracer sees */
 	bool sync;
 	bool dup;
 	bool quiet;
@@ -115,6 +117,7 @@ static const char usage[] =
 "  -d  SO_BINDTODEVICE    -n  iterations per thread    -j  threads\n"
 "  -k  keep each socket open MS ms after bind\n"
 "  -u  drop to this uid and gid (and no groups) before the first socket\n"
+"  -c  set the task name (comm) to COMM, bytes as given\n"
 "  -S  print 'ready pid=N' and wait for SIGUSR1\n"
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
 "  -q  print only the summary line\n";
@@ -222,7 +225,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:SDqh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDqh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -262,6 +265,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'k':
 			if (parse_ulong(optarg, 0, MAX_KEEP_MS, &env->keep_ms))
 				bad = "MS must be 0..3600000";
+			break;
+		case 'c':
+			env->comm = optarg;
 			break;
 		case 'u':
 			if (parse_ulong(optarg, 0, 0xfffffffeUL, &env->uid))
@@ -479,6 +485,10 @@ int main(int argc, char **argv)
 	}
 
 	/* For the UID column and -u filter tests: binds made by a known user. */
+	/* For the escaping tests: any bytes, even control ones, as the comm. */
+	if (env.comm)
+		prctl(PR_SET_NAME, env.comm, 0, 0, 0);
+
 	if (env.set_uid) {
 		if (setgroups(0, NULL) || setresgid(env.uid, env.uid, env.uid) ||
 		    setresuid(env.uid, env.uid, env.uid)) {

@@ -496,7 +496,7 @@ run_vm() {
 	vm_status=0 vm_why=
 	: >"$log"
 	timeout -k 10 "$boot_limit" qemu-system-x86_64 \
-		-machine q35,accel=tcg -cpu max -smp 1 -m 1G \
+		-machine q35,accel=tcg -cpu "${VMTEST_CPU:-max}" -smp 1 -m 1G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-kernel "$image" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 ${VMTEST_APPEND:-}" \
