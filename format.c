@@ -313,7 +313,8 @@ int format_event_json(char *buf, size_t len, const struct bind_event *e,
 	json_escape(comm, comm_json, sizeof(comm_json));
 	addr_to_str(e->family, e->addr, addr, sizeof(addr));
 	opts_to_str(e->opts, opts);
-	format_iso8601((__s64)e->ts_ns + realtime_offset_ns, when, sizeof(when));
+	/* Unsigned sum: a record's ts_ns is whatever the buffer held; no overflow UB. */
+	format_iso8601((__s64)(e->ts_ns + (__u64)realtime_offset_ns), when, sizeof(when));
 	if (e->ret < 0 && e->ret > -4096)
 		err_name = errno_name(-e->ret);
 
@@ -329,8 +330,13 @@ int format_event_json(char *buf, size_t len, const struct bind_event *e,
 	for (i = 0; i < BS_OPT_COUNT; i++)
 		if (e->opts & (1u << i))
 			append(buf, len, &n, "%s\"%s\"", listed++ ? "," : "", opt_names[i]);
-	if (ifname)
-		json_escape(ifname, name_json, sizeof(name_json));
+	if (ifname) {
+		/* Same escaping as comm: \xNN first, so both read alike in JSON. */
+		char name[IF_NAMESIZE * 4 + 1];
+
+		escape_comm(ifname, IF_NAMESIZE, name);
+		json_escape(name, name_json, sizeof(name_json));
+	}
 	append(buf, len, &n, "],\"ifindex\":%d,\"ifname\":%s%s%s,\"ret\":%d,\"errno\":",
 	       e->bound_dev_if, ifname ? "\"" : "", ifname ? name_json : "null",
 	       ifname ? "\"" : "", e->ret);
@@ -354,6 +360,7 @@ int format_count_row_json(char *buf, size_t len, const struct count_row *row)
 
 	addr_to_str(row->key.family, row->key.addr, addr, sizeof(addr));
 	return snprintf(buf, len, "{\"family\":\"%s\",\"address\":\"%s\",\"port\":%u,\"binds\":%llu}",
-			row->key.family == AF_INET6 ? "ipv6" : "ipv4", addr, row->key.port,
+			row->key.family == AF_INET6 ? "ipv6" : row->key.family == AF_INET ? "ipv4" : "unknown",
+			addr, row->key.port,
 			(unsigned long long)row->binds);
 }

@@ -100,7 +100,10 @@ int btf_enum_value(const struct btf *btf, const char *name, long long *value)
 			const struct btf_enum *e = btf_enum(t);
 
 			for (i = 0; i < vlen; i++, e++) {
-				if (strcmp(btf__name_by_offset(btf, e->name_off), name) == 0) {
+				const char *s = btf__name_by_offset(btf, e->name_off);
+
+				/* A name offset past the strings: libbpf accepts the BTF, gives NULL. */
+				if (s && strcmp(s, name) == 0) {
 					*value = e->val;
 					return 0;
 				}
@@ -109,7 +112,9 @@ int btf_enum_value(const struct btf *btf, const char *name, long long *value)
 			const struct btf_enum64 *e = btf_enum64(t);
 
 			for (i = 0; i < vlen; i++, e++) {
-				if (strcmp(btf__name_by_offset(btf, e->name_off), name) == 0) {
+				const char *s = btf__name_by_offset(btf, e->name_off);
+
+				if (s && strcmp(s, name) == 0) {
 					*value = (long long)btf_enum64_value(e);
 					return 0;
 				}

@@ -55,7 +55,10 @@ TARGET_COUNT=1.15
 TARGET_STARTUP_MS=100
 TARGET_RSS_MB=16
 
-note() { printf 'bench: %s\n' "$*" >&2; }
+BENCH_T0=$EPOCHREALTIME
+note() {
+	printf 'bench: [%4.0f s] %s\n' "$(awk -v a="$BENCH_T0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" "$*" >&2
+}
 die() { note "$*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (it loads BPF programs)"
@@ -99,10 +102,11 @@ for tool in bindloop startup; do
 		die "building bench/$tool.c failed"
 done
 
-# A process of ours is alive until reaped; a zombie does not count.
+# A process of ours is alive until reaped; a zombie does not count. Only
+# builtins: this runs in tight loops on a machine that may be busy.
 alive() {
 	local st
-	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r st 2>/dev/null <"/proc/$1/stat" || return 1
 	st=${st##*) }
 	[ "${st%% *}" != Z ]
 }
@@ -110,9 +114,8 @@ alive() {
 # Wait up to $2 seconds (default 10) for $1 to exit, then kill it; reap it
 # and return its exit status.
 reap() {
-	local pid=$1 limit=$(( ${2:-10} * 100 )) i rc
-	for ((i = 0; i < limit; i++)); do
-		alive "$pid" || break
+	local pid=$1 deadline=$((SECONDS + ${2:-10})) rc
+	while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do
 		sleep 0.01
 	done
 	alive "$pid" && kill -KILL "$pid" 2>/dev/null
@@ -199,17 +202,26 @@ failure_reason() {
 	echo "${why:-exited without a message}" | cut -c1-110
 }
 
-bindsnoop_ready() { grep -q '^Tracing binds' "$T_ERR"; }
-bpf_attached() { [ "$(bpftool perf show 2>/dev/null | grep -c "^pid $T_MAIN ")" -ge "$T_NPROGS" ]; }
+# Attached is not enough: a SIGINT that comes before the tracer's handler
+# is lost (a background job of a script starts with SIGINT ignored).
+catches_sigint() {
+	local mask
+	mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$T_MAIN/status" 2>/dev/null)
+	[ -n "$mask" ] && (( 0x$mask & 2 ))
+}
+bindsnoop_ready() { grep -q '^Tracing binds' "$T_ERR" && catches_sigint; }
+bpf_attached() {
+	[ "$(bpftool perf show 2>/dev/null | grep -c "^pid $T_MAIN ")" -ge "$T_NPROGS" ] && catches_sigint
+}
 # perf trace says nothing when it is ready: bind until one shows up.
 perf_ready() {
 	"$BINDLOOP" -n 1 >/dev/null 2>&1
-	grep -q ' bindloop/' "$T_ERR"
+	grep -q ' bindloop/' "$T_ERR" && catches_sigint
 }
 
 await_ready() {
-	local i
-	for ((i = 0; i < 3000; i++)); do
+	local deadline=$((SECONDS + 30))
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		"$@" && return 0
 		if ! alive "$T_MAIN"; then
 			reap "$T_MAIN"
@@ -266,33 +278,49 @@ tracer_start() {
 	esac
 }
 
-# SIGINT the tracer; the others in T_PIDS (cat) end when it does.
-# Returns the tracer's exit status.
+# SIGINT the tracer, again every 2 s if it is still there (bpftrace has been
+# seen to miss one), SIGTERM after 10 s, SIGKILL after 15 s; the others in
+# T_PIDS (cat) end when it does. Returns the tracer's exit status.
 tracer_stop() {
-	local pid rc=0
-	[ -n "$T_MAIN" ] && alive "$T_MAIN" && kill -INT "$T_MAIN" 2>/dev/null
+	local pid rc=0 start=$SECONDS
+	if [ -n "$T_MAIN" ]; then
+		while alive "$T_MAIN" && [ $((SECONDS - start)) -lt 10 ]; do
+			kill -INT "$T_MAIN" 2>/dev/null
+			reap_within "$T_MAIN" 2
+		done
+		alive "$T_MAIN" && kill -TERM "$T_MAIN" 2>/dev/null
+	fi
 	for pid in "${T_PIDS[@]}"; do
 		if [ "$pid" = "$T_MAIN" ]; then
-			reap "$pid"
+			reap "$pid" 5
 			rc=$?
 		else
-			reap "$pid"
+			reap "$pid" 5
 		fi
 	done
 	T_PIDS=()
 	return $rc
 }
 
+# Wait up to $2 seconds for $1 to exit, without reaping it.
+reap_within() {
+	local deadline=$((SECONDS + $2))
+	while alive "$1" && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.01
+	done
+}
+
 # ---- the timed rows ----
 
 ROW_SECTION=() ROW_LABEL=() ROW_LOOP=() ROW_TRACER=() ROW_TARGET=() ROW_SKIP=()
+ROW_DROPS=()	# what bindsnoop said it dropped, over all rounds
 
 add_row() {	# SECTION LOOP TARGET LABEL TRACER...
 	local i=${#ROW_LABEL[@]}
 	ROW_SECTION[i]=$1 ROW_LOOP[i]=$2 ROW_TARGET[i]=$3 ROW_LABEL[i]=$4
 	shift 4
 	ROW_TRACER[i]="$*"
-	ROW_SKIP[i]=
+	ROW_SKIP[i]='' ROW_DROPS[i]='0 0 0'
 	[ "${ROUND_SKIP:-}" ] && ROW_SKIP[i]=$ROUND_SKIP
 	return 0
 }
@@ -359,7 +387,7 @@ run_loop bind "$BIND_ITERS" >/dev/null || die "bench/bindloop.c does not run: se
 for ((round = 1; round <= ROUNDS; round++)); do
 	for i in "${!ROW_LABEL[@]}"; do
 		[ -n "${ROW_SKIP[i]}" ] && continue
-		note "round $round/$ROUNDS: ${ROW_LABEL[i]}${ROW_LOOP[i]/bind/} "
+		note "round $round/$ROUNDS: ${ROW_LABEL[i]}, ${ROW_LOOP[i]} loop"
 		iters=$BIND_ITERS
 		[ "${ROW_LOOP[i]}" = getppid ] && iters=$PPID_ITERS
 
@@ -399,6 +427,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			continue
 		fi
 		echo "$untraced $traced $((cpu1 - cpu0)) $iters" >>"$WORK/row.$i"
+		# bindsnoop's closing line: in total N events lost, N binds not traced, N not counted
+		# shellcheck disable=SC2046
+		set -- $(sed -n 's/^bindsnoop: in total \([0-9]*\) events lost, \([0-9]*\) binds not traced, \([0-9]*\) binds not counted.*/\1 \2 \3/p' "$T_ERR") 0 0 0
+		read -r d1 d2 d3 <<<"${ROW_DROPS[i]}"
+		ROW_DROPS[i]="$((d1 + $1)) $((d2 + $2)) $((d3 + $3))"
 	done
 done
 
@@ -535,7 +568,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Row $1's figures from its rounds, or its reason for having none.
 row_line() {
-	local i=$1 f=$WORK/row.$1 r u t c
+	local i=$1 f=$WORK/row.$1 r rmin rmax u t c d1 d2 d3
 	if [ ! -s "$f" ]; then
 		printf '  %-54s | %s\n' "${ROW_LABEL[i]}" "${ROW_SKIP[i]:-no rounds}"
 		return
@@ -547,6 +580,10 @@ row_line() {
 	printf '  %-54s | median %5.2fx | min %5.2fx | max %5.2fx | untraced %6.2f us | traced %6.2f us | reader CPU %5.2f us/op' \
 		"${ROW_LABEL[i]}" "$r" "$rmin" "$rmax" "$u" "$t" "$c"
 	[ -n "${ROW_SKIP[i]}" ] && printf ' | %s' "${ROW_SKIP[i]}"
+	read -r d1 d2 d3 <<<"${ROW_DROPS[i]}"
+	[ "$d1" != 0 ] && printf ' | %s events lost' "$d1"
+	[ "$d2" != 0 ] && printf ' | %s binds not traced' "$d2"
+	[ "$d3" != 0 ] && printf ' | %s binds not counted (table full)' "$d3"
 	printf '\n'
 }
 

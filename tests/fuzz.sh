@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 CLANG=${CLANG:-clang}
 OUT=build/fuzz
-CFLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS=(-g -O1 '-fsanitize=fuzzer,address,undefined' -fno-sanitize-recover=undefined
 	-Wall -Wextra -I. -Ibuild)
 LIBS=(-lbpf -lelf -lz)
 
@@ -51,9 +51,10 @@ for src in tests/fuzz/fuzz_*.c; do
 	bin=$OUT/$name
 	log=$OUT/$name.log
 
-	if ! "$CLANG" "${CFLAGS[@]}" "$src" format.c trace_helpers.c "${LIBS[@]}" -o "$bin" \
+	if ! "$CLANG" "${FUZZ_CFLAGS[@]}" "$src" format.c trace_helpers.c "${LIBS[@]}" -o "$bin" \
 		>"$log" 2>&1; then
-		fail "$name" "build failed: $(grep -m1 -E 'error' "$log" || head -n 1 "$log") (log: $log)"
+		fail "$name" "build failed: $(grep -m1 'error' "$log" || head -n 1 "$log")"
+		echo "  log: $log"
 		continue
 	fi
 

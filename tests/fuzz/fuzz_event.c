@@ -338,10 +338,9 @@ static void check_line(const char *buf, int n, bool newline)
 	current_line = buf;
 	if (n < 0)
 		fail("negative return value");
-	if (n >= LINE_MAX_LEN) {
+	if (n >= LINE_MAX_LEN)
 		fail("line of %d bytes does not fit the tool's buffer (LINE_MAX_LEN %d)", n,
 		     LINE_MAX_LEN);
-	}
 	if ((int)strlen(buf) != n)
 		fail("return value is not the length of the line");
 	if (newline && (n == 0 || buf[n - 1] != '\n'))
@@ -401,14 +400,12 @@ static void read_params(const uint8_t *tail, size_t size, const struct bind_even
 		p->small_len = small_len % LINE_MAX_LEN;
 		tail += 2, size -= 2;
 	}
-	if (size >= 1) {
-		if (tail[0] & 1) {
-			/* An interface name is at most IF_NAMESIZE - 1 bytes and a NUL. */
-			size_t len = size - 1 < IF_NAMESIZE - 1 ? size - 1 : IF_NAMESIZE - 1;
+	if (size >= 1 && (tail[0] & 1)) {
+		/* An interface name is at most IF_NAMESIZE - 1 bytes and a NUL. */
+		size_t len = size - 1 < IF_NAMESIZE - 1 ? size - 1 : IF_NAMESIZE - 1;
 
-			memcpy(p->ifname_buf, tail + 1, len);
-			p->ifname = p->ifname_buf;
-		}
+		memcpy(p->ifname_buf, tail + 1, len);
+		p->ifname = p->ifname_buf;
 	}
 }
 
@@ -424,12 +421,10 @@ static void check_text(const struct bind_event *e, const struct params *p)
 			.print_uid = combo & 4,
 			.errors = combo & 8,
 		};
-		const char *nl;
 
 		n = format_event(buf, sizeof(buf), &po, e, p->first_ts_ns, p->ifname);
 		check_line(buf, n, true);
-		nl = strchr(buf, '\n');
-		if (nl != buf + n - 1)
+		if (strchr(buf, '\n') != buf + n - 1)
 			fail("newline inside the line");
 
 		if (combo == (int)(p->small_len & 15)) {
@@ -460,8 +455,13 @@ static void check_json(const struct bind_event *e, const struct params *p)
 
 	escape_comm(e->comm, sizeof(e->comm), comm);
 	json_expect_string(&j, "comm", comm);
-	if (p->ifname)
-		json_expect_string(&j, "ifname", p->ifname);
+	if (p->ifname) {
+		/* The name is escaped like comm (\xNN), then JSON-escaped. */
+		char name[COMM_ESCAPED_LEN];
+
+		escape_comm(p->ifname, IF_NAMESIZE, name);
+		json_expect_string(&j, "ifname", name);
+	}
 	else
 		json_expect_raw(&j, "ifname", "null");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)e->ts_ns);

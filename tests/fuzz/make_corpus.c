@@ -219,7 +219,7 @@ static void event_seeds(void)
 	memset(&p, 0, sizeof(p));
 	p.first_ts_ns = e.ts_ns - 1500000000ULL;
 	p.realtime_offset_ns = REALTIME_OFFSET_NS;
-	event_seed("udp6_loopback_53", &e, &p, sizeof(p.first_ts_ns) + sizeof(p.realtime_offset_ns));
+	event_seed("udp6_loopback_53", &e, &p, offsetof(struct event_params, small_len));
 
 	e = event(AF_INET, "127.0.0.1", 8080, IPPROTO_TCP, -EADDRINUSE, "python3");
 	memset(&p, 0, sizeof(p));

@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# Load, faults and exact accounting (README "Reliability"), as root on this
+# kernel:
+#   storm_exact         1,000,000 binds from 4 threads: printed + lost = made
+#   count_exact         the same with --count: the kernel's count = made
+#   signal_under_load   SIGINT/SIGTERM/SIGHUP during a storm: exit 0, at once
+#   kill9_anywhere      kill -9 during load, attach and polling: nothing left
+#   blocked_stdout      a reader that stops reading: memory stays bounded,
+#                       what could not be delivered is counted as lost
+#
+#   tests/stress.sh [--backend B] [--binds N]
+# Ends with "N passed, N failed, N skipped".
+
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+BACKEND=auto
+BINDS=1000000
+while [ $# -gt 0 ]; do
+	case $1 in
+	--backend) BACKEND=$2; shift 2 ;;
+	--binds) BINDS=$2; shift 2 ;;
+	*) echo "usage: tests/stress.sh [--backend B] [--binds N]" >&2; exit 64 ;;
+	esac
+done
+BINDSNOOP=${BINDSNOOP:-./bindsnoop}
+WORKLOAD=${WORKLOAD:-build/workload}
+BPFTOOL=${BPFTOOL:-bpftool}
+THREADS=4
+PER_THREAD=$((BINDS / THREADS))
+TMP=$(mktemp -d /tmp/bindsnoop-stress.XXXXXX) || exit 1
+PASSED=0 FAILED=0 SKIPPED=0
+trap 'kill -KILL $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
+
+pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+check() { local n=$1; shift; if [ "$@" ]; then pass "$n"; else fail "$n" "not true: $*"; fi; }
+
+wait_banner() {
+	local i
+	for i in $(seq 1 300); do
+		grep -q '^Tracing binds' "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A storm that waits for SIGUSR1, so bindsnoop can be pointed at its PID first.
+storm_start() {
+	"$WORKLOAD" -S -q "$@" >"$TMP/storm.out" 2>&1 &
+	STORM=$!
+	local i
+	for i in $(seq 1 100); do
+		grep -q '^ready' "$TMP/storm.out" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+storm_binds() { sed -n 's/^binds=\([0-9]*\) .*/\1/p' "$TMP/storm.out"; }
+total_lost() { sed -n 's/^bindsnoop: in total \([0-9]*\) events lost.*/\1/p' "$1"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+test_storm_exact() {
+	storm_start -n "$PER_THREAD" -j "$THREADS" || { fail storm_exact "workload not ready"; return; }
+	"$BINDSNOOP" --backend "$BACKEND" -p "$STORM" >"$TMP/trace" 2>"$TMP/err" &
+	local tracer=$!
+	wait_banner "$TMP/err" || { fail storm_exact "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	kill -USR1 "$STORM"
+	wait "$STORM"
+	sleep 0.5
+	kill -INT "$tracer"
+	wait "$tracer"
+	local rc=$? made printed lost
+	made=$(storm_binds)
+	printed=$(($(wc -l <"$TMP/trace") - 1))
+	lost=$(total_lost "$TMP/err")
+	lost=${lost:-0}
+	echo "     $made binds made by $THREADS threads: $printed printed, $lost reported lost"
+	check storm_exit_0 "$rc" = 0
+	check storm_exact "$((printed + lost))" = "$made"
+	check storm_all_made "$made" = "$((PER_THREAD * THREADS))"
+}
+
+test_count_exact() {
+	# SO_REUSEPORT: every thread can hold port 4800 at once, so every bind succeeds.
+	storm_start -n "$PER_THREAD" -j "$THREADS" -o r -p 4800 || { fail count_exact "workload not ready"; return; }
+	"$BINDSNOOP" --backend "$BACKEND" --count -p "$STORM" >"$TMP/count" 2>"$TMP/err" &
+	local tracer=$!
+	wait_banner "$TMP/err" || { fail count_exact "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	kill -USR1 "$STORM"
+	wait "$STORM"
+	kill -INT "$tracer"
+	wait "$tracer"
+	local made counted
+	made=$(storm_binds)
+	counted=$(awk '$1 == "127.0.0.1" && $2 == 4800 { print $3 }' "$TMP/count")
+	echo "     $made binds made, the kernel counted ${counted:-none}"
+	check count_exact "${counted:-none}" = "$made"
+	check count_all_made "$made" = "$((PER_THREAD * THREADS))"
+}
+
+test_signal_under_load() {
+	local sig mode start rc
+	for sig in INT TERM HUP; do
+		for mode in trace count; do
+			local opt=
+			[ "$mode" = count ] && opt=--count
+			"$BINDSNOOP" --backend "$BACKEND" $opt >"$TMP/sig.out" 2>"$TMP/sig.err" &
+			local tracer=$!
+			wait_banner "$TMP/sig.err" || { fail "sig${sig}_$mode" "did not start"; continue; }
+			"$WORKLOAD" -q -n 200000 -j 2 >/dev/null &
+			local load=$!
+			sleep 1
+			start=$(date +%s%N)
+			kill "-$sig" "$tracer"
+			wait "$tracer"
+			rc=$?
+			kill "$load" 2>/dev/null
+			wait "$load" 2>/dev/null
+			local ms=$((($(date +%s%N) - start) / 1000000))
+			check "sig${sig}_${mode}_exit_0" "$rc" = 0
+			check "sig${sig}_${mode}_stops_within_2s" "$ms" -lt 2000
+			if [ "$mode" = count ]; then
+				check "sig${sig}_count_table_printed" "$(head -c 5 "$TMP/sig.out")" = LADDR
+			fi
+		done
+	done
+}
+
+# Names of what bindsnoop puts in the kernel, as bpftool shows them (cut to 15).
+our_objects() {
+	{
+		$BPFTOOL prog show
+		$BPFTOOL link show
+		$BPFTOOL map show
+	} 2>/dev/null | grep -E 'name (fexit_inet|fexit_mptcp|kprobe_inet|kretprobe_inet|kprobe_mptcp|kretprobe_mptc|tp_enter_bind|tp_exit_bind|perf_heap|cgroup_set|mntns_set|cgroup_dir|bindsnoo)' || true
+}
+
+test_kill9_anywhere() {
+	if ! command -v "$BPFTOOL" >/dev/null; then
+		SKIPPED=$((SKIPPED + 1)); echo "skip kill9_anywhere: bpftool not installed"
+		return
+	fi
+	[ -z "$(our_objects)" ] || { fail kill9_anywhere "another bindsnoop is running: $(our_objects)"; return; }
+	"$WORKLOAD" -q -n 1000000 -j 1 >/dev/null &
+	local load=$! delay left bad=0
+	# 0 ms is during open/load, a few ms in attach, the rest in polling.
+	for delay in 0 0.005 0.01 0.02 0.05 0.1 0.2 0.3 0.5 1; do
+		"$BINDSNOOP" --backend "$BACKEND" >/dev/null 2>&1 &
+		local tracer=$!
+		sleep "$delay"
+		kill -KILL "$tracer"
+		wait "$tracer" 2>/dev/null
+		local i
+		for i in $(seq 1 30); do
+			left=$(our_objects)
+			[ -z "$left" ] && break
+			sleep 0.1
+		done
+		if [ -n "$left" ]; then
+			fail "kill9_after_${delay}s" "left in the kernel: $left"
+			bad=1
+		fi
+	done
+	kill "$load" 2>/dev/null
+	wait "$load" 2>/dev/null
+	[ "$bad" = 0 ] && pass "kill9_anywhere (10 kills, 0 to 1 s after start)"
+}
+
+test_blocked_stdout() {
+	storm_start -n 300000 -j 1 || { fail blocked_stdout "workload not ready"; return; }
+	mkfifo "$TMP/fifo"
+	# A reader that does not read for 6 s, then reads everything.
+	(sleep 6; wc -l <"$TMP/fifo" >"$TMP/lines") &
+	local reader=$!
+	"$BINDSNOOP" --backend "$BACKEND" -p "$STORM" >"$TMP/fifo" 2>"$TMP/err" &
+	local tracer=$!
+	wait_banner "$TMP/err" || { fail blocked_stdout "did not start: $(cat "$TMP/err")"; return; }
+	local rss0 rss1
+	rss0=$(rss_kb "$tracer")
+	kill -USR1 "$STORM"
+	wait "$STORM"
+	rss1=$(rss_kb "$tracer")
+	wait "$reader"
+	kill -INT "$tracer"
+	wait "$tracer"
+	local made printed lost
+	made=$(storm_binds)
+	printed=$(($(cat "$TMP/lines") - 1))
+	lost=$(total_lost "$TMP/err")
+	lost=${lost:-0}
+	echo "     $made binds while stdout was blocked: $printed printed, $lost lost; RSS ${rss0} kB -> ${rss1} kB"
+	check blocked_stdout_exact "$((printed + lost))" = "$made"
+	check blocked_stdout_lost_reported "$lost" -gt 0
+	check blocked_stdout_rss_bounded "$((rss1 - rss0))" -lt 16384
+}
+
+[ "$(id -u)" = 0 ] || { echo "tests/stress.sh: needs root" >&2; exit 1; }
+echo "# bindsnoop stress: kernel $(uname -r), backend $BACKEND, $BINDS binds"
+test_storm_exact
+test_count_exact
+test_signal_under_load
+test_kill9_anywhere
+test_blocked_stdout
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" = 0 ]
