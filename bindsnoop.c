@@ -9,6 +9,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,7 +360,12 @@ static void sig_handler(int sig)
 
 static int install_signal_handlers(void)
 {
-	struct sigaction sa = { .sa_handler = sig_handler };
+	/*
+	 * SA_RESTART: a write() to a slow reader resumes after the signal rather
+	 * than failing half-done (events would vanish uncounted); epoll_wait()
+	 * is never restarted, so the poll loop still sees the signal at once.
+	 */
+	struct sigaction sa = { .sa_handler = sig_handler, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
@@ -434,6 +440,44 @@ static int open_cgroup_dir(const char *path, int *fdp)
 	return 0;
 }
 
+/*
+ * What setup needs to know from the kernel's BTF, read once up front so the
+ * BTF (several MB) is freed before libbpf parses its own copy: peak memory is
+ * one parse, not two.
+ */
+enum kernel_func {
+	KFUNC_INET_BIND,
+	KFUNC_INET6_BIND,
+	KFUNC_MPTCP_BIND,
+	KFUNC_MPTCP_V6_BIND,
+	KFUNC_MAX,
+};
+
+static const char *const kernel_func_names[KFUNC_MAX] = {
+	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind",
+};
+
+struct kernel_facts {
+	bool has_func[KFUNC_MAX];
+	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
+	long long flag_freebind, flag_transparent, flag_bind_no_port;
+};
+
+static void read_kernel_facts(const struct btf *btf, struct kernel_facts *kf)
+{
+	int i;
+
+	for (i = 0; i < KFUNC_MAX; i++)
+		kf->has_func[i] = btf_has_func(btf, kernel_func_names[i]);
+	/* The enum has no name in BTF, so the enumerators are looked up by their own names. */
+	if (btf_enum_value(btf, "INET_FLAGS_FREEBIND", &kf->flag_freebind))
+		kf->flag_freebind = -1;
+	if (btf_enum_value(btf, "INET_FLAGS_TRANSPARENT", &kf->flag_transparent))
+		kf->flag_transparent = -1;
+	if (btf_enum_value(btf, "INET_FLAGS_BIND_ADDRESS_NO_PORT", &kf->flag_bind_no_port))
+		kf->flag_bind_no_port = -1;
+}
+
 /* A loaded, attached backend. */
 struct tracer {
 	struct bindsnoop_bpf *skel;
@@ -451,10 +495,23 @@ static void tracer_destroy(struct tracer *t)
 	t->skel = NULL;
 }
 
-static void set_rodata(struct bindsnoop_bpf *skel, const struct btf *vmlinux_btf, bool ringbuf)
+/* Debian's kernels add perf_event_paranoid=3: perf_event_open() for CAP_SYS_ADMIN only. */
+static bool perf_events_restricted(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+	int level = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &level) != 1)
+			level = 0;
+		fclose(f);
+	}
+	return level > 2;
+}
+
+static void set_rodata(struct bindsnoop_bpf *skel, const struct kernel_facts *kf, bool ringbuf)
 {
 	struct bindsnoop_bpf__rodata *ro = skel->rodata;
-	long long bit;
 
 	ro->target_pid = env.pid;
 	ro->filter_uid = env.filter_uid;
@@ -469,23 +526,23 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct btf *vmlinux_btf
 	ro->use_ringbuf = ringbuf;
 	ro->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
 
-	/* 6.6+ keeps these in inet_flags; the enum has no name, so look its values up by name. */
-	if (!btf_enum_value(vmlinux_btf, "INET_FLAGS_FREEBIND", &bit))
-		ro->inet_flag_freebind = bit;
-	if (!btf_enum_value(vmlinux_btf, "INET_FLAGS_TRANSPARENT", &bit))
-		ro->inet_flag_transparent = bit;
-	if (!btf_enum_value(vmlinux_btf, "INET_FLAGS_BIND_ADDRESS_NO_PORT", &bit))
-		ro->inet_flag_bind_no_port = bit;
+	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
+	if (kf->flag_freebind >= 0)
+		ro->inet_flag_freebind = kf->flag_freebind;
+	if (kf->flag_transparent >= 0)
+		ro->inet_flag_transparent = kf->flag_transparent;
+	if (kf->flag_bind_no_port >= 0)
+		ro->inet_flag_bind_no_port = kf->flag_bind_no_port;
 }
 
 /* Programs of each backend; the second of a pair may be NULL. */
 struct hook {
-	const char *func;	/* kernel function it needs, or NULL */
+	int func;		/* enum kernel_func it needs, or -1 */
 	bool optional;		/* missing in some kernels (MPTCP, IPv6 MPTCP) */
 	struct bpf_program *entry, *exit;
 };
 
-static int select_programs(struct tracer *t, enum backend b, const struct btf *vmlinux_btf,
+static int select_programs(struct tracer *t, enum backend b, const struct kernel_facts *kf,
 			   char *why, size_t whylen)
 {
 	struct bindsnoop_bpf *s = t->skel;
@@ -498,10 +555,10 @@ static int select_programs(struct tracer *t, enum backend b, const struct btf *v
 
 	switch (b) {
 	case BACKEND_FENTRY:
-		hooks[n++] = (struct hook){ "inet_bind", false, NULL, s->progs.fexit_inet_bind };
-		hooks[n++] = (struct hook){ "inet6_bind", false, NULL, s->progs.fexit_inet6_bind };
-		hooks[n++] = (struct hook){ "mptcp_bind", true, NULL, s->progs.fexit_mptcp_bind };
-		hooks[n++] = (struct hook){ "mptcp_v6_bind", true, NULL, s->progs.fexit_mptcp_v6_bind };
+		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, NULL, s->progs.fexit_inet_bind };
+		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, NULL, s->progs.fexit_inet6_bind };
+		hooks[n++] = (struct hook){ KFUNC_MPTCP_BIND, true, NULL, s->progs.fexit_mptcp_bind };
+		hooks[n++] = (struct hook){ KFUNC_MPTCP_V6_BIND, true, NULL, s->progs.fexit_mptcp_v6_bind };
 		t->detail = "fexit on inet_bind, inet6_bind";
 		break;
 	case BACKEND_KPROBE:
@@ -511,13 +568,13 @@ static int select_programs(struct tracer *t, enum backend b, const struct btf *v
 				 "(no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 			return -EOPNOTSUPP;
 		}
-		hooks[n++] = (struct hook){ "inet_bind", false, s->progs.kprobe_inet_bind,
+		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, s->progs.kprobe_inet_bind,
 					    s->progs.kretprobe_inet_bind };
-		hooks[n++] = (struct hook){ "inet6_bind", false, s->progs.kprobe_inet6_bind,
+		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, s->progs.kprobe_inet6_bind,
 					    s->progs.kretprobe_inet6_bind };
-		hooks[n++] = (struct hook){ "mptcp_bind", true, s->progs.kprobe_mptcp_bind,
+		hooks[n++] = (struct hook){ KFUNC_MPTCP_BIND, true, s->progs.kprobe_mptcp_bind,
 					    s->progs.kretprobe_mptcp_bind };
-		hooks[n++] = (struct hook){ "mptcp_v6_bind", true, s->progs.kprobe_mptcp_v6_bind,
+		hooks[n++] = (struct hook){ KFUNC_MPTCP_V6_BIND, true, s->progs.kprobe_mptcp_v6_bind,
 					    s->progs.kretprobe_mptcp_v6_bind };
 		t->detail = "kprobe+kretprobe on inet_bind, inet6_bind";
 		break;
@@ -537,10 +594,10 @@ static int select_programs(struct tracer *t, enum backend b, const struct btf *v
 		if (mounted && env.verbose)
 			fprintf(stderr, "bindsnoop: mounted tracefs on /sys/kernel/tracing\n");
 		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
-			hooks[n++] = (struct hook){ NULL, false, NULL, s->progs.tp_exit_bind_regs };
+			hooks[n++] = (struct hook){ -1, false, NULL, s->progs.tp_exit_bind_regs };
 			t->detail = "syscalls:sys_exit_bind, arguments from the task's registers";
 		} else {
-			hooks[n++] = (struct hook){ NULL, false, s->progs.tp_enter_bind,
+			hooks[n++] = (struct hook){ -1, false, s->progs.tp_enter_bind,
 						    s->progs.tp_exit_bind };
 			t->detail = "syscalls:sys_enter_bind + sys_exit_bind";
 		}
@@ -551,10 +608,11 @@ static int select_programs(struct tracer *t, enum backend b, const struct btf *v
 	}
 
 	for (i = 0; i < n; i++) {
-		if (hooks[i].func && !btf_has_func(vmlinux_btf, hooks[i].func)) {
+		if (hooks[i].func >= 0 && !kf->has_func[hooks[i].func]) {
 			if (hooks[i].optional)
 				continue;
-			snprintf(why, whylen, "kernel has no function %s", hooks[i].func);
+			snprintf(why, whylen, "kernel has no function %s",
+				 kernel_func_names[hooks[i].func]);
 			return -ENOENT;
 		}
 		if (hooks[i].entry)
@@ -582,7 +640,7 @@ static int configure_buffer(struct bindsnoop_bpf *skel, bool ringbuf)
  * Open, load and attach one backend. On failure everything it created is
  * gone again (programs, links, maps) and @why says what the kernel refused.
  */
-static int tracer_load(struct tracer *t, enum backend b, const struct btf *vmlinux_btf,
+static int tracer_load(struct tracer *t, enum backend b, const struct kernel_facts *kf,
 		       char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = env.btf_path);
@@ -599,8 +657,8 @@ static int tracer_load(struct tracer *t, enum backend b, const struct btf *vmlin
 		snprintf(why, whylen, "opening the BPF object: %s", strerror(-err));
 		return err;
 	}
-	set_rodata(t->skel, vmlinux_btf, ringbuf);
-	err = select_programs(t, b, vmlinux_btf, why, whylen);
+	set_rodata(t->skel, kf, ringbuf);
+	err = select_programs(t, b, kf, why, whylen);
 	if (err)
 		goto fail;
 	err = configure_buffer(t->skel, ringbuf);
@@ -644,8 +702,11 @@ static int tracer_load(struct tracer *t, enum backend b, const struct btf *vmlin
 		link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
-			snprintf(why, whylen, "attaching %s: %s (%s)", bpf_program__name(prog),
-				 strerror(-err), errno_str(-err));
+			snprintf(why, whylen, "attaching %s: %s (%s)%s", bpf_program__name(prog),
+				 strerror(-err), errno_str(-err),
+				 (err == -EACCES || err == -EPERM) && perf_events_restricted()
+					 ? "; kernel.perf_event_paranoid is above 2, so kprobes and "
+					   "tracepoints need CAP_SYS_ADMIN" : "");
 			goto fail;
 		}
 		t->links[t->nr_links++] = link;
@@ -659,7 +720,7 @@ fail:
 }
 
 /* Try the backend asked for, or each in turn for auto. */
-static int tracer_start(struct tracer *t, const struct btf *vmlinux_btf)
+static int tracer_start(struct tracer *t, const struct kernel_facts *kf)
 {
 	char why[256];
 	enum backend b;
@@ -669,7 +730,7 @@ static int tracer_start(struct tracer *t, const struct btf *vmlinux_btf)
 		if (env.backend != BACKEND_AUTO && env.backend != b)
 			continue;
 		why[0] = '\0';
-		err = tracer_load(t, b, vmlinux_btf, why, sizeof(why));
+		err = tracer_load(t, b, kf, why, sizeof(why));
 		if (!err) {
 			if (env.verbose)
 				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b],
@@ -1019,6 +1080,7 @@ int main(int argc, char **argv)
 	struct tracer tracer = {};
 	struct printer printer;
 	struct btf *vmlinux_btf = NULL;
+	struct kernel_facts facts;
 	char line[LINE_MAX_LEN];
 	const char *force;
 	int err;
@@ -1058,11 +1120,16 @@ int main(int argc, char **argv)
 				"give one with --btf PATH (%s)\n", strerror(err));
 		goto fail;
 	}
+	read_kernel_facts(vmlinux_btf, &facts);
+	btf__free(vmlinux_btf);
+	vmlinux_btf = NULL;
 
 	if (install_signal_handlers())
 		goto fail;
-	if (tracer_start(&tracer, vmlinux_btf))
+	if (tracer_start(&tracer, &facts))
 		goto fail;
+	/* Setup's parses of the kernel's BTF are freed; return the heap they grew. */
+	malloc_trim(0);
 
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");

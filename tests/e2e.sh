@@ -642,6 +642,15 @@ group_unprivileged() {
 	check unprivileged_one_line "$err" = "bindsnoop: need root, or CAP_BPF and CAP_PERFMON (plus CAP_DAC_READ_SEARCH for the tracepoint backend; CAP_SYS_ADMIN before 5.8)"
 }
 
+# The backend auto picks here (or the one asked for).
+backend_in_use() {
+	if [ "$BACKEND" != auto ]; then
+		echo "$BACKEND"
+		return
+	fi
+	"$BINDSNOOP" -v -d 1 2>&1 >/dev/null | sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p'
+}
+
 # The smallest capability set that works, as a non-root user (README "Privileges").
 group_min_caps() {
 	if ! command -v capsh >/dev/null; then
@@ -649,6 +658,12 @@ group_min_caps() {
 		return
 	fi
 	local caps=cap_bpf,cap_perfmon,cap_dac_read_search
+	# Debian's kernels restrict perf_event_open() to CAP_SYS_ADMIN with
+	# perf_event_paranoid=3; kprobes and tracepoints attach through it, fexit does not.
+	if [ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 2)" -gt 2 ] &&
+		[ "$(backend_in_use)" != fentry ]; then
+		caps=$caps,cap_sys_admin
+	fi
 	cp "$BINDSNOOP" "$TMP/bindsnoop-caps"
 	chmod 755 "$TMP" "$TMP/bindsnoop-caps"
 	capsh --caps="$caps+eip cap_setpcap,cap_setuid,cap_setgid+ep" --keep=1 --user=nobody \

@@ -40,6 +40,7 @@ check() { local n=$1; shift; if [ "$@" ]; then pass "$n"; else fail "$n" "not tr
 
 wait_banner() {
 	local i
+	# (each caller truncates the file it names when it starts bindsnoop)
 	for i in $(seq 1 300); do
 		grep -q '^Tracing binds' "$1" && return 0
 		sleep 0.1
@@ -65,6 +66,7 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 test_storm_exact() {
 	storm_start -n "$PER_THREAD" -j "$THREADS" || { fail storm_exact "workload not ready"; return; }
+	: >"$TMP/err"
 	"$BINDSNOOP" --backend "$BACKEND" -p "$STORM" >"$TMP/trace" 2>"$TMP/err" &
 	local tracer=$!
 	wait_banner "$TMP/err" || { fail storm_exact "bindsnoop did not start: $(cat "$TMP/err")"; return; }
@@ -87,6 +89,7 @@ test_storm_exact() {
 test_count_exact() {
 	# SO_REUSEPORT: every thread can hold port 4800 at once, so every bind succeeds.
 	storm_start -n "$PER_THREAD" -j "$THREADS" -o r -p 4800 || { fail count_exact "workload not ready"; return; }
+	: >"$TMP/err"
 	"$BINDSNOOP" --backend "$BACKEND" --count -p "$STORM" >"$TMP/count" 2>"$TMP/err" &
 	local tracer=$!
 	wait_banner "$TMP/err" || { fail count_exact "bindsnoop did not start: $(cat "$TMP/err")"; return; }
@@ -106,6 +109,7 @@ test_signal_under_load() {
 	local sig mode start rc
 	for sig in INT TERM HUP; do
 		for mode in trace count; do
+			: >"$TMP/sig.err"
 			local opt=
 			[ "$mode" = count ] && opt=--count
 			"$BINDSNOOP" --backend "$BACKEND" $opt >"$TMP/sig.out" 2>"$TMP/sig.err" &
@@ -173,9 +177,10 @@ test_kill9_anywhere() {
 test_blocked_stdout() {
 	storm_start -n 300000 -j 1 || { fail blocked_stdout "workload not ready"; return; }
 	mkfifo "$TMP/fifo"
-	# A reader that does not read for 6 s, then reads everything.
-	(sleep 6; wc -l <"$TMP/fifo" >"$TMP/lines") &
+	# A reader that opens the pipe at once but does not read for 6 s, then reads everything.
+	(exec 3<"$TMP/fifo"; sleep 6; wc -l <&3 >"$TMP/lines") &
 	local reader=$!
+	: >"$TMP/err"
 	"$BINDSNOOP" --backend "$BACKEND" -p "$STORM" >"$TMP/fifo" 2>"$TMP/err" &
 	local tracer=$!
 	wait_banner "$TMP/err" || { fail blocked_stdout "did not start: $(cat "$TMP/err")"; return; }
@@ -184,9 +189,11 @@ test_blocked_stdout() {
 	kill -USR1 "$STORM"
 	wait "$STORM"
 	rss1=$(rss_kb "$tracer")
-	wait "$reader"
+	# bindsnoop is still blocked in write() until the reader wakes up; the
+	# signal ends it once its last batch is out, and the reader then sees EOF.
 	kill -INT "$tracer"
 	wait "$tracer"
+	wait "$reader"
 	local made printed lost
 	made=$(storm_binds)
 	printed=$(($(cat "$TMP/lines") - 1))

@@ -27,7 +27,7 @@ usage: tests/vmtest/vmtest.sh --payload DIR [options]
                        shadow busybox applets of the same name
   --timeout SEC        wall-clock limit for one boot (default: 60 + the
                        suite timeout for each backend)
-  --suite-timeout SEC  limit for one backend's suite run (default: 120)
+  --suite-timeout SEC  limit for one backend's suite run (default: 300)
   -j N                 boot N kernels at once (default: number of CPUs)
   --refresh            resolve the meta packages again; download what changed
   -v                   verbose: stream the guest consoles (also V=1)
@@ -52,7 +52,7 @@ suite=./tests/e2e.sh
 modules=
 host_tools=
 boot_limit=
-suite_limit=120
+suite_limit=300
 jobs=$(nproc)
 refresh=
 verbose=${V:-0}
@@ -697,6 +697,15 @@ report() {
 		done
 		say "console logs: $out/*.log"
 	fi
+	# Kernel warnings do not fail a row (the kernel may be at fault), but
+	# they are shown.
+	local warnings
+	for name in "${k_names[@]}"; do
+		warnings=$(grep -h '@@vmtest kernel ' "$out/$name.log" 2>/dev/null | head -n 10) || continue
+		echo
+		say "$name: kernel warnings (dmesg):"
+		awk '{ sub(/.*@@vmtest kernel /, "  "); print }' <<<"$warnings"
+	done
 	totals="$total_p $total_f $total_s"
 	return "$bad"
 }
@@ -706,6 +715,12 @@ main() {
 	local t0
 	t0=$(now)
 	mkdir -p "$cache/kernels" "$out"
+	# Two runs would share the initramfs and the logs in $out.
+	exec 9>"$out/.lock"
+	if ! flock -n 9; then
+		say "waiting for the other vmtest.sh that uses $out"
+		flock 9
+	fi
 	ensure_host_tools
 	read_kernel_list
 	local i
