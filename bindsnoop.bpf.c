@@ -33,6 +33,10 @@ const volatile bool filter_cgroup_dir = false;
 const volatile bool trace_errors = false;
 const volatile bool count_mode = false;
 const volatile bool use_ringbuf = true;
+/* What the output shows: each read costs on every bind, so only those needed. */
+const volatile bool want_ts = true;		/* -t, JSON */
+const volatile bool want_details = true;	/* JSON: ids, ppid, gid, tid */
+const volatile bool want_netns = true;		/* -w, JSON: IFNAME */
 /* Wake the reader only once this much is waiting (see bindsnoop.c). */
 const volatile __u64 wakeup_bytes = 0;
 /* One bit per port, set for the ports of -P. */
@@ -57,9 +61,14 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
+/*
+ * --count: room for every ephemeral port of a few addresses; allocated as
+ * entries appear (BPF_F_NO_PREALLOC), so an unused table costs nothing.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
+	__uint(max_entries, 131072);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct count_key);
 	__type(value, __u64);
 } counts SEC(".maps");
@@ -158,18 +167,24 @@ static __always_inline bool port_traced(__u16 port)
 static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
 						 const void *uaddr, bool user_uaddr, int ret)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
+	e->netns_id = want_netns ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
+	if (want_details) {
+		e->cgroup_id = bpf_get_current_cgroup_id();
+		e->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+		e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	} else {
+		e->cgroup_id = 0;
+		e->mntns_id = 0;
+		e->ppid = 0;
+	}
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
 	e->ret = ret;

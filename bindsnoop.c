@@ -459,14 +459,52 @@ static const char *const kernel_func_names[KFUNC_MAX] = {
 
 struct kernel_facts {
 	bool has_func[KFUNC_MAX];
+	/* A two-instruction fexit program on inet_bind loads: trampolines are allowed. */
+	bool fexit_allowed;
+	int fexit_errno;
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
 	long long flag_freebind, flag_transparent, flag_bind_no_port;
 };
+
+/*
+ * Loading the whole object only to learn that the kernel refuses fexit
+ * programs (lockdown, no trampolines) costs a BTF parse and a verification;
+ * "r0 = 0; exit" attached to the same function tells in a millisecond.
+ */
+static void probe_fexit(const struct btf *btf, struct kernel_facts *kf)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id = btf__find_by_name_kind(btf, "inet_bind", BTF_KIND_FUNC);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
+		    .attach_btf_id = id > 0 ? id : 0);
+	int fd;
+
+	kf->fexit_allowed = false;
+	kf->fexit_errno = ENOENT;
+	if (id <= 0)
+		return;
+	/* With --btf the ids are not the running kernel's: let the real load decide. */
+	if (env.btf_path) {
+		kf->fexit_allowed = true;
+		return;
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bs_probe", "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		kf->fexit_errno = errno;
+		return;
+	}
+	close(fd);
+	kf->fexit_allowed = true;
+}
 
 static void read_kernel_facts(const struct btf *btf, struct kernel_facts *kf)
 {
 	int i;
 
+	probe_fexit(btf, kf);
 	for (i = 0; i < KFUNC_MAX; i++)
 		kf->has_func[i] = btf_has_func(btf, kernel_func_names[i]);
 	/* The enum has no name in BTF, so the enumerators are looked up by their own names. */
@@ -525,6 +563,9 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct kernel_facts *kf
 	ro->count_mode = env.count;
 	ro->use_ringbuf = ringbuf;
 	ro->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
+	ro->want_ts = env.json || env.print.timestamp;
+	ro->want_details = env.json;
+	ro->want_netns = env.json || env.print.wide;
 
 	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
 	if (kf->flag_freebind >= 0)
@@ -555,6 +596,11 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 
 	switch (b) {
 	case BACKEND_FENTRY:
+		if (!kf->fexit_allowed) {
+			snprintf(why, whylen, "the kernel refused a test fexit program on inet_bind: %s (%s)",
+				 strerror(kf->fexit_errno), errno_str(kf->fexit_errno));
+			return -kf->fexit_errno;
+		}
 		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, NULL, s->progs.fexit_inet_bind };
 		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, NULL, s->progs.fexit_inet6_bind };
 		hooks[n++] = (struct hook){ KFUNC_MPTCP_BIND, true, NULL, s->progs.fexit_mptcp_bind };
@@ -751,13 +797,19 @@ static int tracer_start(struct tracer *t, const struct kernel_facts *kf)
 /* State of the printing end of the data path. */
 #define IFNAME_CACHE 64
 
+/* The cumulative --count table as last read, sorted by key (for -i). */
+struct count_table {
+	struct count_row *rows;
+	size_t n;
+};
+
 struct printer {
 	__u64 first_ts_ns;
 	bool have_first;
 	bool output_closed;	/* EPIPE: the reader went away */
-	__u64 perf_lost;	/* reported by the perf buffer itself */
 	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
 	__u64 own_netns;	/* our network namespace: where if_indextoname() looks */
+	struct count_table counted;	/* -i: what earlier tables already showed */
 	struct {
 		int ifindex;
 		char name[IF_NAMESIZE];
@@ -837,14 +889,6 @@ static void handle_perf_event(void *ctx, int cpu, void *data, __u32 size)
 	print_record(ctx, data, size);
 }
 
-static void handle_perf_lost(void *ctx, int cpu, __u64 count)
-{
-	struct printer *p = ctx;
-
-	(void)cpu;
-	p->perf_lost += count;
-}
-
 /* Sum of one per-CPU stats slot. */
 static __u64 read_stat(struct bindsnoop_bpf *skel, enum bs_stat slot)
 {
@@ -870,9 +914,9 @@ struct losses {
 	__u64 lost, entry_full, count_full;
 };
 
-static void read_losses(struct bindsnoop_bpf *skel, const struct printer *p, struct losses *l)
+static void read_losses(struct bindsnoop_bpf *skel, struct losses *l)
 {
-	l->lost = read_stat(skel, BS_STAT_LOST) + p->perf_lost;
+	l->lost = read_stat(skel, BS_STAT_LOST);
 	l->entry_full = read_stat(skel, BS_STAT_ENTRY_FULL);
 	l->count_full = read_stat(skel, BS_STAT_COUNT_FULL);
 }
@@ -903,48 +947,62 @@ static __u64 monotonic_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Order of count keys, for finding a key of the previous -i table. */
+static int compare_count_keys(const void *a, const void *b)
+{
+	return memcmp(&((const struct count_row *)a)->key, &((const struct count_row *)b)->key,
+		      sizeof(struct count_key));
+}
+
 /*
- * Take the --count table out of the kernel. With @reset (-i), each entry is
- * read and deleted in one step, so a bind counted meanwhile lands in the
- * next table instead of being lost between a read and a delete.
+ * Read the --count table from the kernel. Entries are never deleted: with
+ * -i, each table is the difference to the previous one (@prev, kept sorted
+ * by key), so a bind counted while we read is in the next table, never lost
+ * between a read and a delete (and no kernel needs LOOKUP_AND_DELETE on a
+ * hash map, which came in 5.14).
  */
-static int read_count_table(struct bindsnoop_bpf *skel, bool reset, struct count_row **rowsp,
-			    size_t *np)
+static int read_count_table(struct bindsnoop_bpf *skel, struct count_table *prev,
+			    struct count_row **rowsp, size_t *np)
 {
 	int fd = bpf_map__fd(skel->maps.counts);
 	__u32 max = bpf_map__max_entries(skel->maps.counts);
-	struct count_key *keys = calloc(max, sizeof(*keys));
-	__u64 *vals = calloc(max, sizeof(*vals));
-	struct count_row *rows = calloc(max, sizeof(*rows));
-	struct count_key key, *prev = NULL;
-	size_t n = 0, i;
-	int err = 0;
+	struct count_row *rows = calloc(max, sizeof(*rows)), *copy;
+	struct count_key *prev_key = NULL;
+	size_t n = 0, i, kept = 0, total;
 
-	if (!keys || !vals || !rows) {
-		err = -ENOMEM;
-		goto out;
+	if (!rows)
+		return -ENOMEM;
+	while (n < max && bpf_map_get_next_key(fd, prev_key, &rows[n].key) == 0) {
+		prev_key = &rows[n].key;
+		if (bpf_map_lookup_elem(fd, &rows[n].key, &rows[n].binds) == 0)
+			n++;
 	}
-	while (n < max && bpf_map_get_next_key(fd, prev, &keys[n]) == 0) {
-		prev = &keys[n];
-		n++;
-	}
-	for (i = 0; i < n; i++) {
-		key = keys[i];
-		if (reset ? bpf_map_lookup_and_delete_elem(fd, &key, &vals[i])
-			  : bpf_map_lookup_elem(fd, &key, &vals[i]))
-			vals[i] = 0;	/* gone meanwhile (another reader): nothing to count */
-		rows[i].key = key;
-		rows[i].binds = vals[i];
+	if (prev) {
+		qsort(rows, n, sizeof(*rows), compare_count_keys);
+		copy = malloc((n ? n : 1) * sizeof(*rows));
+		if (!copy) {
+			free(rows);
+			return -ENOMEM;
+		}
+		memcpy(copy, rows, n * sizeof(*rows));
+		total = n;
+		for (i = 0; i < n; i++) {
+			const struct count_row *old = prev->rows ?
+				bsearch(&rows[i], prev->rows, prev->n, sizeof(*rows), compare_count_keys) : NULL;
+
+			rows[i].binds -= old ? old->binds : 0;
+			if (rows[i].binds)
+				rows[kept++] = rows[i];
+		}
+		n = kept;
+		free(prev->rows);
+		prev->rows = copy;
+		prev->n = total;
 	}
 	sort_count_rows(rows, n);
 	*rowsp = rows;
 	*np = n;
-	rows = NULL;
-out:
-	free(keys);
-	free(vals);
-	free(rows);
-	return err;
+	return 0;
 }
 
 static bool past_deadline(__u64 deadline)
@@ -952,14 +1010,14 @@ static bool past_deadline(__u64 deadline)
 	return deadline && monotonic_ns() >= deadline;
 }
 
-static int print_count_table(struct bindsnoop_bpf *skel, const struct printer *p, bool reset)
+static int print_count_table(struct bindsnoop_bpf *skel, struct printer *p, bool interval)
 {
 	char line[LINE_MAX_LEN];
 	struct count_row *rows;
 	size_t n, i;
 	int err;
 
-	err = read_count_table(skel, reset, &rows, &n);
+	err = read_count_table(skel, interval ? &p->counted : NULL, &rows, &n);
 	if (err) {
 		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", strerror(-err));
 		return err;
@@ -983,7 +1041,6 @@ static int print_count_table(struct bindsnoop_bpf *skel, const struct printer *p
 			fputs(line, stdout);
 		}
 	}
-	(void)p;
 	free(rows);
 	return 0;
 }
@@ -1005,7 +1062,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 
 		while (!exiting && !past_deadline(deadline)) {
 			usleep(POLL_TIMEOUT_MS * 1000);
-			read_losses(t->skel, p, &now);
+			read_losses(t->skel, &now);
 			report_losses(&now, &told, false);
 			if (next_table && monotonic_ns() >= next_table) {
 				err = print_count_table(t->skel, p, true);
@@ -1023,7 +1080,12 @@ static int poll_events(struct tracer *t, struct printer *p)
 	if (ringbuf)
 		rb = ring_buffer__new(fd, handle_ringbuf_event, p, NULL);
 	else
-		pb = perf_buffer__new(fd, PERFBUF_PAGES, handle_perf_event, handle_perf_lost, p, NULL);
+		/*
+		 * No lost callback: every failed bpf_perf_event_output() is already
+		 * counted in "stats" on the BPF side; the perf ring's own LOST
+		 * records describe the same drops and would count them twice.
+		 */
+		pb = perf_buffer__new(fd, PERFBUF_PAGES, handle_perf_event, NULL, p, NULL);
 	if (!rb && !pb) {
 		err = -errno;
 		fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n",
@@ -1046,7 +1108,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 		if (fflush(stdout))
 			p->output_closed = true;
 		if (monotonic_ns() >= next_stats) {
-			read_losses(t->skel, p, &now);
+			read_losses(t->skel, &now);
 			report_losses(&now, &told, false);
 			next_stats = monotonic_ns() + STATS_PERIOD_NS;
 			memset(p->ifnames, 0, sizeof(p->ifnames));
@@ -1062,7 +1124,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 out:
 	if (fflush(stdout))
 		p->output_closed = true;
-	read_losses(t->skel, p, &now);
+	read_losses(t->skel, &now);
 	report_losses(&now, &told, true);
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);

@@ -627,6 +627,11 @@ report() {
 	echo "          time per op; reader CPU: the tracer's processes' CPU time per op"
 	echo "machine   load average $LOAD_START at start, $LOAD_END at end; $FOREIGN_RUNS of" \
 		"$UNTRACED_RUNS untraced runs had someone else's program on a syscall tracepoint"
+	if [ "$FOREIGN_RUNS" != 0 ]; then
+		echo "          so the untraced runs already paid the syscall-tracepoint slow path:"
+		echo "          every ratio below reads low, the floor's most (on a clean machine it"
+		echo "          is the cost of that slow path plus two empty programs)"
+	fi
 	echo "took      $ELAPSED s"
 	for i in "${!ROW_LABEL[@]}"; do
 		if [ "${ROW_SECTION[i]}" != "$section" ]; then

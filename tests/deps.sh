@@ -7,7 +7,7 @@
 set -eu
 
 BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev make gcc pkg-config"
-TEST="libcmocka-dev iproute2 util-linux jq valgrind"
+TEST="libcmocka-dev iproute2 util-linux jq valgrind libcap2-bin bpftrace linux-perf build-essential debhelper devscripts lintian fakeroot mandoc groff man-db"
 VMTEST="qemu-system-x86 busybox-static zstd xz-utils cpio"
 
 missing=

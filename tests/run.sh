@@ -62,6 +62,15 @@ unit_tests() {
 	[ -n "$passed$failed" ] && echo "${passed:-0} passed, ${failed:-0} failed, 0 skipped"
 }
 
+# The harness must run to the end; its timings are reported, never asserted.
+bench_quick() {
+	if BENCH_NO_INSTALL=${BENCH_NO_INSTALL:-} bench/bench.sh --quick; then
+		echo "1 passed, 0 failed, 0 skipped"
+	else
+		echo "0 passed, 1 failed, 0 skipped"
+	fi
+}
+
 host_e2e() {
 	local kernel run backend
 	kernel=$(uname -r)
@@ -97,9 +106,10 @@ if [ "$MODE" != vmtest ]; then
 fi
 if [ "$MODE" = all ]; then
 	stage sanitizers tests/sanitize.sh
-	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-30}"
+	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-20}"
+	stage stress tests/stress.sh
 	[ -x tests/package.sh ] && stage package tests/package.sh
-	[ -x bench/bench.sh ] && stage "bench --quick" bench/bench.sh --quick
+	[ -x bench/bench.sh ] && stage "bench --quick" bench_quick
 fi
 if [ "$MODE" != host ]; then
 	vmtest
