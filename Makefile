@@ -41,7 +41,7 @@ msg		= @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test check unit e2e bench vmtest deps-check deps install uninstall
+.PHONY: all clean test check unit e2e bench vmtest deps-check deps demo install uninstall
 
 all: deps-check $(BINARY)
 
@@ -114,6 +114,10 @@ check:
 
 deps:
 	$(Q)WITH_VMTEST=1 tests/deps.sh
+
+# Every column filled on one screen, for a first look.
+demo: $(BINARY) $(OUTPUT)/workload
+	$(Q)tests/demo.sh
 
 bench: $(BINARY) $(OUTPUT)/workload
 	$(Q)bench/bench.sh

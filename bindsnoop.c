@@ -639,7 +639,8 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 		}
 		if (mounted && env.verbose)
 			fprintf(stderr, "bindsnoop: mounted tracefs on /sys/kernel/tracing\n");
-		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
+		if (!getenv("BINDSNOOP_TEST_TP_PAIR") &&
+		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
 			hooks[n++] = (struct hook){ -1, false, NULL, s->progs.tp_exit_bind_regs };
 			t->detail = "syscalls:sys_exit_bind, arguments from the task's registers";
 		} else {
@@ -708,6 +709,10 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 	if (err)
 		goto fail;
 	err = configure_buffer(t->skel, ringbuf);
+	/* Tests only: a tiny entry map, to prove a full one is counted, not silent. */
+	if (!err && getenv("BINDSNOOP_TEST_ENTRIES"))
+		err = bpf_map__set_max_entries(t->skel->maps.entries,
+					       (__u32)atoi(getenv("BINDSNOOP_TEST_ENTRIES")));
 	if (!err && env.cgroupmap_fd >= 0)
 		err = bpf_map__reuse_fd(t->skel->maps.cgroup_set, env.cgroupmap_fd);
 	if (!err && env.mntnsmap_fd >= 0)

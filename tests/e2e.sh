@@ -382,6 +382,20 @@ group_json() {
 	check json_private_netns_id "$got2" = true
 }
 
+# --btf: CO-RE against a BTF file (as for kernels without /sys/kernel/btf/vmlinux),
+# here the running kernel's own, copied out as BTFHub-style files are.
+group_btf() {
+	if [ ! -r /sys/kernel/btf/vmlinux ]; then
+		skip btf_file "kernel has no BTF to copy"
+		return
+	fi
+	cp /sys/kernel/btf/vmlinux "$TMP/vmlinux.btf"
+	tracer_start --btf "$TMP/vmlinux.btf" || { fail btf_file "did not start: $(cat "$TMP/err")"; return; }
+	wl -o FN; local p=$WL_PID
+	tracer_stop
+	expect btf_file "$p" "$(row "$p" workload TCP 127.0.0.1 0 F.N.. 0)"
+}
+
 # -d: stops by itself, exit 0, events before the deadline printed.
 group_duration() {
 	local start end
@@ -787,7 +801,7 @@ if [ "$BACKEND" != auto ]; then
 	tracer_stop
 fi
 
-for group in columns comm errors prefixes wide json pid uid ports cgroup mntns count interval duration \
+for group in columns comm errors prefixes wide json btf pid uid ports cgroup mntns count interval duration \
 	signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
 	if selected "$group"; then
 		echo "# $group (at ${SECONDS}s)"

@@ -105,6 +105,7 @@ if [ "$MODE" != vmtest ]; then
 	host_e2e
 fi
 if [ "$MODE" = all ]; then
+	stage demo tests/demo.sh --check
 	stage sanitizers tests/sanitize.sh
 	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-20}"
 	stage stress tests/stress.sh

@@ -205,6 +205,32 @@ test_blocked_stdout() {
 	check blocked_stdout_rss_bounded "$((rss1 - rss0))" -lt 16384
 }
 
+# The entry map (kprobe; tracepoint pair before 5.15) shrunk to 1 slot by a
+# test hook: 8 threads in bind() at once overflow it, and every bind that
+# found it full must be counted as "not traced".
+test_entry_map_full() {
+	storm_start -n 20000 -j 8 || { fail entry_map_full "workload not ready"; return; }
+	: >"$TMP/err"
+	BINDSNOOP_TEST_TP_PAIR=1 BINDSNOOP_TEST_ENTRIES=1 "$BINDSNOOP" --backend tracepoint -v \
+		-p "$STORM" >"$TMP/trace" 2>"$TMP/err" &
+	local tracer=$!
+	wait_banner "$TMP/err" || { fail entry_map_full "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	kill -USR1 "$STORM"
+	wait "$STORM"
+	sleep 0.5
+	kill -INT "$tracer"
+	wait "$tracer"
+	local made printed untraced
+	made=$(storm_binds)
+	printed=$(($(wc -l <"$TMP/trace") - 1))
+	untraced=$(sed -n 's/^bindsnoop: in total [0-9]* events lost, \([0-9]*\) binds not traced.*/\1/p' "$TMP/err")
+	untraced=${untraced:-0}
+	echo "     $made binds by 8 threads through a 1-slot entry map: $printed printed, $untraced not traced"
+	check entry_map_pair_used "$(grep -c 'sys_enter_bind + sys_exit_bind' "$TMP/err")" = 1
+	check entry_map_full_counted "$untraced" -gt 0
+	check entry_map_full_exact "$((printed + untraced))" = "$made"
+}
+
 [ "$(id -u)" = 0 ] || { echo "tests/stress.sh: needs root" >&2; exit 1; }
 echo "# bindsnoop stress: kernel $(uname -r), backend $BACKEND, $BINDS binds"
 test_storm_exact
@@ -212,5 +238,6 @@ test_count_exact
 test_signal_under_load
 test_kill9_anywhere
 test_blocked_stdout
+test_entry_map_full
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]
