@@ -1212,6 +1212,7 @@ int main(int argc, char **argv)
 	if (printer.output_closed)
 		err = 0;
 out:
+	free(printer.counted.rows);
 	tracer_destroy(&tracer);
 	btf__free(vmlinux_btf);
 	return err ? 1 : 0;
