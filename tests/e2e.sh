@@ -415,9 +415,9 @@ group_duration() {
 group_interval() {
 	tracer_start --count -i 1 -P 4700 || { fail interval "bindsnoop --count -i did not start: $(cat "$TMP/err")"; return; }
 	wl -q -p 4700 -n 3
-	sleep 2.5
+	sleep 1.6
 	wl -q -p 4700 -n 2
-	sleep 1.5
+	sleep 1.2
 	tracer_stop
 	local tables rows sum
 	tables=$(grep -c '^LADDR  ' "$TMP/out")
@@ -425,7 +425,7 @@ group_interval() {
 	sum=$(awk '$1 == "127.0.0.1" && $2 == 4700 { s += $3 } END { print s + 0 }' "$TMP/out")
 	check interval_several_tables "$tables" -ge 3
 	# Without the reset a later table would repeat earlier binds (sum > 5); the
-	# two batches, 2.5 s apart, must land in different tables.
+	# two batches, 1.6 s apart, must land in different tables.
 	check interval_reset_each_time "$sum" = 5
 	check interval_batches_apart "$(echo "$rows" | wc -w)" -ge 2
 	# --count --json: the table as one object.
@@ -638,6 +638,7 @@ group_verbose() {
 	tracer_stop
 	local chosen
 	chosen=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p' "$TMP/err")
+	CHOSEN=$chosen
 	if [ -z "$chosen" ]; then
 		fail verbose_backend "no 'backend X:' line in: $(cat "$TMP/err")"
 	elif [ "$BACKEND" != auto ] && [ "$chosen" != "$BACKEND" ]; then
@@ -667,6 +668,8 @@ backend_in_use() {
 		echo "$BACKEND"
 		return
 	fi
+	# The verbose group found it already; otherwise ask.
+	[ -n "${CHOSEN:-}" ] && { echo "$CHOSEN"; return; }
 	"$BINDSNOOP" -v -d 1 2>&1 >/dev/null | sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p'
 }
 
@@ -693,7 +696,7 @@ group_min_caps() {
 	cp "$BINDSNOOP" "$TMP/bindsnoop-caps"
 	chmod 755 "$TMP" "$TMP/bindsnoop-caps"
 	capsh --caps="$caps+eip cap_setpcap,cap_setuid,cap_setgid+ep" --keep=1 --user=nobody \
-		--addamb="$caps" -- -c "exec $TMP/bindsnoop-caps --backend $BACKEND -d 3" \
+		--addamb="$caps" -- -c "exec $TMP/bindsnoop-caps --backend $BACKEND -d 2" \
 		>"$TMP/caps.out" 2>"$TMP/caps.err" &
 	local runner=$! i
 	for i in $(seq 1 100); do

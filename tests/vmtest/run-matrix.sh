@@ -19,6 +19,7 @@ cp tests/e2e.sh "$payload/tests/"
 # The guest is busybox; the suite also uses these host tools (copied in with
 # their libraries): bpftool for pinned maps and leftovers, setpriv and capsh
 # for the privilege cases, util-linux unshare for namespaces.
-exec tests/vmtest/vmtest.sh --payload "$payload" \
+# All kernels at once (-j 3 on 2 cores): no core idles while the last kernel runs alone.
+exec tests/vmtest/vmtest.sh --payload "$payload" -j "${VMTEST_JOBS:-3}" \
 	--host-tools "bpftool setpriv capsh unshare" \
 	--backends "${VMTEST_BACKENDS:-auto fentry kprobe tracepoint kprobe+perfbuf}" "$@"
