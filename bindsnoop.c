@@ -462,6 +462,7 @@ struct kernel_facts {
 	/* A two-instruction fexit program on inet_bind loads: trampolines are allowed. */
 	bool fexit_allowed;
 	int fexit_errno;
+	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF (5.8+), and not forced off */
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
 	long long flag_freebind, flag_transparent, flag_bind_no_port;
 };
@@ -505,6 +506,7 @@ static void read_kernel_facts(const struct btf *btf, struct kernel_facts *kf)
 	int i;
 
 	probe_fexit(btf, kf);
+	kf->ringbuf = !env.force_perfbuf && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	for (i = 0; i < KFUNC_MAX; i++)
 		kf->has_func[i] = btf_has_func(btf, kernel_func_names[i]);
 	/* The enum has no name in BTF, so the enumerators are looked up by their own names. */
@@ -596,11 +598,6 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 
 	switch (b) {
 	case BACKEND_FENTRY:
-		if (!kf->fexit_allowed) {
-			snprintf(why, whylen, "the kernel refused a test fexit program on inet_bind: %s (%s)",
-				 strerror(kf->fexit_errno), errno_str(kf->fexit_errno));
-			return -kf->fexit_errno;
-		}
 		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, NULL, s->progs.fexit_inet_bind };
 		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, NULL, s->progs.fexit_inet6_bind };
 		hooks[n++] = (struct hook){ KFUNC_MPTCP_BIND, true, NULL, s->progs.fexit_mptcp_bind };
@@ -608,12 +605,6 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 		t->detail = "fexit on inet_bind, inet6_bind";
 		break;
 	case BACKEND_KPROBE:
-		/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
-		if (access("/sys/bus/event_source/devices/kprobe/type", F_OK)) {
-			snprintf(why, whylen, "this kernel has no kprobes "
-				 "(no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
-			return -EOPNOTSUPP;
-		}
 		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, s->progs.kprobe_inet_bind,
 					    s->progs.kretprobe_inet_bind };
 		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, s->progs.kprobe_inet6_bind,
@@ -687,17 +678,36 @@ static int configure_buffer(struct bindsnoop_bpf *skel, bool ringbuf)
  * Open, load and attach one backend. On failure everything it created is
  * gone again (programs, links, maps) and @why says what the kernel refused.
  */
+/* Cheap checks that rule a backend out before its object is even opened. */
+static int backend_usable(enum backend b, const struct kernel_facts *kf, char *why, size_t whylen)
+{
+	if (b == BACKEND_FENTRY && !kf->fexit_allowed) {
+		snprintf(why, whylen, "the kernel refused a test fexit program on inet_bind: %s (%s)",
+			 strerror(kf->fexit_errno), errno_str(kf->fexit_errno));
+		return -kf->fexit_errno;
+	}
+	/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
+	if (b == BACKEND_KPROBE && access("/sys/bus/event_source/devices/kprobe/type", F_OK)) {
+		snprintf(why, whylen, "this kernel has no kprobes "
+			 "(no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int tracer_load(struct tracer *t, enum backend b, const struct kernel_facts *kf,
 		       char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = env.btf_path);
-	bool ringbuf = !env.force_perfbuf &&
-		       libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	bool ringbuf = kf->ringbuf;
 	struct bpf_program *prog;
 	int err;
 
 	memset(t, 0, sizeof(*t));
 	t->backend = b;
+	err = backend_usable(b, kf, why, whylen);
+	if (err)
+		return err;
 	t->skel = bindsnoop_bpf__open_opts(&open_opts);
 	if (!t->skel) {
 		err = -errno;
