@@ -139,7 +139,7 @@ install: $(BINARY)
 	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/bindsnoop.8)
 	$(Q)$(INSTALL) -D -m 644 bindsnoop.8 "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
 	$(call msg,INSTALL,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
-	$(Q)$(INSTALL) -D -m 644 completion/bindsnoop "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
+	$(Q)$(INSTALL) -D -m 644 completion/bindsnoop.bash "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
 
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(SBINDIR)/bindsnoop)
