@@ -772,8 +772,6 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 		}
 		t->links[t->nr_links++] = link;
 	}
-	if (!ringbuf)
-		t->detail = t->detail ? t->detail : "";
 	return 0;
 fail:
 	tracer_destroy(t);
