@@ -441,9 +441,8 @@ static int open_cgroup_dir(const char *path, int *fdp)
 }
 
 /*
- * What setup needs to know from the kernel's BTF, read once up front so the
- * BTF (several MB) is freed before libbpf parses its own copy: peak memory is
- * one parse, not two.
+ * What setup needs to know from the kernel's BTF: read once up front from the
+ * raw bytes (mapped, not parsed), so a start costs one BTF parse, libbpf's.
  */
 enum kernel_func {
 	KFUNC_INET_BIND,
@@ -453,18 +452,31 @@ enum kernel_func {
 	KFUNC_MAX,
 };
 
+enum inet_flag {
+	IFLAG_FREEBIND,
+	IFLAG_TRANSPARENT,
+	IFLAG_BIND_ADDRESS_NO_PORT,
+	IFLAG_MAX,
+};
+
 static const char *const kernel_func_names[KFUNC_MAX] = {
 	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind",
 };
 
+/* The enum has no name in BTF (6.6+), so its enumerators are looked up by their own names. */
+static const char *const inet_flag_names[IFLAG_MAX] = {
+	"INET_FLAGS_FREEBIND", "INET_FLAGS_TRANSPARENT", "INET_FLAGS_BIND_ADDRESS_NO_PORT",
+};
+
 struct kernel_facts {
-	bool has_func[KFUNC_MAX];
+	/* BTF type id of each function, 0 where the kernel has none */
+	__u32 func_id[KFUNC_MAX];
 	/* A two-instruction fexit program on inet_bind loads: trampolines are allowed. */
 	bool fexit_allowed;
 	int fexit_errno;
 	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF (5.8+), and not forced off */
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
-	long long flag_freebind, flag_transparent, flag_bind_no_port;
+	long long inet_flag[IFLAG_MAX];
 };
 
 /*
@@ -472,20 +484,19 @@ struct kernel_facts {
  * programs (lockdown, no trampolines) costs a BTF parse and a verification;
  * "r0 = 0; exit" attached to the same function tells in a millisecond.
  */
-static void probe_fexit(const struct btf *btf, struct kernel_facts *kf)
+static void probe_fexit(struct kernel_facts *kf)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	int id = btf__find_by_name_kind(btf, "inet_bind", BTF_KIND_FUNC);
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
-		    .attach_btf_id = id > 0 ? id : 0);
+		    .attach_btf_id = kf->func_id[KFUNC_INET_BIND]);
 	int fd;
 
 	kf->fexit_allowed = false;
 	kf->fexit_errno = ENOENT;
-	if (id <= 0)
+	if (!kf->func_id[KFUNC_INET_BIND])
 		return;
 	/* With --btf the ids are not the running kernel's: let the real load decide. */
 	if (env.btf_path) {
@@ -501,21 +512,46 @@ static void probe_fexit(const struct btf *btf, struct kernel_facts *kf)
 	kf->fexit_allowed = true;
 }
 
-static void read_kernel_facts(const struct btf *btf, struct kernel_facts *kf)
+/* Fill @kf from the kernel's BTF (or --btf). Prints the reason and returns -1 when there is none. */
+static int read_kernel_facts(struct kernel_facts *kf)
 {
-	int i;
+	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX];
+	const char *path = env.btf_path ? env.btf_path : "/sys/kernel/btf/vmlinux";
+	const char *why = NULL;
+	struct btf_file file;
+	int i, err;
 
-	probe_fexit(btf, kf);
-	kf->ringbuf = !env.force_perfbuf && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	for (i = 0; i < KFUNC_MAX; i++)
-		kf->has_func[i] = btf_has_func(btf, kernel_func_names[i]);
-	/* The enum has no name in BTF, so the enumerators are looked up by their own names. */
-	if (btf_enum_value(btf, "INET_FLAGS_FREEBIND", &kf->flag_freebind))
-		kf->flag_freebind = -1;
-	if (btf_enum_value(btf, "INET_FLAGS_TRANSPARENT", &kf->flag_transparent))
-		kf->flag_transparent = -1;
-	if (btf_enum_value(btf, "INET_FLAGS_BIND_ADDRESS_NO_PORT", &kf->flag_bind_no_port))
-		kf->flag_bind_no_port = -1;
+		q[i] = (struct btf_lookup){ .name = kernel_func_names[i], .kind = BTF_KIND_FUNC };
+	for (i = 0; i < IFLAG_MAX; i++)
+		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
+							.kind = BTF_KIND_ENUM };
+	err = btf_file_open(path, &file);
+	if (!err) {
+		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX, &why);
+		btf_file_close(&file);
+	}
+	if (err) {
+		if (env.btf_path && why)
+			fprintf(stderr, "bindsnoop: --btf %s: not a BTF file: %s\n", path, why);
+		else if (env.btf_path)
+			fprintf(stderr, "bindsnoop: --btf %s: %s (%s)\n", path, strerror(-err),
+				errno_str(-err));
+		else if (err == -ENOENT)
+			fprintf(stderr, "bindsnoop: this kernel has no BTF (%s): give one with "
+				"--btf PATH\n", path);
+		else
+			fprintf(stderr, "bindsnoop: %s: %s\n", path,
+				why ? why : strerror(-err));
+		return -1;
+	}
+	for (i = 0; i < KFUNC_MAX; i++)
+		kf->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
+	for (i = 0; i < IFLAG_MAX; i++)
+		kf->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
+	probe_fexit(kf);
+	kf->ringbuf = !env.force_perfbuf && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	return 0;
 }
 
 /* A loaded, attached backend. */
@@ -525,6 +561,7 @@ struct tracer {
 	int nr_links;
 	enum backend backend;
 	const char *detail;	/* variant, for -v */
+	bool uses_entries;	/* an entry program hands the exit one its arguments */
 };
 
 static void tracer_destroy(struct tracer *t)
@@ -570,12 +607,12 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct kernel_facts *kf
 	ro->want_netns = env.json || env.print.wide;
 
 	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
-	if (kf->flag_freebind >= 0)
-		ro->inet_flag_freebind = kf->flag_freebind;
-	if (kf->flag_transparent >= 0)
-		ro->inet_flag_transparent = kf->flag_transparent;
-	if (kf->flag_bind_no_port >= 0)
-		ro->inet_flag_bind_no_port = kf->flag_bind_no_port;
+	if (kf->inet_flag[IFLAG_FREEBIND] >= 0)
+		ro->inet_flag_freebind = kf->inet_flag[IFLAG_FREEBIND];
+	if (kf->inet_flag[IFLAG_TRANSPARENT] >= 0)
+		ro->inet_flag_transparent = kf->inet_flag[IFLAG_TRANSPARENT];
+	if (kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT] >= 0)
+		ro->inet_flag_bind_no_port = kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT];
 }
 
 /* Programs of each backend; the second of a pair may be NULL. */
@@ -646,15 +683,17 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 	}
 
 	for (i = 0; i < n; i++) {
-		if (hooks[i].func >= 0 && !kf->has_func[hooks[i].func]) {
+		if (hooks[i].func >= 0 && !kf->func_id[hooks[i].func]) {
 			if (hooks[i].optional)
 				continue;
 			snprintf(why, whylen, "kernel has no function %s",
 				 kernel_func_names[hooks[i].func]);
 			return -ENOENT;
 		}
-		if (hooks[i].entry)
+		if (hooks[i].entry) {
 			bpf_program__set_autoload(hooks[i].entry, true);
+			t->uses_entries = true;
+		}
 		bpf_program__set_autoload(hooks[i].exit, true);
 	}
 	return 0;
@@ -719,6 +758,15 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 	if (err)
 		goto fail;
 	err = configure_buffer(t->skel, ringbuf);
+	/*
+	 * Maps this run never touches get one entry: the kernel sizes a hash's
+	 * buckets (and preallocates elements) at creation, and that is start-up
+	 * time and kernel memory for nothing.
+	 */
+	if (!err && !t->uses_entries)
+		err = bpf_map__set_max_entries(t->skel->maps.entries, 1);
+	if (!err && !env.count)
+		err = bpf_map__set_max_entries(t->skel->maps.counts, 1);
 	/* Tests only: a tiny entry map, to prove a full one is counted, not silent. */
 	if (!err && getenv("BINDSNOOP_TEST_ENTRIES"))
 		err = bpf_map__set_max_entries(t->skel->maps.entries,
@@ -1154,7 +1202,6 @@ int main(int argc, char **argv)
 	static char stdout_buf[1 << 16];
 	struct tracer tracer = {};
 	struct printer printer;
-	struct btf *vmlinux_btf = NULL;
 	struct kernel_facts facts;
 	char line[LINE_MAX_LEN];
 	const char *force;
@@ -1182,28 +1229,14 @@ int main(int argc, char **argv)
 	if (env.cgroup_path && open_cgroup_dir(env.cgroup_path, &env.cgroup_fd))
 		goto fail;
 
-	vmlinux_btf = env.btf_path ? btf__parse(env.btf_path, NULL) : btf__load_vmlinux_btf();
-	if (!vmlinux_btf) {
-		char msg[128];
-
-		err = errno;
-		libbpf_strerror(err, msg, sizeof(msg));
-		if (env.btf_path)
-			fprintf(stderr, "bindsnoop: --btf %s: not a BTF file: %s\n", env.btf_path, msg);
-		else
-			fprintf(stderr, "bindsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
-				"give one with --btf PATH (%s)\n", strerror(err));
+	if (read_kernel_facts(&facts))
 		goto fail;
-	}
-	read_kernel_facts(vmlinux_btf, &facts);
-	btf__free(vmlinux_btf);
-	vmlinux_btf = NULL;
 
 	if (install_signal_handlers())
 		goto fail;
 	if (tracer_start(&tracer, &facts))
 		goto fail;
-	/* Setup's parses of the kernel's BTF are freed; return the heap they grew. */
+	/* libbpf's parse of the kernel's BTF is freed; return the heap it grew. */
 	malloc_trim(0);
 
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
@@ -1222,10 +1255,8 @@ int main(int argc, char **argv)
 out:
 	free(printer.counted.rows);
 	tracer_destroy(&tracer);
-	btf__free(vmlinux_btf);
 	return err ? 1 : 0;
 fail:
 	tracer_destroy(&tracer);
-	btf__free(vmlinux_btf);
 	return 1;
 }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
-#include <bpf/btf.h>
+#include <linux/btf.h>
 #include "trace_helpers.h"
 
 int parse_ulong(const char *str, unsigned long min, unsigned long max, unsigned long *out)
@@ -88,45 +91,190 @@ int parse_port_list(const char *str, __u8 bitmap[PORT_BITMAP_BYTES], const char 
 	}
 }
 
-int btf_enum_value(const struct btf *btf, const char *name, long long *value)
+/* Bytes that follow struct btf_type for a type of this kind, or -1 for a kind unknown. */
+static long btf_type_extra(__u32 kind, __u32 vlen)
 {
-	__u32 id, n = btf__type_cnt(btf);
-
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		__u16 i, vlen = btf_vlen(t);
-
-		if (btf_is_enum(t)) {
-			const struct btf_enum *e = btf_enum(t);
-
-			for (i = 0; i < vlen; i++, e++) {
-				const char *s = btf__name_by_offset(btf, e->name_off);
-
-				/* A name offset past the strings: libbpf accepts the BTF, gives NULL. */
-				if (s && strcmp(s, name) == 0) {
-					*value = e->val;
-					return 0;
-				}
-			}
-		} else if (btf_is_enum64(t)) {
-			const struct btf_enum64 *e = btf_enum64(t);
-
-			for (i = 0; i < vlen; i++, e++) {
-				const char *s = btf__name_by_offset(btf, e->name_off);
-
-				if (s && strcmp(s, name) == 0) {
-					*value = (long long)btf_enum64_value(e);
-					return 0;
-				}
-			}
-		}
+	switch (kind) {
+	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return (long)vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return (long)vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO:
+		return (long)vlen * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC:
+		return (long)vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_ENUM64:
+		return (long)vlen * sizeof(struct btf_enum64);
+	default:
+		return -1;
 	}
-	return -ENOENT;
 }
 
-bool btf_has_func(const struct btf *btf, const char *name)
+/* The raw BTF's strings, offsets checked. */
+struct btf_strs {
+	const char *base;
+	__u32 len;
+};
+
+static bool btf_name_is(const struct btf_strs *strs, __u32 off, const char *name)
 {
-	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+	/* Most names differ in the first byte: test it before calling strcmp(). */
+	return off < strs->len && strs->base[off] == name[0] && strcmp(strs->base + off, name) == 0;
+}
+
+/* Record a match for each unanswered lookup of @kind named by @name_off. */
+static void btf_match(const struct btf_strs *strs, __u32 name_off, __u32 kind, long long value,
+		      struct btf_lookup *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!q[i].found && q[i].kind == kind && btf_name_is(strs, name_off, q[i].name)) {
+			q[i].found = true;
+			q[i].value = value;
+		}
+	}
+}
+
+static int btf_bad(const char **why, const char *what)
+{
+	*why = what;
+	return -EINVAL;
+}
+
+int btf_lookup(const void *data, size_t size, struct btf_lookup *q, size_t n, const char **why)
+{
+	const unsigned char *raw = data;
+	const unsigned char *types;
+	struct btf_header hdr;
+	struct btf_strs strs;
+	__u64 meta_len, off;
+	__u32 id = 1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		q[i].found = false;
+	if (size < sizeof(hdr))
+		return btf_bad(why, "too short for a BTF header");
+	memcpy(&hdr, raw, sizeof(hdr));
+	if (hdr.magic != BTF_MAGIC)
+		return btf_bad(why, hdr.magic == __builtin_bswap16(BTF_MAGIC) ?
+				    "BTF of the other byte order" : "no BTF magic number");
+	if (hdr.version != BTF_VERSION)
+		return btf_bad(why, "unknown BTF version");
+	if (hdr.hdr_len < sizeof(hdr) || hdr.hdr_len > size)
+		return btf_bad(why, "bad BTF header length");
+	meta_len = size - hdr.hdr_len;
+	if ((__u64)hdr.type_off + hdr.type_len > meta_len ||
+	    (__u64)hdr.str_off + hdr.str_len > meta_len)
+		return btf_bad(why, "a BTF section ends past the end of the file");
+	types = raw + hdr.hdr_len + hdr.type_off;
+	if (((uintptr_t)types | hdr.type_len) % 4)
+		return btf_bad(why, "BTF type section not aligned to 4 bytes");
+	strs.base = (const char *)raw + hdr.hdr_len + hdr.str_off;
+	strs.len = hdr.str_len;
+	if (strs.len == 0 || strs.base[0] != '\0' || strs.base[strs.len - 1] != '\0')
+		return btf_bad(why, "bad BTF string section");
+
+	for (off = 0; off < hdr.type_len; id++) {
+		const struct btf_type *t = (const void *)(types + off);
+		__u32 kind, vlen, k;
+		long extra;
+
+		if (hdr.type_len - off < sizeof(*t))
+			return btf_bad(why, "truncated BTF type");
+		kind = BTF_INFO_KIND(t->info);
+		vlen = BTF_INFO_VLEN(t->info);
+		extra = btf_type_extra(kind, vlen);
+		if (extra < 0)
+			return btf_bad(why, "unknown BTF type kind");
+		if (hdr.type_len - off - sizeof(*t) < (__u64)extra)
+			return btf_bad(why, "truncated BTF type");
+
+		if (kind == BTF_KIND_FUNC) {
+			btf_match(&strs, t->name_off, BTF_KIND_FUNC, id, q, n);
+		} else if (kind == BTF_KIND_ENUM) {
+			const struct btf_enum *e = (const void *)(t + 1);
+
+			for (k = 0; k < vlen; k++)
+				btf_match(&strs, e[k].name_off, BTF_KIND_ENUM, e[k].val, q, n);
+		} else if (kind == BTF_KIND_ENUM64) {
+			const struct btf_enum64 *e = (const void *)(t + 1);
+
+			for (k = 0; k < vlen; k++)
+				btf_match(&strs, e[k].name_off, BTF_KIND_ENUM,
+					  (long long)((__u64)e[k].val_hi32 << 32 | e[k].val_lo32), q, n);
+		}
+		off += sizeof(*t) + extra;
+	}
+	return 0;
+}
+
+int btf_file_open(const char *path, struct btf_file *f)
+{
+	struct stat st;
+	ssize_t got;
+	size_t done = 0;
+	int fd, err;
+
+	memset(f, 0, sizeof(*f));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	f->size = st.st_size;
+	err = 0;
+	if (f->size == 0)
+		goto out;
+	/* sysfs maps the kernel's BTF since 6.16; before, and for odd files, read it. */
+	f->data = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (f->data != MAP_FAILED) {
+		f->mapped = true;
+		goto out;
+	}
+	f->data = malloc(f->size);
+	if (!f->data) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (done < f->size) {
+		got = read(fd, (char *)f->data + done, f->size - done);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			err = got < 0 ? -errno : -EIO;
+			btf_file_close(f);
+			goto out;
+		}
+		done += got;
+	}
+out:
+	close(fd);
+	return err;
+}
+
+void btf_file_close(struct btf_file *f)
+{
+	if (f->mapped)
+		munmap(f->data, f->size);
+	else
+		free(f->data);
+	memset(f, 0, sizeof(*f));
 }
 
 int ensure_tracefs(bool *mounted)

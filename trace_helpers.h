@@ -7,8 +7,6 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-struct btf;
-
 #define PORT_BITMAP_BYTES (65536 / 8)
 
 /*
@@ -23,11 +21,38 @@ int parse_ulong(const char *str, unsigned long min, unsigned long max, unsigned 
  */
 int parse_port_list(const char *str, __u8 bitmap[PORT_BITMAP_BYTES], const char **why);
 
-/* Value of the enumerator @name in any enum of @btf, named or not. */
-int btf_enum_value(const struct btf *btf, const char *name, long long *value);
+/*
+ * Names looked up in a kernel's BTF by reading its raw bytes in place: one
+ * pass over the type section, no copy of it. libbpf 1.1's btf__parse() reads
+ * the 5.5 MB file and then copies it, and fresh pages are what a start-up
+ * pays for most (libbpf parses the same BTF again to load the object).
+ */
+struct btf_lookup {
+	const char *name;
+	/* BTF_KIND_FUNC: a function; BTF_KIND_ENUM: an enumerator of any enum or enum64 */
+	unsigned int kind;
+	bool found;
+	/* the function's type id, or the enumerator's value */
+	long long value;
+};
 
-/* Is there a function called @name in @btf (i.e. in the kernel)? */
-bool btf_has_func(const struct btf *btf, const char *name);
+/*
+ * Answer every lookup in @q from the raw BTF @data (4-byte aligned), first
+ * match wins. Returns 0, or -EINVAL with *why set when @data is not a
+ * well-formed BTF of this machine's byte order.
+ */
+int btf_lookup(const void *data, size_t size, struct btf_lookup *q, size_t n, const char **why);
+
+/* A BTF file mapped (or, where the kernel cannot map it, read) into memory. */
+struct btf_file {
+	void *data;
+	size_t size;
+	bool mapped;
+};
+
+/* Map or read @path. Returns 0 or -errno. */
+int btf_file_open(const char *path, struct btf_file *f);
+void btf_file_close(struct btf_file *f);
 
 /*
  * Make the syscall tracepoints' ids readable: libbpf reads them from tracefs,

@@ -752,8 +752,13 @@ group_bad_input() {
 		"1|-c /nonexistent|-c /nonexistent: No such file or directory (ENOENT)"
 		"1|-c /tmp|-c /tmp: not a cgroup v2 directory"
 		"1|-c /etc/hostname|-c /etc/hostname: Not a directory (ENOTDIR)"
-		"1|--btf /etc/hostname|--btf /etc/hostname: not a BTF file: BPF object format invalid"
+		"1|--btf $TMP/short|--btf $TMP/short: not a BTF file: too short for a BTF header"
+		"1|--btf $TMP/text|--btf $TMP/text: not a BTF file: no BTF magic number"
+		"1|--btf /nonexistent/vmlinux|--btf /nonexistent/vmlinux: No such file or directory (ENOENT)"
+		"1|--btf /tmp|--btf /tmp: Is a directory (EISDIR)"
 	)
+	printf 'BTF?\n' >"$TMP/short"
+	printf 'This is a text file, long enough to hold a BTF header.\n' >"$TMP/text"
 	local c rc want args err got_rc n=0
 	for c in "${cases[@]}"; do
 		n=$((n + 1))

@@ -1128,7 +1128,27 @@ static int free_btf(void **state)
 	return 0;
 }
 
-static void test_btf_enum_value_in_anonymous_enum(void **state)
+/* One lookup in the raw bytes of the BTF that libbpf wrote. */
+static int lookup(void **state, const char *name, unsigned int kind, long long *value)
+{
+	const struct btf *btf = *state;
+	struct btf_lookup q = { .name = name, .kind = kind, .value = -12345 };
+	const char *why = NULL;
+	__u32 size;
+	const void *raw = btf__raw_data(btf, &size);
+	int err;
+
+	assert_non_null(raw);
+	err = btf_lookup(raw, size, &q, 1, &why);
+	assert_int_equal(err, 0);
+	assert_null(why);
+	if (!q.found)
+		return -ENOENT;
+	*value = q.value;
+	return 0;
+}
+
+static void test_btf_lookup_enumerator_of_anonymous_enum(void **state)
 {
 	static const struct {
 		const char *name;
@@ -1139,54 +1159,228 @@ static void test_btf_enum_value_in_anonymous_enum(void **state)
 		{ "INET_FLAGS_TRANSPARENT", 15 },
 		{ "INET_FLAGS_BIND_ADDRESS_NO_PORT", 18 },
 	};
-	const struct btf *btf = *state;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		long long val = -12345;
 
-		assert_case_int(cases[i].name, btf_enum_value(btf, cases[i].name, &val), 0);
+		assert_case_int(cases[i].name, lookup(state, cases[i].name, BTF_KIND_ENUM, &val), 0);
 		assert_case_int(cases[i].name, val, cases[i].want);
 	}
 }
 
-static void test_btf_enum_value_in_named_and_64_bit_enums(void **state)
+static void test_btf_lookup_enumerator_of_named_and_64_bit_enums(void **state)
 {
-	const struct btf *btf = *state;
 	long long val = 0;
 
-	assert_int_equal(btf_enum_value(btf, "SK_PACING_FQ", &val), 0);
+	assert_int_equal(lookup(state, "SK_PACING_FQ", BTF_KIND_ENUM, &val), 0);
 	assert_int_equal(val, 2);
-	assert_int_equal(btf_enum_value(btf, "TEST_NEGATIVE", &val), 0);
+	assert_int_equal(lookup(state, "TEST_NEGATIVE", BTF_KIND_ENUM, &val), 0);
 	assert_int_equal(val, -1);
-	assert_int_equal(btf_enum_value(btf, "TEST_WIDE_2_40", &val), 0);
+	assert_int_equal(lookup(state, "TEST_WIDE_2_40", BTF_KIND_ENUM, &val), 0);
 	assert_int_equal(val, 1LL << 40);
 }
 
-static void test_btf_enum_value_missing_name_is_enoent(void **state)
+static void test_btf_lookup_missing_enumerator(void **state)
 {
-	const struct btf *btf = *state;
 	long long val = -12345;
 
-	assert_int_equal(btf_enum_value(btf, "INET_FLAGS_NOPE", &val), -ENOENT);
+	assert_int_equal(lookup(state, "INET_FLAGS_NOPE", BTF_KIND_ENUM, &val), -ENOENT);
 	/* Names of the enum itself, of a type or of a function are not enumerators. */
-	assert_int_equal(btf_enum_value(btf, "sk_pacing", &val), -ENOENT);
-	assert_int_equal(btf_enum_value(btf, "int", &val), -ENOENT);
-	assert_int_equal(btf_enum_value(btf, "inet_bind", &val), -ENOENT);
-	assert_int_equal(btf_enum_value(btf, "", &val), -ENOENT);
+	assert_int_equal(lookup(state, "sk_pacing", BTF_KIND_ENUM, &val), -ENOENT);
+	assert_int_equal(lookup(state, "int", BTF_KIND_ENUM, &val), -ENOENT);
+	assert_int_equal(lookup(state, "inet_bind", BTF_KIND_ENUM, &val), -ENOENT);
+	assert_int_equal(lookup(state, "", BTF_KIND_ENUM, &val), -ENOENT);
 	assert_int_equal(val, -12345);
 }
 
-static void test_btf_has_func(void **state)
+static void test_btf_lookup_function_gives_its_type_id(void **state)
+{
+	long long id = 0;
+
+	assert_int_equal(lookup(state, "inet_bind", BTF_KIND_FUNC, &id), 0);
+	assert_int_equal(id, btf__find_by_name_kind(*state, "inet_bind", BTF_KIND_FUNC));
+	assert_int_equal(lookup(state, "nope", BTF_KIND_FUNC, &id), -ENOENT);
+	assert_int_equal(lookup(state, "inet6_bind", BTF_KIND_FUNC, &id), -ENOENT);
+	/* A type or an enumerator of that name is not a function. */
+	assert_int_equal(lookup(state, "int", BTF_KIND_FUNC, &id), -ENOENT);
+	assert_int_equal(lookup(state, "INET_FLAGS_FREEBIND", BTF_KIND_FUNC, &id), -ENOENT);
+}
+
+static void test_btf_lookup_answers_every_query_in_one_pass(void **state)
 {
 	const struct btf *btf = *state;
+	struct btf_lookup q[] = {
+		{ .name = "inet_bind", .kind = BTF_KIND_FUNC },
+		{ .name = "mptcp_bind", .kind = BTF_KIND_FUNC, .found = true },
+		{ .name = "INET_FLAGS_TRANSPARENT", .kind = BTF_KIND_ENUM },
+		{ .name = "TEST_WIDE_2_40", .kind = BTF_KIND_ENUM },
+	};
+	const char *why = NULL;
+	__u32 size;
+	const void *raw = btf__raw_data(btf, &size);
 
-	assert_true(btf_has_func(btf, "inet_bind"));
-	assert_false(btf_has_func(btf, "nope"));
-	assert_false(btf_has_func(btf, "inet6_bind"));
-	/* A type or an enumerator of that name is not a function. */
-	assert_false(btf_has_func(btf, "int"));
-	assert_false(btf_has_func(btf, "INET_FLAGS_FREEBIND"));
+	assert_int_equal(btf_lookup(raw, size, q, ARRAY_SIZE(q), &why), 0);
+	assert_true(q[0].found);
+	assert_int_equal(q[0].value, btf__find_by_name_kind(btf, "inet_bind", BTF_KIND_FUNC));
+	/* A stale answer from the caller is cleared. */
+	assert_false(q[1].found);
+	assert_true(q[2].found);
+	assert_int_equal(q[2].value, 15);
+	assert_true(q[3].found);
+	assert_int_equal(q[3].value, 1LL << 40);
+}
+
+/* A copy of the test BTF (aligned, as the kernel's file is) to break on purpose. */
+static unsigned char *raw_copy(void **state, __u32 *size, struct btf_header **hdr)
+{
+	const void *raw = btf__raw_data(*state, size);
+	unsigned char *copy = test_malloc(*size + 64);
+
+	memcpy(copy, raw, *size);
+	*hdr = (struct btf_header *)copy;
+	return copy;
+}
+
+static void expect_refused(const unsigned char *raw, size_t size, const char *want_why)
+{
+	struct btf_lookup q = { .name = "inet_bind", .kind = BTF_KIND_FUNC };
+	const char *why = NULL;
+
+	assert_int_equal(btf_lookup(raw, size, &q, 1, &why), -EINVAL);
+	assert_non_null(why);
+	assert_string_equal(why, want_why);
+	assert_false(q.found);
+}
+
+static void test_btf_lookup_refuses_malformed_btf(void **state)
+{
+	struct btf_header *hdr;
+	__u32 size;
+	unsigned char *raw = raw_copy(state, &size, &hdr);
+	struct btf_header good = *hdr;
+	__u32 types_end = hdr->hdr_len + hdr->type_off + hdr->type_len;
+
+	expect_refused(raw, sizeof(*hdr) - 1, "too short for a BTF header");
+	hdr->magic = 0x1234;
+	expect_refused(raw, size, "no BTF magic number");
+	hdr->magic = __builtin_bswap16(BTF_MAGIC);
+	expect_refused(raw, size, "BTF of the other byte order");
+	*hdr = good;
+	hdr->version = 2;
+	expect_refused(raw, size, "unknown BTF version");
+	*hdr = good;
+	hdr->hdr_len = size + 1;
+	expect_refused(raw, size, "bad BTF header length");
+	*hdr = good;
+	hdr->str_len += 1;
+	expect_refused(raw, size, "a BTF section ends past the end of the file");
+	*hdr = good;
+	hdr->type_len = UINT32_MAX;
+	expect_refused(raw, size, "a BTF section ends past the end of the file");
+	*hdr = good;
+	hdr->type_len -= 4;
+	expect_refused(raw, size, "truncated BTF type");
+	*hdr = good;
+	hdr->type_len -= 2;
+	expect_refused(raw, size, "BTF type section not aligned to 4 bytes");
+	*hdr = good;
+	/* The last type is inet_bind's FUNC: make its kind one no kernel has. */
+	((struct btf_type *)(raw + types_end - sizeof(struct btf_type)))->info = 31u << 24;
+	expect_refused(raw, size, "unknown BTF type kind");
+	((struct btf_type *)(raw + types_end - sizeof(struct btf_type)))->info =
+		BTF_KIND_FUNC << 24 | BTF_FUNC_GLOBAL;
+	raw[size - 1] = 'x';
+	expect_refused(raw, size, "bad BTF string section");
+	test_free(raw);
+}
+
+/* A name offset past the strings names nothing: no match, no read past the end. */
+static void test_btf_lookup_name_offset_past_strings_matches_nothing(void **state)
+{
+	struct btf_header *hdr;
+	__u32 size;
+	unsigned char *raw = raw_copy(state, &size, &hdr);
+	__u32 types_end = hdr->hdr_len + hdr->type_off + hdr->type_len;
+	struct btf_type *func = (struct btf_type *)(raw + types_end - sizeof(struct btf_type));
+	struct btf_lookup q = { .name = "inet_bind", .kind = BTF_KIND_FUNC };
+	const char *why = NULL;
+
+	func->name_off = hdr->str_len;
+	assert_int_equal(btf_lookup(raw, size, &q, 1, &why), 0);
+	assert_false(q.found);
+	test_free(raw);
+}
+
+/* The real thing: the running kernel's BTF, answered as libbpf's parser answers. */
+static void test_btf_lookup_agrees_with_libbpf_on_kernel_btf(void **state)
+{
+	static const char *const funcs[] = { "inet_bind", "inet6_bind", "mptcp_bind",
+					     "mptcp_v6_bind", "__sys_bind", "no_such_function" };
+	static const char *const enumerators[] = {
+		"INET_FLAGS_FREEBIND", "INET_FLAGS_TRANSPARENT", "INET_FLAGS_BIND_ADDRESS_NO_PORT",
+		"BPF_MAP_TYPE_RINGBUF", "TCP_LISTEN", "NO_SUCH_ENUMERATOR",
+	};
+	struct btf_lookup q[ARRAY_SIZE(funcs) + ARRAY_SIZE(enumerators)];
+	struct btf_file file;
+	const char *why = NULL;
+	struct btf *btf;
+	size_t i;
+	int err;
+
+	(void)state;
+	err = btf_file_open("/sys/kernel/btf/vmlinux", &file);
+	if (err == -ENOENT)
+		skip();
+	assert_int_equal(err, 0);
+	btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	assert_non_null(btf);
+	for (i = 0; i < ARRAY_SIZE(funcs); i++)
+		q[i] = (struct btf_lookup){ .name = funcs[i], .kind = BTF_KIND_FUNC };
+	for (i = 0; i < ARRAY_SIZE(enumerators); i++)
+		q[ARRAY_SIZE(funcs) + i] = (struct btf_lookup){ .name = enumerators[i],
+								.kind = BTF_KIND_ENUM };
+	assert_int_equal(btf_lookup(file.data, file.size, q, ARRAY_SIZE(q), &why), 0);
+
+	for (i = 0; i < ARRAY_SIZE(funcs); i++) {
+		int id = btf__find_by_name_kind(btf, funcs[i], BTF_KIND_FUNC);
+
+		assert_case_int(funcs[i], q[i].found ? q[i].value : -ENOENT, id > 0 ? id : -ENOENT);
+	}
+	assert_true(q[0].found);
+	for (i = 0; i < ARRAY_SIZE(enumerators); i++) {
+		struct btf_lookup *e = &q[ARRAY_SIZE(funcs) + i];
+		long long want = -ENOENT;
+		__u32 id, n = btf__type_cnt(btf);
+
+		for (id = 1; id < n && want == -ENOENT; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+			__u16 k;
+
+			for (k = 0; btf_is_enum(t) && k < btf_vlen(t); k++)
+				if (!strcmp(btf__name_by_offset(btf, btf_enum(t)[k].name_off),
+					    enumerators[i]))
+					want = btf_enum(t)[k].val;
+			for (k = 0; btf_is_enum64(t) && k < btf_vlen(t); k++)
+				if (!strcmp(btf__name_by_offset(btf, btf_enum64(t)[k].name_off),
+					    enumerators[i]))
+					want = (long long)btf_enum64_value(&btf_enum64(t)[k]);
+		}
+		assert_case_int(enumerators[i], e->found ? e->value : -ENOENT, want);
+	}
+	btf__free(btf);
+	btf_file_close(&file);
+}
+
+static void test_btf_file_open_errors(void **state)
+{
+	struct btf_file file;
+
+	(void)state;
+	assert_int_equal(btf_file_open("/nonexistent/btf", &file), -ENOENT);
+	assert_int_equal(btf_file_open("/tmp", &file), -EISDIR);
+	assert_int_equal(btf_file_open("/dev/null", &file), -EINVAL);
+	assert_null(file.data);
 }
 
 int main(void)
@@ -1246,13 +1440,21 @@ int main(void)
 		cmocka_unit_test(test_parse_ulong_null_is_einval),
 		cmocka_unit_test(test_parse_port_list_good_lists),
 		cmocka_unit_test(test_parse_port_list_bad_lists_say_why),
-		cmocka_unit_test_setup_teardown(test_btf_enum_value_in_anonymous_enum, build_btf,
+		cmocka_unit_test_setup_teardown(test_btf_lookup_enumerator_of_anonymous_enum, build_btf,
 						free_btf),
-		cmocka_unit_test_setup_teardown(test_btf_enum_value_in_named_and_64_bit_enums,
+		cmocka_unit_test_setup_teardown(test_btf_lookup_enumerator_of_named_and_64_bit_enums,
 						build_btf, free_btf),
-		cmocka_unit_test_setup_teardown(test_btf_enum_value_missing_name_is_enoent, build_btf,
+		cmocka_unit_test_setup_teardown(test_btf_lookup_missing_enumerator, build_btf, free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_lookup_function_gives_its_type_id, build_btf,
 						free_btf),
-		cmocka_unit_test_setup_teardown(test_btf_has_func, build_btf, free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_lookup_answers_every_query_in_one_pass,
+						build_btf, free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_lookup_refuses_malformed_btf, build_btf,
+						free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_lookup_name_offset_past_strings_matches_nothing,
+						build_btf, free_btf),
+		cmocka_unit_test(test_btf_lookup_agrees_with_libbpf_on_kernel_btf),
+		cmocka_unit_test(test_btf_file_open_errors),
 	};
 
 	return cmocka_run_group_tests_name("bindsnoop unit", tests, NULL, NULL);
