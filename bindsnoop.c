@@ -20,6 +20,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <net/if.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -36,6 +37,7 @@
 #define RINGBUF_BYTES		(4u << 20)
 /* Wake the reader once a quarter of the ring waits: few wake-ups, room to spare. */
 #define RINGBUF_WAKEUP_BYTES	(RINGBUF_BYTES / 4)
+/* Per CPU; the reader is woken once half of a CPU's buffer waits (as for the ring). */
 #define PERFBUF_PAGES		64
 /* Longest a lone event waits below the wake-up mark before it is printed. */
 #define POLL_TIMEOUT_MS		100
@@ -944,10 +946,48 @@ static int handle_ringbuf_event(void *ctx, void *data, size_t size)
 	return print_record(ctx, data, size);
 }
 
-static void handle_perf_event(void *ctx, int cpu, void *data, __u32 size)
+/* A PERF_RECORD_SAMPLE of bpf_perf_event_output(): the header, then the raw data. */
+struct perf_sample_raw {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+static enum bpf_perf_event_ret handle_perf_record(void *ctx, int cpu, struct perf_event_header *hdr)
 {
+	const struct perf_sample_raw *s = (const void *)hdr;
+
 	(void)cpu;
-	print_record(ctx, data, size);
+	/*
+	 * PERF_RECORD_LOST is not counted here: every failed
+	 * bpf_perf_event_output() is already counted in "stats" on the BPF side,
+	 * and the perf ring's LOST records describe the same drops.
+	 */
+	if (hdr->type == PERF_RECORD_SAMPLE && hdr->size >= sizeof(*s) &&
+	    s->size <= hdr->size - sizeof(*s))
+		print_record(ctx, s->data, s->size);
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/*
+ * libbpf's perf_buffer__new() asks the kernel to wake the reader for every
+ * event, which costs the traced task about as much as the event itself. The
+ * raw variant takes our attributes: a wake-up once half of a CPU's buffer is
+ * full, and the poll loop's timeout and consume pass pick up the rest.
+ */
+static struct perf_buffer *open_perf_buffer(int map_fd, void *ctx)
+{
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.watermark = 1,
+		.wakeup_watermark = PERFBUF_PAGES * (__u32)getpagesize() / 2,
+	};
+
+	return perf_buffer__new_raw(map_fd, PERFBUF_PAGES, &attr, handle_perf_record, ctx, NULL);
 }
 
 /* Sum of one per-CPU stats slot. */
@@ -1141,12 +1181,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 	if (ringbuf)
 		rb = ring_buffer__new(fd, handle_ringbuf_event, p, NULL);
 	else
-		/*
-		 * No lost callback: every failed bpf_perf_event_output() is already
-		 * counted in "stats" on the BPF side; the perf ring's own LOST
-		 * records describe the same drops and would count them twice.
-		 */
-		pb = perf_buffer__new(fd, PERFBUF_PAGES, handle_perf_event, NULL, p, NULL);
+		pb = open_perf_buffer(fd, p);
 	if (!rb && !pb) {
 		err = -errno;
 		fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n",
@@ -1156,9 +1191,9 @@ static int poll_events(struct tracer *t, struct printer *p)
 
 	while (!exiting && !p->output_closed && !past_deadline(deadline)) {
 		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
-		/* Events below the wake-up mark wait in the ring: fetch them every round. */
-		if (rb && err >= 0)
-			err = ring_buffer__consume(rb);
+		/* Events below the wake-up mark wait in the buffer: fetch them every round. */
+		if (err >= 0)
+			err = rb ? ring_buffer__consume(rb) : perf_buffer__consume(pb);
 		/* poll/consume return how many events they handled: that is no error. */
 		if (err >= 0 || err == -EINTR || err == -EPIPE)
 			err = 0;
