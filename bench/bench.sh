@@ -66,6 +66,9 @@ die() { note "$*"; exit 1; }
 [ -x build/workload ] || die "build/workload is missing: run 'make bench'"
 command -v "${CC:-cc}" >/dev/null || die "${CC:-cc} not found: apt-get install gcc"
 
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
 # ---- work area: our own copies, so a rebuild during the run changes nothing ----
 
 WORK=$(mktemp -d /tmp/bindsnoop-bench.XXXXXX) || die "mktemp failed"
@@ -101,29 +104,6 @@ for tool in bindloop startup; do
 	"${CC:-cc}" -O2 -g -Wall -Wextra $extra "bench/$tool.c" -o "$WORK/$tool" ||
 		die "building bench/$tool.c failed"
 done
-
-# A process of ours is alive until reaped; a zombie does not count. Only
-# builtins: this runs in tight loops on a machine that may be busy.
-alive() {
-	local st
-	read -r st 2>/dev/null <"/proc/$1/stat" || return 1
-	st=${st##*) }
-	[ "${st%% *}" != Z ]
-}
-
-# Wait up to $2 seconds (default 10) for $1 to exit, then kill it; reap it
-# and return its exit status.
-reap() {
-	local pid=$1 deadline=$((SECONDS + ${2:-10})) rc
-	while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do
-		sleep 0.01
-	done
-	alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	rc=$?
-	unset "LIVE[$pid]"
-	return $rc
-}
 
 # CPU time in ns used so far by these processes, all their threads.
 cpu_ns() {
@@ -202,21 +182,14 @@ failure_reason() {
 	echo "${why:-exited without a message}" | cut -c1-110
 }
 
-# Attached is not enough: a SIGINT that comes before the tracer's handler
-# is lost (a background job of a script starts with SIGINT ignored).
-catches_sigint() {
-	local mask
-	mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$T_MAIN/status" 2>/dev/null)
-	[ -n "$mask" ] && (( 0x$mask & 2 ))
-}
-bindsnoop_ready() { grep -q '^Tracing binds' "$T_ERR" && catches_sigint; }
+bindsnoop_ready() { grep -q '^Tracing binds' "$T_ERR" && catches_sigint "$T_MAIN"; }
 bpf_attached() {
-	[ "$(bpftool perf show 2>/dev/null | grep -c "^pid $T_MAIN ")" -ge "$T_NPROGS" ] && catches_sigint
+	[ "$(bpftool perf show 2>/dev/null | grep -c "^pid $T_MAIN ")" -ge "$T_NPROGS" ] && catches_sigint "$T_MAIN"
 }
 # perf trace says nothing when it is ready: bind until one shows up.
 perf_ready() {
 	"$BINDLOOP" -n 1 >/dev/null 2>&1
-	grep -q ' bindloop/' "$T_ERR" && catches_sigint
+	grep -q ' bindloop/' "$T_ERR" && catches_sigint "$T_MAIN"
 }
 
 await_ready() {
@@ -553,23 +526,51 @@ startup() {	# LABEL ARGS...
 		"$(awk -v k="$kb_med" 'BEGIN { print k / 1024 }')" "$(awk -v k="$kb_max" 'BEGIN { print k / 1024 }')")")
 }
 
-# Sorted numbers on stdin -> "median min max".
-median_min_max() {
-	awk '{ v[NR] = $1 }
-	END {
-		if (!NR) { print "nan nan nan"; exit }
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		print m, v[1], v[NR]
-	}'
-}
-
 startup "bindsnoop (auto backend), exec to header"
 for b in "${LOADED[@]}"; do
 	startup "bindsnoop --backend $b, exec to header" --backend "$b"
 done
 
-ELAPSED=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+# ---- the backends this kernel cannot run, in qemu guests (bench/vm.sh) ----
+
+GUEST_LINES=() GUEST_TARGETS=()
+declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buffer"
+	[count]="bind, --count" [getppid]="getppid()")
+TARGET_GUEST_PPID=1.02
+
+guests() {
+	local out=$WORK/vm.out release backend row rest cpu min max wall u t label
+	note "qemu guests: bench/vm.sh${1:+ $1} (one kernel after the other)"
+	if ! command -v qemu-system-x86_64 >/dev/null; then
+		GUEST_LINES+=("not run: qemu-system-x86_64 is not installed (make deps installs it)")
+		return
+	fi
+	if ! bench/vm.sh "$@" >"$out" 2>"$WORK/vm.err"; then
+		GUEST_LINES+=("FAILED: $(head -n 1 "$WORK/vm.err")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	fi
+	while read -r release backend row rest; do
+		label="${release%%-amd64} $backend, ${GUEST_ROW_NAMES[$row]:-$row}"
+		case $rest in
+		skipped=* | failed=*)
+			GUEST_LINES+=("$(printf '%-54s | %s' "$label" "${rest#*=}")")
+			[[ $rest == failed=* ]] && HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+			continue
+			;;
+		esac
+		[[ $rest =~ cpu=([0-9.]+)\ min=([0-9.]+)\ max=([0-9.]+)\ wall=([0-9.]+)\ untraced_us=([0-9.]+)\ traced_us=([0-9.]+) ]] ||
+			{ GUEST_LINES+=("$label: unreadable: $rest"); HARNESS_ERRORS=$((HARNESS_ERRORS + 1)); continue; }
+		cpu=${BASH_REMATCH[1]} min=${BASH_REMATCH[2]} max=${BASH_REMATCH[3]}
+		wall=${BASH_REMATCH[4]} u=${BASH_REMATCH[5]} t=${BASH_REMATCH[6]}
+		GUEST_LINES+=("$(printf '%-54s | CPU-time %5.2fx | min %5.2fx | max %5.2fx | wall %5.2fx | untraced %7.2f us | traced %7.2f us' \
+			"$label" "$cpu" "$min" "$max" "$wall" "$u" "$t")")
+		if [ "$row" = getppid ] && [ "$backend" != tracepoint ]; then
+			GUEST_TARGETS+=("$(printf '%-54s | %5.2fx <= %sx: %s' "getppid, $backend, ${release%%-amd64} (guest)" \
+				"$cpu" "$TARGET_GUEST_PPID" "$(verdict "$cpu" "$TARGET_GUEST_PPID" x)")")
+		fi
+	done <"$out"
+}
+
 
 # ---- the report ----
 
@@ -650,6 +651,12 @@ report() {
 	echo "Start-up (exec to the header line on stdout, $STARTUP_RUNS runs) and peak RSS"
 	printf '  %s\n' "${STARTUP_LINES[@]}"
 	echo
+	echo "Other kernels: Debian's kernels in qemu (bench/vm.sh), fentry and kprobe included."
+	echo "TCG with -icount, so guest time counts instructions: steady ratios, no absolute"
+	echo "times. One vCPU: bindsnoop's reader shares the loop's CPU, so the figure is the"
+	echo "traced loop's own CPU time, traced/untraced; wall (median) includes the reader."
+	printf '  %s\n' "${GUEST_LINES[@]}"
+	echo
 	if [ "$QUICK" = 1 ]; then echo "Targets (quick mode: not meaningful)"; else echo "Targets"; fi
 	for i in "${!ROW_LABEL[@]}"; do
 		[ "${ROW_TARGET[i]}" = - ] && continue
@@ -669,11 +676,21 @@ report() {
 	v=$(awk -v k="$PEAK_RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')
 	printf '  %-54s | %s MB <= %s MB: %s\n' "peak RSS (start-up and storms)" "$v" "$TARGET_RSS_MB" \
 		"$(verdict "$v" "$TARGET_RSS_MB" MB)"
+	[ ${#GUEST_TARGETS[@]} -gt 0 ] && printf '  %s\n' "${GUEST_TARGETS[@]}"
 	if [ "$HARNESS_ERRORS" != 0 ]; then
 		echo
 		echo "$HARNESS_ERRORS failure(s): see the FAILED/MISMATCH lines above"
 	fi
 }
+
+if [ "$QUICK" = 1 ]; then
+	guests --quick
+else
+	guests
+fi
+
+ELAPSED=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 report >"$WORK/report.txt"
 cat "$WORK/report.txt"

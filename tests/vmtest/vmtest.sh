@@ -36,7 +36,7 @@ usage: tests/vmtest/vmtest.sh --payload DIR [options]
 Environment: VMTEST_CACHE (default: REPO/.cache/vmtest) holds the kernels,
 VMTEST_OUT (default: REPO/build/vmtest) the initramfs and the console logs,
 VMTEST_CPU (default: qemu64) is qemu's -cpu, VMTEST_APPEND extra kernel
-arguments.
+arguments, VMTEST_QEMU_ARGS extra qemu arguments (split on blanks).
 EOF
 }
 
@@ -505,7 +505,7 @@ run_vm() {
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-kernel "$image" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 ${VMTEST_APPEND:-}" \
-		</dev/null >"$log" 2>&1 &
+		${VMTEST_QEMU_ARGS:-} </dev/null >"$log" 2>&1 &
 	pid=$!
 	# timeout keeps qemu out of the terminal's process group, so an
 	# interrupted vmtest.sh has to stop it itself.

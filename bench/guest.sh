@@ -1,0 +1,157 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# The part of the benchmark that needs other kernels: run inside a qemu
+# guest by tests/vmtest/vmtest.sh (bench/vm.sh sets that up), once per
+# backend, it measures what one backend costs there:
+#   bind      socket()+bind()+close(), bindsnoop with full output to /dev/null
+#   perfbuf   the same over the perf buffer (the fallback before 5.8)
+#   count     the same with --count
+#   getppid   a bare getppid() loop while bindsnoop traces: the cost to
+#             everything that is not a bind
+# Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
+# TCG absolute times mean nothing; ratios from one boot do. The guest has
+# one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
+# in the loop's wall-clock time; the loop's own CPU time (the scheduler's
+# count) is what tracing costs the traced task.
+#
+#   bench/guest.sh [--rounds N] [--binds N] [--ppids N] --backend B
+#
+# Prints one line per row, ratios traced/untraced (median, min, max over the
+# rounds) of the loop's CPU time per op, the wall-clock median, and the
+# untraced and traced CPU time per op:
+#   @@bench ROW cpu=1.23 min=1.20 max=1.31 wall=1.40 untraced_us=150.2 traced_us=185.0
+# (or "@@bench ROW skipped=REASON" / "failed=REASON"), then the tally
+# vmtest.sh reads: "N passed, N failed, N skipped".
+
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+ROUNDS=5 BINDS=2000 PPIDS=20000 BACKEND=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--rounds) ROUNDS=$2; shift ;;
+	--binds) BINDS=$2; shift ;;
+	--ppids) PPIDS=$2; shift ;;
+	--backend) BACKEND=$2; shift ;;
+	*) echo "bench/guest.sh: $1: unknown argument" >&2; exit 64 ;;
+	esac
+	shift
+done
+for n in "$ROUNDS" "$BINDS" "$PPIDS"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench/guest.sh: $n: not a count" >&2; exit 64; }
+done
+[ -n "$BACKEND" ] || { echo "bench/guest.sh: --backend is required" >&2; exit 64; }
+
+BS=${BINDSNOOP:-./bindsnoop}
+BINDLOOP=${BINDLOOP:-build/bindloop}
+WORK=$(mktemp -d /tmp/bindsnoop-guest-bench.XXXXXX) || exit 1
+declare -A LIVE=()
+PASSED=0 FAILED=0 SKIPPED=0
+T_MAIN=
+
+cleanup() {
+	local pid
+	for pid in "${!LIVE[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
+# bindsnoop --backend B ARGS... >/dev/null, until it is attached and
+# catches SIGINT; 1 with the reason in $WORK/err when it does not start.
+tracer_start() {
+	local deadline=$((SECONDS + 60))
+	: >"$WORK/err"
+	"$BS" --backend "$BACKEND" "$@" >/dev/null 2>"$WORK/err" &
+	T_MAIN=$!
+	LIVE[$T_MAIN]=1
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		grep -q '^Tracing binds' "$WORK/err" && catches_sigint "$T_MAIN" && return 0
+		alive "$T_MAIN" || { reap "$T_MAIN"; return 1; }
+		sleep 0.05
+	done
+	echo "not attached after 60 s" >>"$WORK/err"
+	kill -KILL "$T_MAIN" 2>/dev/null
+	reap "$T_MAIN"
+	return 1
+}
+
+tracer_stop() {
+	kill -INT "$T_MAIN" 2>/dev/null
+	reap "$T_MAIN" 30
+}
+
+# One loop run: prints "wall_ns_per_op cpu_ns_per_op".
+run_loop() {	# MODE ITERATIONS
+	local line
+	line=$("$BINDLOOP" -m "$1" -n "$2" 2>&1) || { echo "$line" >&2; return 1; }
+	if [ "$1" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
+		echo "$line" >&2
+		return 1
+	fi
+	[[ $line =~ \ ns_per_op=([0-9.]+)\ .*\ cpu_ns_per_op=([0-9.]+) ]] || { echo "$line" >&2; return 1; }
+	echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+}
+
+row() {	# NAME MODE ITERATIONS [PERFBUF] -- BINDSNOOP_ARGS...
+	local name=$1 mode=$2 iters=$3 perfbuf=$4 round untraced traced why
+	shift 5
+	: >"$WORK/ratios"
+	for ((round = 1; round <= ROUNDS; round++)); do
+		if ! untraced=$(run_loop "$mode" "$iters"); then
+			why="the untraced loop failed"
+			break
+		fi
+		if ! BINDSNOOP_FORCE_PERFBUF=$perfbuf tracer_start "$@"; then
+			why=$(grep -m1 '^bindsnoop:' "$WORK/err" || tail -n 1 "$WORK/err")
+			[ "$round" = 1 ] && { skip_row "$name" "${why#bindsnoop: }"; return; }
+			why="the tracer did not start in round $round: $why"
+			break
+		fi
+		traced=$(run_loop "$mode" "$iters") || traced=
+		if ! tracer_stop; then
+			why="bindsnoop failed in round $round: $(grep -m1 '^bindsnoop:' "$WORK/err")"
+			break
+		fi
+		[ -n "$traced" ] || { why="the traced loop failed in round $round"; break; }
+		echo "$untraced $traced" >>"$WORK/ratios"
+	done
+	if [ "$round" -le "$ROUNDS" ]; then
+		echo "@@bench $name failed=${why:-?}"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	# Lines: untraced wall, untraced CPU, traced wall, traced CPU (ns per op).
+	read -r med min max < <(awk '{ printf "%.4f\n", $4 / $2 }' "$WORK/ratios" | sort -g |
+		median_min_max)
+	read -r wall _ < <(awk '{ printf "%.4f\n", $3 / $1 }' "$WORK/ratios" | sort -g |
+		median_min_max)
+	read -r u _ < <(awk '{ print $2 / 1000 }' "$WORK/ratios" | sort -g | median_min_max)
+	read -r t _ < <(awk '{ print $4 / 1000 }' "$WORK/ratios" | sort -g | median_min_max)
+	printf '@@bench %s cpu=%.2f min=%.2f max=%.2f wall=%.2f untraced_us=%.2f traced_us=%.2f\n' \
+		"$name" "$med" "$min" "$max" "$wall" "$u" "$t"
+	PASSED=$((PASSED + 1))
+}
+
+skip_row() {
+	echo "@@bench $1 skipped=$2"
+	SKIPPED=$((SKIPPED + 1))
+}
+
+[ -x "$BINDLOOP" ] || { echo "bench/guest.sh: $BINDLOOP missing" >&2; exit 1; }
+echo "# bindsnoop guest bench: kernel $(uname -r), backend $BACKEND, $ROUNDS rounds"
+# Warm the caches and the port allocator once.
+run_loop bind "$BINDS" >/dev/null || { echo "bench/guest.sh: bindloop does not run" >&2; exit 1; }
+
+row bind bind "$BINDS" 0 --
+row perfbuf bind "$BINDS" 1 --
+row count bind "$BINDS" 0 -- --count
+row getppid getppid "$PPIDS" 0 --
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# The benchmark rows this machine's kernel cannot give (it has no kprobes
+# and refuses fentry): bench/guest.sh inside Debian's kernels under qemu,
+# booted by tests/vmtest/vmtest.sh, one kernel at a time so the guests do
+# not compete for the CPUs. bench/bench.sh calls it; run alone it prints
+# the same lines:
+#   RELEASE BACKEND ROW cpu=1.23 min=1.20 max=1.31 wall=1.40 untraced_us=.. traced_us=..
+#   RELEASE BACKEND ROW skipped=REASON | failed=REASON
+#
+#   bench/vm.sh [--quick] [--kernels "6.1 6.12"]
+#
+# --quick (CI) proves it works: one kernel (6.12), one round, small loops.
+# Exit status 1 when a guest did not boot or a row failed.
+
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+QUICK=0 KERNELS=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--kernels) KERNELS=$2; shift ;;
+	*) echo "bench/vm.sh: $1: unknown argument" >&2; exit 64 ;;
+	esac
+	shift
+done
+
+OUT=build/vmbench
+PAYLOAD=$OUT/payload
+if [ "$QUICK" = 1 ]; then
+	SUITE="./bench/guest.sh --rounds 1 --binds 200 --ppids 2000"
+	: "${KERNELS:=6.12}"
+else
+	SUITE="./bench/guest.sh --rounds 5 --binds 5000 --ppids 200000"
+fi
+
+[ -x ./bindsnoop ] || { echo "bench/vm.sh: ./bindsnoop is missing: run make" >&2; exit 1; }
+rm -rf "$PAYLOAD" && mkdir -p "$PAYLOAD/build" "$PAYLOAD/bench" || exit 1
+rm -f "$OUT"/*.log
+cp ./bindsnoop "$PAYLOAD/" && cp bench/guest.sh bench/lib.sh "$PAYLOAD/bench/" || exit 1
+"${CC:-cc}" -O2 -Wall -Wextra -pthread bench/bindloop.c -o "$PAYLOAD/build/bindloop" || exit 1
+
+VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh --payload "$PAYLOAD" --suite "$SUITE" \
+	--backends "fentry kprobe tracepoint" -j 1 --suite-timeout 900 \
+	${KERNELS:+--kernels "$KERNELS"} >"$OUT/vmtest.out" 2>&1
+rc=$?
+
+# Each guest's console: tag its @@bench lines with the release and the backend.
+found=0
+for log in "$OUT"/*.log; do
+	[ -e "$log" ] || continue
+	found=1
+	awk '
+		/@@vmtest ready uname=/ { sub(/.*uname=/, ""); release = $1 }
+		/@@vmtest begin / { backend = $3 }
+		/^@@bench / { $1 = ""; print release, backend $0 }
+	' "$log"
+done
+if [ "$found" = 0 ] || [ "$rc" != 0 ]; then
+	echo "bench/vm.sh: the guests did not all run (vmtest.sh exit $rc): see $OUT/vmtest.out" >&2
+	tail -n 5 "$OUT/vmtest.out" >&2
+	exit 1
+fi
