@@ -74,15 +74,7 @@ command -v "${CC:-cc}" >/dev/null || die "${CC:-cc} not found: apt-get install g
 WORK=$(mktemp -d /tmp/bindsnoop-bench.XXXXXX) || die "mktemp failed"
 declare -A LIVE=()		# pids we started and have not reaped yet
 
-cleanup() {
-	local pid
-	for pid in "${!LIVE[@]}"; do
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_work EXIT
 trap 'exit 130' INT TERM
 
 if ! cp ./bindsnoop "$WORK/bindsnoop" || ! cp build/workload "$WORK/workload"; then

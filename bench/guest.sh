@@ -43,6 +43,9 @@ for n in "$ROUNDS" "$BINDS" "$PPIDS"; do
 done
 [ -n "$BACKEND" ] || { echo "bench/guest.sh: --backend is required" >&2; exit 64; }
 
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
 BS=${BINDSNOOP:-./bindsnoop}
 BINDLOOP=${BINDLOOP:-build/bindloop}
 WORK=$(mktemp -d /tmp/bindsnoop-guest-bench.XXXXXX) || exit 1
@@ -50,18 +53,7 @@ declare -A LIVE=()
 PASSED=0 FAILED=0 SKIPPED=0
 T_MAIN=
 
-cleanup() {
-	local pid
-	for pid in "${!LIVE[@]}"; do
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# shellcheck source=bench/lib.sh
-. bench/lib.sh
+trap cleanup_work EXIT
 
 # bindsnoop --backend B ARGS... >/dev/null, until it is attached and
 # catches SIGINT; 1 with the reason in $WORK/err when it does not start.

@@ -1,8 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# shellcheck shell=bash
 #
 # Helpers shared by bench/bench.sh (this machine) and bench/guest.sh (the
 # qemu guests), sourced by both. The callers keep LIVE, an associative array
-# of the pids they started and have not reaped yet.
+# of the pids they started and have not reaped yet, and WORK, their
+# temporary folder.
+
+# At exit: kill and reap what is still running, remove the work folder.
+cleanup_work() {
+	local pid
+	for pid in "${!LIVE[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
 
 # A process of ours is alive until reaped; a zombie does not count. Only
 # builtins: this runs in tight loops on a machine that may be busy.

@@ -76,37 +76,50 @@ tracer_stop() {
 
 # ---- the workload ----
 
-# Run the workload in a fresh network namespace (lo up, ping sockets allowed).
-# Sets WL_PID WL_PORT WL_RC WL_IF from its report line; WL_EXIT is its status.
+# The workload's report line ("pid=N tid=N port=N rc=X ifindex=N ppid=N"; the
+# last one when there are several) into WL_PID WL_PORT WL_RC WL_IF WL_PPID.
+# Bash's own matching: no process per field, which counts in the guests.
+wl_parse() {
+	local l line=
+	while IFS= read -r l; do
+		[[ $l == pid=* ]] && line=$l
+	done <<<"$1"
+	WL_LINE=$1 WL_PID= WL_PORT= WL_RC= WL_IF= WL_PPID=
+	[[ $line =~ ^pid=([0-9]+)\  ]] && WL_PID=${BASH_REMATCH[1]}
+	[[ $line =~ \ port=([0-9]+)\  ]] && WL_PORT=${BASH_REMATCH[1]}
+	[[ $line =~ \ rc=([^ ]*)\  ]] && WL_RC=${BASH_REMATCH[1]}
+	[[ $line =~ \ ifindex=([0-9]+)\  ]] && WL_IF=${BASH_REMATCH[1]}
+	[[ $line =~ \ ppid=([0-9]+)$ ]] && WL_PPID=${BASH_REMATCH[1]}
+	return 0
+}
+
+# Run the workload in a fresh network namespace (-N: lo up, ping sockets
+# allowed). Sets WL_* from its report line; WL_EXIT is its status.
 wl() {
 	local line
-	line=$(unshare -n sh -c 'ip link set lo up &&
-		echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range && exec "$0" "$@"' \
-		"$WORKLOAD" "$@" 2>"$TMP/wl.err")
+	line=$("$WORKLOAD" -N "$@" 2>"$TMP/wl.err")
 	WL_EXIT=$?
-	WL_LINE=$line
-	WL_PID=$(echo "$line" | sed -n 's/^pid=\([0-9]*\) .*/\1/p' | tail -n 1)
-	WL_PORT=$(echo "$line" | sed -n 's/.* port=\([0-9]*\) .*/\1/p' | tail -n 1)
-	WL_RC=$(echo "$line" | sed -n 's/.* rc=\([^ ]*\) .*/\1/p' | tail -n 1)
-	WL_IF=$(echo "$line" | sed -n 's/.* ifindex=\([0-9]*\) .*/\1/p' | tail -n 1)
-	WL_PPID=$(echo "$line" | sed -n 's/.* ppid=\([0-9]*\)$/\1/p' | tail -n 1)
+	wl_parse "$line"
 }
 
 # The same in bindsnoop's own network namespace, where interface names are known.
 wl_host() {
-	WL_LINE=$("$WORKLOAD" "$@" 2>"$TMP/wl.err")
+	local line
+	line=$("$WORKLOAD" "$@" 2>"$TMP/wl.err")
 	WL_EXIT=$?
-	WL_PID=$(echo "$WL_LINE" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
-	WL_PORT=$(echo "$WL_LINE" | sed -n 's/.* port=\([0-9]*\) .*/\1/p')
-	WL_PPID=$(echo "$WL_LINE" | sed -n 's/.* ppid=\([0-9]*\)$/\1/p')
+	wl_parse "$line"
 }
 
 # Start a workload that waits for SIGUSR1 (-S), in its own network namespace
 # and optionally more (UNSHARE="-n -m"). Sets WL_BG (its pid) and WL_OUT.
 wl_bg() {
 	WL_OUT=$TMP/wl_bg.$RANDOM
-	unshare ${UNSHARE:--n} sh -c 'ip link set lo up && exec "$0" "$@"' \
-		"$WORKLOAD" -S "$@" >"$WL_OUT" 2>"$TMP/wl.err" &
+	if [ -n "${UNSHARE:-}" ]; then
+		unshare $UNSHARE sh -c 'ip link set lo up && exec "$0" "$@"' \
+			"$WORKLOAD" -S "$@" >"$WL_OUT" 2>"$TMP/wl.err" &
+	else
+		"$WORKLOAD" -N -S "$@" >"$WL_OUT" 2>"$TMP/wl.err" &
+	fi
 	WL_BG=$!
 	local i
 	for i in $(seq 1 100); do
@@ -121,11 +134,7 @@ wl_go() {
 	kill -USR1 "$WL_BG"
 	wait "$WL_BG"
 	WL_EXIT=$?
-	local line
-	line=$(grep '^pid=' "$WL_OUT")
-	WL_PID=$(echo "$line" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
-	WL_PORT=$(echo "$line" | sed -n 's/.* port=\([0-9]*\) .*/\1/p')
-	WL_RC=$(echo "$line" | sed -n 's/.* rc=\([^ ]*\) .*/\1/p')
+	wl_parse "$(<"$WL_OUT")"
 }
 
 # ---- expected lines: the table's own formats (README "Output") ----

@@ -9,7 +9,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sysexits.h>
@@ -94,6 +97,7 @@ struct env {
 	bool sync;
 	bool dup;
 	bool quiet;
+	bool own_netns;			/* -N */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
 };
@@ -109,7 +113,7 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-q]\n"
+"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -120,6 +124,7 @@ static const char usage[] =
 "  -c  set the task name (comm) to COMM, bytes as given\n"
 "  -S  print 'ready pid=N' and wait for SIGUSR1\n"
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
+"  -N  first move to a new network namespace: lo up, ping sockets allowed\n"
 "  -q  print only the summary line\n";
 
 /* Reject what strtoul() lets through: empty, signs, spaces, trailing junk. */
@@ -225,7 +230,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDqh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNqh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -280,6 +285,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'D':
 			env->dup = true;
 			break;
+		case 'N':
+			env->own_netns = true;
+			break;
 		case 'q':
 			env->quiet = true;
 			break;
@@ -315,6 +323,46 @@ static int parse_args(int argc, char **argv, struct env *env)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * -N: a network namespace of our own, as `unshare -n` + `ip link set lo up`
+ * would give, in one process instead of three execs (the tests run hundreds
+ * of workloads, inside emulated guests too). Ping sockets are allowed for
+ * every group there, as many distributions do on the host. Returns 0 or
+ * -errno with *what naming the step.
+ */
+static int enter_own_netns(const char **what)
+{
+	static const char range[] = "0 2147483647";
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, err = 0;
+
+	*what = "unshare(CLONE_NEWNET)";
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	*what = "bringing lo up";
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+			err = -errno;
+	} else {
+		err = -errno;
+	}
+	close(fd);
+	if (err)
+		return err;
+	*what = "/proc/sys/net/ipv4/ping_group_range";
+	fd = open(*what, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, range, sizeof(range) - 1) != (ssize_t)sizeof(range) - 1)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 /* Only the first setup error is printed; the other workers just stop. */
@@ -474,6 +522,16 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &env))
 		return EX_USAGE;
 	run.print_each = env.count == 1 && env.threads == 1 && !env.quiet;
+
+	if (env.own_netns) {
+		const char *step;
+		int err = enter_own_netns(&step);
+
+		if (err) {
+			report_setup_error(&run, step, -err);
+			goto out;
+		}
+	}
 
 	if (env.dev) {
 		env.ifindex = if_nametoindex(env.dev);
