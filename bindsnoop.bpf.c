@@ -168,8 +168,8 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 						 const void *uaddr, bool user_uaddr, int ret)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	__u64 pid_tgid = count_mode ? 0 : bpf_get_current_pid_tgid();
+	__u64 uid_gid = count_mode ? 0 : bpf_get_current_uid_gid();
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
 	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
@@ -183,22 +183,25 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 		e->mntns_id = 0;
 		e->ppid = 0;
 	}
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)uid_gid;
-	e->gid = uid_gid >> 32;
-	e->ret = ret;
-	e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	e->family = family;
-	e->protocol = BPF_CORE_READ(sk, sk_protocol);
-	e->sock_type = BPF_CORE_READ(sk, sk_type);
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->ret = ret;
+	/* --count keys on address and port only: the rest would be read for nothing. */
+	if (!count_mode) {
+		e->pid = pid_tgid >> 32;
+		e->tid = (__u32)pid_tgid;
+		e->uid = (__u32)uid_gid;
+		e->gid = uid_gid >> 32;
+		e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+		e->protocol = BPF_CORE_READ(sk, sk_protocol);
+		e->sock_type = BPF_CORE_READ(sk, sk_type);
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
 
-	e->opts = inet_bind_opts(sk);
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
-		e->opts |= BS_OPT_REUSEADDR;
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuseport))
-		e->opts |= BS_OPT_REUSEPORT;
+		e->opts = inet_bind_opts(sk);
+		if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
+			e->opts |= BS_OPT_REUSEADDR;
+		if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuseport))
+			e->opts |= BS_OPT_REUSEPORT;
+	}
 
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	if (ret == 0) {

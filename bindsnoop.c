@@ -604,9 +604,10 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct kernel_facts *kf
 	ro->count_mode = env.count;
 	ro->use_ringbuf = ringbuf;
 	ro->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
-	ro->want_ts = env.json || env.print.timestamp;
-	ro->want_details = env.json;
-	ro->want_netns = env.json || env.print.wide;
+	/* --count keys on address and port: none of these, even with -j. */
+	ro->want_ts = !env.count && (env.json || env.print.timestamp);
+	ro->want_details = !env.count && env.json;
+	ro->want_netns = !env.count && (env.json || env.print.wide);
 
 	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
 	if (kf->inet_flag[IFLAG_FREEBIND] >= 0)
