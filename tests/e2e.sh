@@ -84,7 +84,7 @@ wl_parse() {
 	while IFS= read -r l; do
 		[[ $l == pid=* ]] && line=$l
 	done <<<"$1"
-	WL_LINE=$1 WL_PID= WL_PORT= WL_RC= WL_IF= WL_PPID=
+	WL_PID= WL_PORT= WL_RC= WL_IF= WL_PPID=
 	[[ $line =~ ^pid=([0-9]+)\  ]] && WL_PID=${BASH_REMATCH[1]}
 	[[ $line =~ \ port=([0-9]+)\  ]] && WL_PORT=${BASH_REMATCH[1]}
 	[[ $line =~ \ rc=([^ ]*)\  ]] && WL_RC=${BASH_REMATCH[1]}
@@ -115,6 +115,7 @@ wl_host() {
 wl_bg() {
 	WL_OUT=$TMP/wl_bg.$RANDOM
 	if [ -n "${UNSHARE:-}" ]; then
+		# shellcheck disable=SC2086 # options, split on purpose
 		unshare $UNSHARE sh -c 'ip link set lo up && exec "$0" "$@"' \
 			"$WORKLOAD" -S "$@" >"$WL_OUT" 2>"$TMP/wl.err" &
 	else

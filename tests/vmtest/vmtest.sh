@@ -500,6 +500,7 @@ run_vm() {
 	local start=$SECONDS pid streamer=
 	vm_status=0 vm_why=
 	: >"$log"
+	# shellcheck disable=SC2086 # VMTEST_QEMU_ARGS: options, split on purpose
 	timeout -k 10 "$boot_limit" qemu-system-x86_64 \
 		-machine q35,accel=tcg -cpu "$cpu" -smp 1 -m 1G \
 		-nodefaults -nographic -no-reboot -serial stdio \
