@@ -528,7 +528,7 @@ static int read_kernel_facts(struct kernel_facts *kf)
 	for (i = 0; i < IFLAG_MAX; i++)
 		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
 							.kind = BTF_KIND_ENUM };
-	err = btf_file_open(path, &file);
+	err = btf_file_open(path, true, &file);
 	if (!err) {
 		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX, &why);
 		btf_file_close(&file);

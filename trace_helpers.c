@@ -218,7 +218,7 @@ int btf_lookup(const void *data, size_t size, struct btf_lookup *q, size_t n, co
 	return 0;
 }
 
-int btf_file_open(const char *path, struct btf_file *f)
+int btf_file_open(const char *path, bool may_map, struct btf_file *f)
 {
 	struct stat st;
 	ssize_t got;
@@ -242,7 +242,7 @@ int btf_file_open(const char *path, struct btf_file *f)
 	if (f->size == 0)
 		goto out;
 	/* sysfs maps the kernel's BTF since 6.16; before, and for odd files, read it. */
-	f->data = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	f->data = may_map ? mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	if (f->data != MAP_FAILED) {
 		f->mapped = true;
 		goto out;

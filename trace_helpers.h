@@ -50,8 +50,11 @@ struct btf_file {
 	bool mapped;
 };
 
-/* Map or read @path. Returns 0 or -errno. */
-int btf_file_open(const char *path, struct btf_file *f);
+/*
+ * Map @path (when @may_map and the file system allows it), else read it
+ * whole. Returns 0 or -errno; -EISDIR or -EINVAL for what is no regular file.
+ */
+int btf_file_open(const char *path, bool may_map, struct btf_file *f);
 void btf_file_close(struct btf_file *f);
 
 /*

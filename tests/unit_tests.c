@@ -1329,7 +1329,7 @@ static void test_btf_lookup_agrees_with_libbpf_on_kernel_btf(void **state)
 	int err;
 
 	(void)state;
-	err = btf_file_open("/sys/kernel/btf/vmlinux", &file);
+	err = btf_file_open("/sys/kernel/btf/vmlinux", true, &file);
 	if (err == -ENOENT)
 		skip();
 	assert_int_equal(err, 0);
@@ -1377,10 +1377,32 @@ static void test_btf_file_open_errors(void **state)
 	struct btf_file file;
 
 	(void)state;
-	assert_int_equal(btf_file_open("/nonexistent/btf", &file), -ENOENT);
-	assert_int_equal(btf_file_open("/tmp", &file), -EISDIR);
-	assert_int_equal(btf_file_open("/dev/null", &file), -EINVAL);
+	assert_int_equal(btf_file_open("/nonexistent/btf", true, &file), -ENOENT);
+	assert_int_equal(btf_file_open("/tmp", true, &file), -EISDIR);
+	assert_int_equal(btf_file_open("/dev/null", true, &file), -EINVAL);
 	assert_null(file.data);
+}
+
+/* Kernels before 6.16 cannot map their BTF file: the read path must give the same bytes. */
+static void test_btf_file_open_read_equals_mapped(void **state)
+{
+	const char *path = "/sys/kernel/btf/vmlinux";
+	struct btf_file mapped, read;
+	int err;
+
+	(void)state;
+	err = btf_file_open(path, true, &mapped);
+	if (err == -ENOENT)
+		skip();
+	assert_int_equal(err, 0);
+	assert_int_equal(btf_file_open(path, false, &read), 0);
+	assert_false(read.mapped);
+	assert_int_equal(read.size, mapped.size);
+	assert_true(read.size > 0);
+	assert_memory_equal(read.data, mapped.data, read.size);
+	btf_file_close(&read);
+	btf_file_close(&mapped);
+	assert_null(read.data);
 }
 
 int main(void)
@@ -1455,6 +1477,7 @@ int main(void)
 						build_btf, free_btf),
 		cmocka_unit_test(test_btf_lookup_agrees_with_libbpf_on_kernel_btf),
 		cmocka_unit_test(test_btf_file_open_errors),
+		cmocka_unit_test(test_btf_file_open_read_equals_mapped),
 	};
 
 	return cmocka_run_group_tests_name("bindsnoop unit", tests, NULL, NULL);
