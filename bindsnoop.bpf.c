@@ -168,8 +168,6 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 						 const void *uaddr, bool user_uaddr, int ret)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
-	__u64 pid_tgid = count_mode ? 0 : bpf_get_current_pid_tgid();
-	__u64 uid_gid = count_mode ? 0 : bpf_get_current_uid_gid();
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
 	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
@@ -187,6 +185,9 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 	e->ret = ret;
 	/* --count keys on address and port only: the rest would be read for nothing. */
 	if (!count_mode) {
+		__u64 pid_tgid = bpf_get_current_pid_tgid();
+		__u64 uid_gid = bpf_get_current_uid_gid();
+
 		e->pid = pid_tgid >> 32;
 		e->tid = (__u32)pid_tgid;
 		e->uid = (__u32)uid_gid;

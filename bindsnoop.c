@@ -716,10 +716,6 @@ static int configure_buffer(struct bindsnoop_bpf *skel, bool ringbuf)
 	return err;
 }
 
-/*
- * Open, load and attach one backend. On failure everything it created is
- * gone again (programs, links, maps) and @why says what the kernel refused.
- */
 /* Cheap checks that rule a backend out before its object is even opened. */
 static int backend_usable(enum backend b, const struct kernel_facts *kf, char *why, size_t whylen)
 {
@@ -737,6 +733,10 @@ static int backend_usable(enum backend b, const struct kernel_facts *kf, char *w
 	return 0;
 }
 
+/*
+ * Open, load and attach one backend. On failure everything it created is
+ * gone again (programs, links, maps) and @why says what the kernel refused.
+ */
 static int tracer_load(struct tracer *t, enum backend b, const struct kernel_facts *kf,
 		       char *why, size_t whylen)
 {

@@ -334,19 +334,6 @@ UNTRACED_RUNS=0
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 T0=$EPOCHREALTIME
 
-# One loop run; prints "ns_per_op cpu_ns_per_op". A bind loop whose binds
-# failed is an error.
-run_loop() {
-	local mode=$1 iters=$2 line
-	line=$("$BINDLOOP" -m "$mode" -n "$iters" 2>&1) || { echo "$line" >&2; return 1; }
-	if [ "$mode" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
-		echo "$line" >&2
-		return 1
-	fi
-	[[ $line =~ \ ns_per_op=([0-9.]+)\ .*\ cpu_ns_per_op=([0-9.]+) ]] || { echo "$line" >&2; return 1; }
-	echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
-}
-
 # Warm the caches (and the port allocator) once before the first pair.
 run_loop bind "$BIND_ITERS" >/dev/null || die "bench/bindloop.c does not run: see above"
 

@@ -79,18 +79,6 @@ tracer_stop() {
 	reap "$T_MAIN" 30
 }
 
-# One loop run: prints "wall_ns_per_op cpu_ns_per_op".
-run_loop() {	# MODE ITERATIONS
-	local line
-	line=$("$BINDLOOP" -m "$1" -n "$2" 2>&1) || { echo "$line" >&2; return 1; }
-	if [ "$1" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
-		echo "$line" >&2
-		return 1
-	fi
-	[[ $line =~ \ ns_per_op=([0-9.]+)\ .*\ cpu_ns_per_op=([0-9.]+) ]] || { echo "$line" >&2; return 1; }
-	echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
-}
-
 row() {	# NAME MODE ITERATIONS [PERFBUF] -- BINDSNOOP_ARGS...
 	local name=$1 mode=$2 iters=$3 perfbuf=$4 round untraced traced why
 	shift 5

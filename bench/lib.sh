@@ -57,3 +57,16 @@ median_min_max() {
 	}'
 }
 
+# One run of $BINDLOOP in MODE (bind or getppid): prints "ns_per_op
+# cpu_ns_per_op" (wall-clock and the loop's own CPU time per op). A bind loop
+# whose binds failed is an error.
+run_loop() {	# MODE ITERATIONS
+	local line
+	line=$("$BINDLOOP" -m "$1" -n "$2" 2>&1) || { echo "$line" >&2; return 1; }
+	if [ "$1" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
+		echo "$line" >&2
+		return 1
+	fi
+	[[ $line =~ \ ns_per_op=([0-9.]+)\ .*\ cpu_ns_per_op=([0-9.]+) ]] || { echo "$line" >&2; return 1; }
+	echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+}
