@@ -42,8 +42,11 @@ EOF
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-cache=${VMTEST_CACHE:-$top/.cache/vmtest}
-out=${VMTEST_OUT:-$top/build/vmtest}
+# Absolute from here on: the script works in other folders too (apt
+# downloads into a temporary one), and a relative VMTEST_OUT once sent the
+# fetch log there (found only on a machine with an empty kernel cache).
+cache=$(realpath -m -- "${VMTEST_CACHE:-$top/.cache/vmtest}")
+out=$(realpath -m -- "${VMTEST_OUT:-$top/build/vmtest}")
 
 payload=
 kernel_names=
