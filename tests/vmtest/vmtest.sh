@@ -193,11 +193,15 @@ apt_setup() {
 	local source=$1
 	apt_opts=()
 	[[ $source != system ]] || return 0
-	local dir=$cache/apt/$source
+	local dir=$cache/apt/$source mirrors archive security
 	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial"
+	# The host's own mirrors (a local mirror or proxy works too).
+	mirrors=$("$top/tests/lib/apt-mirror.sh") || die "cannot tell this machine's Debian mirror"
+	archive=$(awk '$1 == "archive" { print $2 }' <<<"$mirrors")
+	security=$(awk '$1 == "security" { print $2 }' <<<"$mirrors")
 	cat >"$dir/sources.list" <<-EOF
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $source main
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $source-security main
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $archive $source main
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $security $source-security main
 	EOF
 	touch "$dir/state/status"
 	apt_opts=(
