@@ -62,16 +62,45 @@ struct {
 } stats SEC(".maps");
 
 /*
- * --count: room for every ephemeral port of a few addresses; allocated as
- * entries appear (BPF_F_NO_PREALLOC), so an unused table costs nothing.
+ * --count: two preallocated tables, and a one-slot array of maps that says
+ * which one the programs count into. User space swaps the spare in (the
+ * kernel waits for running programs on a map-in-map update), then reads and
+ * empties the old one at leisure: every -i table starts empty and no bind
+ * falls between two tables, on every kernel (hash LOOKUP_AND_DELETE came in
+ * 5.14). Preallocated, because kprobe and tracepoint programs that use a
+ * BPF_F_NO_PREALLOC hash make kernels 5.7-6.0 WARN (and PREEMPT_RT ones
+ * refuse them); it also spares each new key an allocation. A run without
+ * --count sizes both to one entry; one without -i sizes the spare so.
  */
-struct {
+struct count_table {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 131072);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, COUNT_ENTRIES);
 	__type(key, struct count_key);
 	__type(value, __u64);
-} counts SEC(".maps");
+};
+
+struct count_table counts_a SEC(".maps"), counts_b SEC(".maps");
+
+/*
+ * What the slot holds, for the verifier. The kernel matches an inner hash
+ * map by type, key, value and flags, not size, so this template (libbpf
+ * creates it once at load) is one entry, not another preallocated table.
+ */
+struct count_table_template {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct count_key);
+	__type(value, __u64);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct count_table_template);
+} counts SEC(".maps") = {
+	.values = { [0] = (void *)&counts_a },
+};
 
 /* What an entry program leaves for the return program of the same thread. */
 struct bind_entry {
@@ -245,18 +274,24 @@ static __always_inline void count_bind(const struct bind_event *e)
 {
 	struct count_key key = {};
 	__u64 one = 1, *val;
+	__u32 zero = 0;
+	void *table = bpf_map_lookup_elem(&counts, &zero);
 
+	if (!table) {
+		stat_inc(BS_STAT_COUNT_FULL);	/* cannot happen: the slot is never empty */
+		return;
+	}
 	__builtin_memcpy(key.addr, e->addr, sizeof(key.addr));
 	key.family = e->family;
 	key.port = e->port;
-	val = bpf_map_lookup_elem(&counts, &key);
+	val = bpf_map_lookup_elem(table, &key);
 	if (val) {
 		__sync_fetch_and_add(val, 1);
 		return;
 	}
 	/* BPF_NOEXIST: if another CPU inserted it meanwhile, add to theirs. */
-	if (bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST)) {
-		val = bpf_map_lookup_elem(&counts, &key);
+	if (bpf_map_update_elem(table, &key, &one, BPF_NOEXIST)) {
+		val = bpf_map_lookup_elem(table, &key);
 		if (val)
 			__sync_fetch_and_add(val, 1);
 		else

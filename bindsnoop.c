@@ -75,13 +75,16 @@ static struct env {
 	struct print_opts print;
 	bool json;
 	bool count;
-	unsigned long interval_s;	/* --count: print and reset every N s */
-	unsigned long duration_s;	/* stop after N s */
+	__u64 interval_ns;	/* --count: print and reset every N ns */
+	__u64 duration_ns;	/* stop after N ns */
 	bool verbose;
 	bool force_perfbuf;	/* BINDSNOOP_FORCE_PERFBUF=1: for tests */
 	/* BINDSNOOP_TEST_FAIL_ATTACH=BACKEND:N, for tests: fail after N attached programs. */
 	enum backend fail_backend;
 	int fail_after;
+	__u32 test_entries;		/* BINDSNOOP_TEST_ENTRIES: entry map size */
+	__u32 test_count_entries;	/* BINDSNOOP_TEST_COUNT_ENTRIES: --count table size */
+	bool test_tp_pair;		/* BINDSNOOP_TEST_TP_PAIR: the pre-5.15 tracepoint pair */
 	enum backend backend;
 } env = {
 	.cgroupmap_fd = -1,
@@ -173,6 +176,19 @@ static unsigned long parse_id_arg(const char *opt, const char *arg, unsigned lon
 	if (err)
 		usage_error(opt, arg, "not a decimal number");
 	return val;
+}
+
+/* -d and -i: seconds, fractions allowed (as timeout(1) takes them), 1 ms to a year. */
+static __u64 parse_seconds_arg(const char *opt, const char *arg)
+{
+	__u64 ns;
+	int err = parse_seconds(arg, 1000000ULL, 86400ULL * 365 * 1000000000ULL, &ns);
+
+	if (err == -ERANGE)
+		usage_error(opt, arg, "out of range (0.001 to 31536000 seconds)");
+	if (err)
+		usage_error(opt, arg, "not a number of seconds (such as 2 or 0.5)");
+	return ns;
 }
 
 /*
@@ -267,17 +283,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.json = true;
 		break;
 	case 'i':
-		env.interval_s = parse_id_arg("-i", arg, 86400 * 365);
-		if (!env.interval_s)
-			usage_error("-i", arg, "must be at least 1 second");
+		env.interval_ns = parse_seconds_arg("-i", arg);
 		break;
 	case 'd':
-		env.duration_s = parse_id_arg("-d", arg, 86400 * 365);
-		if (!env.duration_s)
-			usage_error("-d", arg, "must be at least 1 second");
+		env.duration_ns = parse_seconds_arg("-d", arg);
 		break;
 	case ARGP_KEY_END:
-		if (env.interval_s && !env.count)
+		if (env.interval_ns && !env.count)
 			usage_error("option", "-i", "needs --count");
 		if (env.json && (env.print.wide || env.print.timestamp || env.print.print_uid))
 			usage_error("option", "-j", "cannot be combined with -w, -t or -U (JSON has every field)");
@@ -330,7 +342,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* "fentry:2": the test hook that makes a backend fail half-attached. */
+/*
+ * The test hooks (environment variables the suites set; README lists them),
+ * read once and checked like options: a bad value is a usage error.
+ */
+static __u32 parse_test_size(const char *name)
+{
+	const char *val = getenv(name);
+	unsigned long n;
+
+	if (!val)
+		return 0;
+	if (parse_ulong(val, 1, 1u << 24, &n))
+		usage_error(name, val, "not a map size (1-16777216)");
+	return (__u32)n;
+}
+
+/* BINDSNOOP_TEST_FAIL_ATTACH=fentry:2: make that backend fail after 2 attached programs. */
 static void parse_fail_attach(const char *spec)
 {
 	const char *colon = spec ? strchr(spec, ':') : NULL;
@@ -338,13 +366,28 @@ static void parse_fail_attach(const char *spec)
 	enum backend b;
 
 	env.fail_backend = BACKEND_MAX;
-	if (!colon || parse_ulong(colon + 1, 0, MAX_LINKS, &n))
+	if (!spec)
 		return;
+	if (!colon || parse_ulong(colon + 1, 0, MAX_LINKS, &n))
+		usage_error("BINDSNOOP_TEST_FAIL_ATTACH", spec, "not BACKEND:N (N = 0-8)");
 	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
 		if (strncmp(spec, backend_names[b], colon - spec) == 0 &&
 		    strlen(backend_names[b]) == (size_t)(colon - spec))
 			env.fail_backend = b;
+	if (env.fail_backend == BACKEND_MAX)
+		usage_error("BINDSNOOP_TEST_FAIL_ATTACH", spec, "unknown backend");
 	env.fail_after = (int)n;
+}
+
+static void read_test_hooks(void)
+{
+	const char *force = getenv("BINDSNOOP_FORCE_PERFBUF");
+
+	env.force_perfbuf = force && strcmp(force, "0") != 0;
+	env.test_tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
+	env.test_entries = parse_test_size("BINDSNOOP_TEST_ENTRIES");
+	env.test_count_entries = parse_test_size("BINDSNOOP_TEST_COUNT_ENTRIES");
+	parse_fail_attach(getenv("BINDSNOOP_TEST_FAIL_ATTACH"));
 }
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
@@ -564,6 +607,7 @@ struct tracer {
 	enum backend backend;
 	const char *detail;	/* variant, for -v */
 	bool uses_entries;	/* an entry program hands the exit one its arguments */
+	int count_live;		/* --count: the table in the slot, 0 (counts_a) or 1 */
 };
 
 static void tracer_destroy(struct tracer *t)
@@ -670,7 +714,7 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 		}
 		if (mounted && env.verbose)
 			fprintf(stderr, "bindsnoop: mounted tracefs on /sys/kernel/tracing\n");
-		if (!getenv("BINDSNOOP_TEST_TP_PAIR") &&
+		if (!env.test_tp_pair &&
 		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
 			hooks[n++] = (struct hook){ -1, false, NULL, s->progs.tp_exit_bind_regs };
 			t->detail = "syscalls:sys_exit_bind, arguments from the task's registers";
@@ -714,6 +758,19 @@ static int configure_buffer(struct bindsnoop_bpf *skel, bool ringbuf)
 	err = err ?: bpf_map__set_key_size(events, sizeof(__u32));
 	err = err ?: bpf_map__set_value_size(events, sizeof(__u32));
 	return err;
+}
+
+/* --count tables are preallocated: full size only for what the run uses (the spare only with -i). */
+static int size_count_tables(struct bindsnoop_bpf *skel)
+{
+	__u32 size = env.count ? COUNT_ENTRIES : 1;
+	int err;
+
+	/* Tests only: a small table, to prove -i tables start empty (see tests/e2e.sh). */
+	if (env.count && env.test_count_entries)
+		size = env.test_count_entries;
+	err = bpf_map__set_max_entries(skel->maps.counts_a, size);
+	return err ?: bpf_map__set_max_entries(skel->maps.counts_b, env.interval_ns ? size : 1);
 }
 
 /* Cheap checks that rule a backend out before its object is even opened. */
@@ -768,12 +825,10 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 	 */
 	if (!err && !t->uses_entries)
 		err = bpf_map__set_max_entries(t->skel->maps.entries, 1);
-	if (!err && !env.count)
-		err = bpf_map__set_max_entries(t->skel->maps.counts, 1);
+	err = err ?: size_count_tables(t->skel);
 	/* Tests only: a tiny entry map, to prove a full one is counted, not silent. */
-	if (!err && getenv("BINDSNOOP_TEST_ENTRIES"))
-		err = bpf_map__set_max_entries(t->skel->maps.entries,
-					       (__u32)atoi(getenv("BINDSNOOP_TEST_ENTRIES")));
+	if (!err && env.test_entries)
+		err = bpf_map__set_max_entries(t->skel->maps.entries, env.test_entries);
 	if (!err && env.cgroupmap_fd >= 0)
 		err = bpf_map__reuse_fd(t->skel->maps.cgroup_set, env.cgroupmap_fd);
 	if (!err && env.mntnsmap_fd >= 0)
@@ -861,19 +916,13 @@ static int tracer_start(struct tracer *t, const struct kernel_facts *kf)
 /* State of the printing end of the data path. */
 #define IFNAME_CACHE 64
 
-/* The cumulative --count table as last read, sorted by key (for -i). */
-struct count_table {
-	struct count_row *rows;
-	size_t n;
-};
-
 struct printer {
 	__u64 first_ts_ns;
 	bool have_first;
-	bool output_closed;	/* EPIPE: the reader went away */
+	bool output_closed;	/* EPIPE: the reader went away, a normal end */
+	int write_errno;	/* any other failed write: an error, exit 1 */
 	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
 	__u64 own_netns;	/* our network namespace: where if_indextoname() looks */
-	struct count_table counted;	/* -i: what earlier tables already showed */
 	struct {
 		int ifindex;
 		char name[IF_NAMESIZE];
@@ -914,13 +963,38 @@ static void printer_init(struct printer *p)
 		p->own_netns = st.st_ino;
 }
 
+/*
+ * A write to stdout failed. Only EPIPE means the reader went away (| head);
+ * anything else (ENOSPC, EIO, ...) loses output and is an error.
+ */
+static void output_failed(struct printer *p, int err)
+{
+	if (p->output_closed || p->write_errno)
+		return;
+	if (err == EPIPE)
+		p->output_closed = true;
+	else
+		p->write_errno = err ? err : EIO;
+}
+
+static bool output_done(const struct printer *p)
+{
+	return p->output_closed || p->write_errno;
+}
+
+static void flush_output(struct printer *p)
+{
+	if (fflush(stdout))
+		output_failed(p, errno);
+}
+
 static int print_record(struct printer *p, const void *data, size_t size)
 {
 	char line[LINE_MAX_LEN];
 	struct bind_event e;
 	int len;
 
-	if (p->output_closed)
+	if (output_done(p))
 		return -EPIPE;
 	if (decode_event(data, size, &e))
 		return 0;
@@ -936,7 +1010,7 @@ static int print_record(struct printer *p, const void *data, size_t size)
 	if (len >= (int)sizeof(line))
 		len = sizeof(line) - 1;
 	if (fwrite(line, 1, len, stdout) != (size_t)len) {
-		p->output_closed = true;
+		output_failed(p, errno);
 		return -EPIPE;
 	}
 	return 0;
@@ -1049,28 +1123,45 @@ static __u64 monotonic_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Order of count keys, for finding a key of the previous -i table. */
-static int compare_count_keys(const void *a, const void *b)
+/* The --count table the programs count into while slot 0 of "counts" holds it. */
+static struct bpf_map *count_table_map(struct bindsnoop_bpf *skel, int which)
 {
-	return memcmp(&((const struct count_row *)a)->key, &((const struct count_row *)b)->key,
-		      sizeof(struct count_key));
+	return which ? skel->maps.counts_b : skel->maps.counts_a;
 }
 
 /*
- * Read the --count table from the kernel. Entries are never deleted: with
- * -i, each table is the difference to the previous one (@prev, kept sorted
- * by key), so a bind counted while we read is in the next table, never lost
- * between a read and a delete (and no kernel needs LOOKUP_AND_DELETE on a
- * hash map, which came in 5.14).
+ * Take the table the programs have been counting into. With -i, the empty
+ * spare goes into the slot first: the kernel returns from that update only
+ * once no program still holds the old table, so it is complete and stays
+ * still while we read it. Without -i (one table at exit) it is read live.
  */
-static int read_count_table(struct bindsnoop_bpf *skel, struct count_table *prev,
-			    struct count_row **rowsp, size_t *np)
+static int take_count_table(struct tracer *t, bool swap, int *fdp)
 {
-	int fd = bpf_map__fd(skel->maps.counts);
-	__u32 max = bpf_map__max_entries(skel->maps.counts);
-	struct count_row *rows = calloc(max, sizeof(*rows)), *copy;
+	int old = t->count_live;
+
+	if (swap) {
+		int spare_fd = bpf_map__fd(count_table_map(t->skel, !old));
+		__u32 zero = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.counts), &zero, &spare_fd, BPF_ANY))
+			return -errno;
+		t->count_live = !old;
+	}
+	*fdp = bpf_map__fd(count_table_map(t->skel, old));
+	return 0;
+}
+
+/*
+ * Read every entry of the table @fd (at most @max); with @empty, delete them
+ * afterwards, so the table is the next spare. Nothing writes to a table that
+ * was swapped out, so reading and deleting cannot miss a bind.
+ */
+static int read_count_table(int fd, __u32 max, bool empty, struct count_row **rowsp, size_t *np)
+{
+	struct count_row *rows = calloc(max ? max : 1, sizeof(*rows));
 	struct count_key *prev_key = NULL;
-	size_t n = 0, i, kept = 0, total;
+	size_t n = 0, i;
+	int err = 0;
 
 	if (!rows)
 		return -ENOMEM;
@@ -1079,27 +1170,12 @@ static int read_count_table(struct bindsnoop_bpf *skel, struct count_table *prev
 		if (bpf_map_lookup_elem(fd, &rows[n].key, &rows[n].binds) == 0)
 			n++;
 	}
-	if (prev) {
-		qsort(rows, n, sizeof(*rows), compare_count_keys);
-		copy = malloc((n ? n : 1) * sizeof(*rows));
-		if (!copy) {
-			free(rows);
-			return -ENOMEM;
-		}
-		memcpy(copy, rows, n * sizeof(*rows));
-		total = n;
-		for (i = 0; i < n; i++) {
-			const struct count_row *old = prev->rows ?
-				bsearch(&rows[i], prev->rows, prev->n, sizeof(*rows), compare_count_keys) : NULL;
-
-			rows[i].binds -= old ? old->binds : 0;
-			if (rows[i].binds)
-				rows[kept++] = rows[i];
-		}
-		n = kept;
-		free(prev->rows);
-		prev->rows = copy;
-		prev->n = total;
+	for (i = 0; empty && i < n && !err; i++)
+		if (bpf_map_delete_elem(fd, &rows[i].key))
+			err = -errno;
+	if (err) {
+		free(rows);
+		return err;
 	}
 	sort_count_rows(rows, n);
 	*rowsp = rows;
@@ -1112,14 +1188,17 @@ static bool past_deadline(__u64 deadline)
 	return deadline && monotonic_ns() >= deadline;
 }
 
-static int print_count_table(struct bindsnoop_bpf *skel, struct printer *p, bool interval)
+static int print_count_table(struct tracer *t, struct printer *p, bool interval)
 {
 	char line[LINE_MAX_LEN];
 	struct count_row *rows;
 	size_t n, i;
-	int err;
+	int fd = -1, err;
 
-	err = read_count_table(skel, interval ? &p->counted : NULL, &rows, &n);
+	err = take_count_table(t, interval, &fd);
+	if (!err)
+		err = read_count_table(fd, bpf_map__max_entries(count_table_map(t->skel, 0)),
+				       interval, &rows, &n);
 	if (err) {
 		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", strerror(-err));
 		return err;
@@ -1129,21 +1208,27 @@ static int print_count_table(struct bindsnoop_bpf *skel, struct printer *p, bool
 
 		clock_gettime(CLOCK_REALTIME, &now);
 		format_iso8601(now.tv_sec * 1000000000LL + now.tv_nsec, line, sizeof(line));
-		printf("{\"time\":\"%s\",\"counts\":[", line);
-		for (i = 0; i < n; i++) {
+		if (printf("{\"time\":\"%s\",\"counts\":[", line) < 0)
+			output_failed(p, errno);
+		for (i = 0; i < n && !output_done(p); i++) {
 			format_count_row_json(line, sizeof(line), &rows[i]);
-			printf("%s%s", i ? "," : "", line);
+			if (printf("%s%s", i ? "," : "", line) < 0)
+				output_failed(p, errno);
 		}
-		printf("]}\n");
+		if (fputs("]}\n", stdout) < 0)
+			output_failed(p, errno);
 	} else {
 		format_count_header(line, sizeof(line));
-		fputs(line, stdout);
-		for (i = 0; i < n; i++) {
+		if (fputs(line, stdout) < 0)
+			output_failed(p, errno);
+		for (i = 0; i < n && !output_done(p); i++) {
 			format_count_row(line, sizeof(line), &rows[i]);
-			fputs(line, stdout);
+			if (fputs(line, stdout) < 0)
+				output_failed(p, errno);
 		}
 	}
 	free(rows);
+	flush_output(p);
 	return 0;
 }
 
@@ -1156,26 +1241,24 @@ static int poll_events(struct tracer *t, struct printer *p)
 	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
 	int fd = bpf_map__fd(t->skel->maps.events);
 	bool ringbuf = bpf_map__type(t->skel->maps.events) == BPF_MAP_TYPE_RINGBUF;
-	__u64 deadline = env.duration_s ? monotonic_ns() + env.duration_s * 1000000000ULL : 0;
+	__u64 deadline = env.duration_ns ? monotonic_ns() + env.duration_ns : 0;
 	int err = 0;
 
 	if (env.count) {
-		__u64 next_table = env.interval_s ? monotonic_ns() + env.interval_s * 1000000000ULL : 0;
+		__u64 next_table = env.interval_ns ? monotonic_ns() + env.interval_ns : 0;
 
 		while (!exiting && !past_deadline(deadline)) {
 			usleep(POLL_TIMEOUT_MS * 1000);
 			read_losses(t->skel, &now);
 			report_losses(&now, &told, false);
 			if (next_table && monotonic_ns() >= next_table) {
-				err = print_count_table(t->skel, p, true);
-				if (err || fflush(stdout)) {
-					p->output_closed = !err;
+				err = print_count_table(t, p, true);
+				if (err || output_done(p))
 					goto out;
-				}
-				next_table += env.interval_s * 1000000000ULL;
+				next_table += env.interval_ns;
 			}
 		}
-		err = print_count_table(t->skel, p, env.interval_s != 0);
+		err = print_count_table(t, p, env.interval_ns != 0);
 		goto out;
 	}
 
@@ -1190,7 +1273,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 		return err;
 	}
 
-	while (!exiting && !p->output_closed && !past_deadline(deadline)) {
+	while (!exiting && !output_done(p) && !past_deadline(deadline)) {
 		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
 		/* Events below the wake-up mark wait in the buffer: fetch them every round. */
 		if (err >= 0)
@@ -1202,8 +1285,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 			fprintf(stderr, "bindsnoop: reading events: %s\n", strerror(-err));
 			break;
 		}
-		if (fflush(stdout))
-			p->output_closed = true;
+		flush_output(p);
 		if (monotonic_ns() >= next_stats) {
 			read_losses(t->skel, &now);
 			report_losses(&now, &told, false);
@@ -1212,15 +1294,18 @@ static int poll_events(struct tracer *t, struct printer *p)
 		}
 	}
 	/* What arrived before the signal is still printed. */
-	if (!p->output_closed) {
+	if (!output_done(p)) {
 		if (rb)
 			ring_buffer__consume(rb);
 		else
 			perf_buffer__consume(pb);
 	}
 out:
-	if (fflush(stdout))
-		p->output_closed = true;
+	flush_output(p);
+	if (p->write_errno) {
+		fprintf(stderr, "bindsnoop: writing output: %s\n", strerror(p->write_errno));
+		err = -p->write_errno;
+	}
 	read_losses(t->skel, &now);
 	report_losses(&now, &told, true);
 	ring_buffer__free(rb);
@@ -1240,15 +1325,12 @@ int main(int argc, char **argv)
 	struct printer printer;
 	struct kernel_facts facts;
 	char line[LINE_MAX_LEN];
-	const char *force;
 	int err;
 
 	err = argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, NULL);
 	if (err)
 		return EX_USAGE;
-	force = getenv("BINDSNOOP_FORCE_PERFBUF");
-	env.force_perfbuf = force && strcmp(force, "0") != 0;
-	parse_fail_attach(getenv("BINDSNOOP_TEST_FAIL_ATTACH"));
+	read_test_hooks();
 
 	libbpf_set_print(libbpf_print_fn);
 	if (!have_bpf_privileges()) {
@@ -1280,16 +1362,15 @@ int main(int argc, char **argv)
 	printer_init(&printer);
 	if (!env.count && !env.json) {
 		format_header(line, sizeof(line), &env.print);
-		fputs(line, stdout);
-		if (fflush(stdout))
-			goto out;
+		if (fputs(line, stdout) < 0)
+			output_failed(&printer, errno);
+		flush_output(&printer);
 	}
+	/* A failed header write ends it there, with the same report as any other. */
 	err = poll_events(&tracer, &printer);
 	/* A reader that went away (| head) is a normal end, not an error. */
 	if (printer.output_closed)
 		err = 0;
-out:
-	free(printer.counted.rows);
 	tracer_destroy(&tracer);
 	return err ? 1 : 0;
 fail:

@@ -39,6 +39,12 @@ struct bind_event {
 	char comm[TASK_COMM_LEN];
 };
 
+/*
+ * Keys each --count table holds: every ephemeral port (32768-60999) of two
+ * addresses, about 5 MB of kernel memory, preallocated, per table.
+ */
+#define COUNT_ENTRIES		65536
+
 /* Key of the in-kernel --count table. */
 struct count_key {
 	__u8 addr[16];

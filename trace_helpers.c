@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,43 @@ int parse_ulong(const char *str, unsigned long min, unsigned long max, unsigned 
 	if (errno == ERANGE || val < min || val > max)
 		return -ERANGE;
 	*out = val;
+	return 0;
+}
+
+int parse_seconds(const char *str, __u64 min_ns, __u64 max_ns, __u64 *out_ns)
+{
+	const char *dot = str ? strchr(str, '.') : NULL;
+	unsigned long whole = 0, frac = 0;
+	char buf[24];
+	size_t wlen, flen, i;
+	__u64 ns;
+	int err;
+
+	if (!str)
+		return -EINVAL;
+	wlen = dot ? (size_t)(dot - str) : strlen(str);
+	flen = dot ? strlen(dot + 1) : 0;
+	/* "5." and ".5" are not what a user means to type; say so rather than guess. */
+	if (wlen == 0 || (dot && flen == 0) || wlen >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, str, wlen);
+	buf[wlen] = '\0';
+	err = parse_ulong(buf, 0, ULONG_MAX, &whole);
+	if (err)
+		return err;
+	for (i = 0; i < flen; i++)
+		if (!isdigit((unsigned char)dot[1 + i]))
+			return -EINVAL;
+	if (flen > 9)
+		return -ERANGE;
+	for (i = 0; i < 9; i++)
+		frac = frac * 10 + (i < flen ? (unsigned long)(dot[1 + i] - '0') : 0);
+	if (whole > max_ns / 1000000000ULL)
+		return -ERANGE;
+	ns = (__u64)whole * 1000000000ULL + frac;
+	if (ns < min_ns || ns > max_ns)
+		return -ERANGE;
+	*out_ns = ns;
 	return 0;
 }
 

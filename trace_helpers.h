@@ -16,6 +16,14 @@
 int parse_ulong(const char *str, unsigned long min, unsigned long max, unsigned long *out);
 
 /*
+ * Parse a duration in seconds, whole or with a fraction ("2", "0.5",
+ * "1.250", as timeout(1) takes them; no sign, exponent or unit), into
+ * nanoseconds in [min_ns, max_ns]. Returns 0, -EINVAL or -ERANGE (also for
+ * more than 9 decimals, which nanoseconds cannot hold).
+ */
+int parse_seconds(const char *str, __u64 min_ns, __u64 max_ns, __u64 *out_ns);
+
+/*
  * Parse "80,443,8000-8100" into a bitmap of ports 1..65535. On error returns
  * -EINVAL or -ERANGE and points *why at a static description of the cause.
  */

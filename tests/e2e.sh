@@ -50,10 +50,11 @@ selected() { case $1 in $ONLY) return 0 ;; esac; return 1; }
 # ---- the tracer ----
 
 # Start bindsnoop with the given options; wait until it is attached (its banner).
+# Its stdout goes to $TMP/out, or to TRACER_OUT when set.
 tracer_start() {
 	: >"$TMP/out"
 	: >"$TMP/err"
-	"$BINDSNOOP" --backend "$BACKEND" "$@" >"$TMP/out" 2>"$TMP/err" &
+	"$BINDSNOOP" --backend "$BACKEND" "$@" >"${TRACER_OUT:-$TMP/out}" 2>"$TMP/err" &
 	TRACER=$!
 	local i
 	for i in $(seq 1 600); do
@@ -176,6 +177,14 @@ check() {
 	if [ "$@" ]; then pass "$name"; else fail "$name" "not true: $*"; fi
 }
 
+# require NAME COND...: what a case needs of the workload or the kernel. It is
+# not bindsnoop's doing, so it fails the case when false and is no pass when true.
+require() {
+	local name=$1
+	shift
+	if [ "$@" ]; then echo "pre  $name"; else fail "$name" "precondition not met: $*"; fi
+}
+
 # The workload must have done what the case needs, or the case cannot say anything.
 wl_ok() {
 	if [ "$WL_EXIT" != 0 ] || [ -z "$WL_PID" ]; then
@@ -198,12 +207,12 @@ group_columns() {
 	wl -a 192.0.2.1 -o F; wl_ok opt_F && add opt_F "$(row "$WL_PID" workload TCP 192.0.2.1 "$WL_PORT" F.... 0)"
 	wl -o T; wl_ok opt_T && add opt_T "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" .T... 0)"
 	wl -o N; wl_ok opt_N && add opt_N "$(row "$WL_PID" workload TCP 127.0.0.1 0 ..N.. 0)"
-	check opt_N_port_deferred "${WL_PORT:-x}" = 0
+	require opt_N_port_deferred "${WL_PORT:-x}" = 0
 	wl -o R; wl_ok opt_R && add opt_R "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ...R. 0)"
 	wl -o r; wl_ok opt_r && add opt_r "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ....r 0)"
 	wl -o FTNRr; wl_ok opt_all && add opt_all "$(row "$WL_PID" workload TCP 127.0.0.1 0 FTNRr 0)"
 	wl -d lo; wl_ok if_bindtodevice && add if_bindtodevice "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ..... "$WL_IF")"
-	check if_bindtodevice_index "${WL_IF:-0}" = 1
+	require if_bindtodevice_index "${WL_IF:-0}" = 1
 	wl -t udp; wl_ok proto_udp && add proto_udp "$(row "$WL_PID" workload UDP 127.0.0.1 "$WL_PORT" ..... 0)"
 	wl -t udplite -f 6; wl_ok proto_udplite_v6 && add proto_udplite_v6 "$(row "$WL_PID" workload UDPLITE ::1 "$WL_PORT" ..... 0)"
 	# The kernel marks raw sockets SO_REUSEADDR and keeps the protocol in the port.
@@ -221,7 +230,7 @@ group_columns() {
 	wl -f 6 -a 127.0.0.1; wl_ok ipv4_mapped && add ipv4_mapped "$(row "$WL_PID" workload TCP ::ffff:127.0.0.1 "$WL_PORT" ..... 0)"
 	wl -a 192.0.2.1 -p 4243
 	local failed_pid=$WL_PID
-	check failed_bind_happened "${WL_RC:-}" = EADDRNOTAVAIL
+	require failed_bind_happened "${WL_RC:-}" = EADDRNOTAVAIL
 
 	tracer_stop
 	check sigint_exit_0 "$TRACER_RC" = 0
@@ -406,18 +415,23 @@ group_btf() {
 	expect btf_file "$p" "$(row "$p" workload TCP 127.0.0.1 0 F.N.. 0)"
 }
 
-# -d: stops by itself, exit 0, events before the deadline printed.
+# Milliseconds since the epoch, from bash itself (no process).
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# -d: stops by itself, exit 0, events before the deadline printed; fractions of a second too.
 group_duration() {
-	local start end
-	start=$(date +%s)
-	tracer_start -d 2 || { fail duration "bindsnoop -d did not start: $(cat "$TMP/err")"; return; }
+	local start ms
+	tracer_start -d 1.5 || { fail duration "bindsnoop -d did not start: $(cat "$TMP/err")"; return; }
+	start=$(now_ms)
 	wl; local p=$WL_PID port=$WL_PORT
 	wait "$TRACER"
 	TRACER_RC=$?
 	TRACER=
-	end=$(date +%s)
+	ms=$(($(now_ms) - start))
 	check duration_exit_0 "$TRACER_RC" = 0
-	check duration_stopped_in_time "$((end - start))" -lt 30
+	# The clock starts at the banner (seen here up to 0.1 s late); then one
+	# poll round (0.1 s) and the teardown.
+	check duration_stopped_in_time "$ms" -ge 1350 -a "$ms" -le 2500
 	expect duration_events_printed "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
 }
 
@@ -438,6 +452,21 @@ group_interval() {
 	# two batches, 1.6 s apart, must land in different tables.
 	check interval_reset_each_time "$sum" = 5
 	check interval_batches_apart "$(echo "$rows" | wc -w)" -ge 2
+	# Every table starts empty: 160 keys over the run, in a table that holds 64
+	# (a test hook), four batches of 40 new keys, each in its own interval.
+	BINDSNOOP_TEST_COUNT_ENTRIES=64 tracer_start --count -i 0.5 -P 4800-4959 ||
+		{ fail interval_fresh_tables "did not start: $(cat "$TMP/err")"; return; }
+	local k
+	for k in 0 1 2 3; do
+		wl -q -p $((4800 + 40 * k)) -n 40 -s
+		sleep 0.7
+	done
+	tracer_stop
+	rows=$(awk '$1 == "127.0.0.1" && $2 >= 4800 && $2 <= 4959' "$TMP/out")
+	# Each key once (counted in one table only), with its one bind; none refused.
+	check interval_fresh_tables_every_key "$(awk '{ print $2 }' <<<"$rows" | sort -u | wc -l)" = 160
+	check interval_fresh_tables_each_once "$(awk '$3 == 1' <<<"$rows" | wc -l)" = 160
+	check interval_fresh_tables_none_refused "$(grep -c 'not counted' "$TMP/err")" = 0
 	# --count --json: the table as one object.
 	tracer_start --count -j -P 4701 || { fail count_json "did not start: $(cat "$TMP/err")"; return; }
 	wl -q -p 4701 -n 2
@@ -533,6 +562,51 @@ group_count() {
 		fail count_table "$(printf 'expected:\n%s\ngot:\n%s' "$want" "$(cat "$TMP/out")" | sed 's/^/    | /')"
 	fi
 	check count_exit_0 "$TRACER_RC" = 0
+}
+
+# A full disk: every output mode stops with one line naming the error, the
+# loss report, and exit 1 (only a closed pipe is a quiet end).
+group_write_errors() {
+	local dir=$TMP/small entry name args rc want stray
+	mkdir -p "$dir"
+	if ! mount -t tmpfs -o size=32k tmpfs "$dir"; then
+		fail write_errors "cannot mount a 32 KiB tmpfs"
+		return
+	fi
+	# name|options|how it ends: "self" (the failed write stops it) or "INT"
+	for entry in "table||self" "json|-j|self" "count|--count|INT" \
+		"count_interval|--count -i 0.5|self" "count_json|--count -j|INT"; do
+		IFS='|' read -r name args how <<<"$entry"
+		rm -f "$dir/out"
+		# shellcheck disable=SC2086 # options, split on purpose
+		TRACER_OUT=$dir/out tracer_start $args ||
+			{ fail "write_error_$name" "did not start: $(cat "$TMP/err")"; continue; }
+		# 2000 binds, each a new port: more lines, JSON objects or table rows than 32 KiB hold.
+		wl -q -n 2000
+		if [ "$how" = INT ]; then
+			tracer_stop INT
+		else
+			local i
+			for i in $(seq 1 50); do
+				kill -0 "$TRACER" 2>/dev/null || break
+				sleep 0.1
+			done
+			if kill -0 "$TRACER" 2>/dev/null; then
+				tracer_stop KILL
+				fail "write_error_$name" "still running 5 s after the disk filled up"
+				continue
+			fi
+			tracer_stop INT 2>/dev/null
+		fi
+		check "write_error_${name}_exit_1" "$TRACER_RC" = 1
+		want="bindsnoop: writing output: No space left on device"
+		# The banner, the error, and at most the loss report.
+		stray=$(grep -v -e '^Tracing binds' -e "^$want\$" -e '^bindsnoop: [0-9]* events lost' \
+			-e '^bindsnoop: in total ' "$TMP/err")
+		check "write_error_${name}_named" "$(grep -c "^$want\$" "$TMP/err"):$stray" = "1:"
+	done
+	rm -f "$dir/out"
+	umount "$dir"
 }
 
 # SIGTERM and SIGHUP stop it cleanly too.
@@ -752,9 +826,16 @@ group_bad_input() {
 		"64|--backend bpf|--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)"
 		"64|extra|argument extra: unexpected (this tool takes options only)"
 		"64|-i 5|option -i: needs --count"
-		"64|--count -i 0|-i 0: must be at least 1 second"
-		"64|-d x|-d x: not a decimal number"
-		"64|-d 0|-d 0: must be at least 1 second"
+		"64|--count -i 0|-i 0: out of range (0.001 to 31536000 seconds)"
+		"64|-d x|-d x: not a number of seconds (such as 2 or 0.5)"
+		"64|-d 0|-d 0: out of range (0.001 to 31536000 seconds)"
+		"64|-d 0.0001|-d 0.0001: out of range (0.001 to 31536000 seconds)"
+		"64|-d 1.5s|-d 1.5s: not a number of seconds (such as 2 or 0.5)"
+		"64|-d .5|-d .5: not a number of seconds (such as 2 or 0.5)"
+		"64|-d 5.|-d 5.: not a number of seconds (such as 2 or 0.5)"
+		"64|-d 1e3|-d 1e3: not a number of seconds (such as 2 or 0.5)"
+		"64|-d -1|-d -1: not a number of seconds (such as 2 or 0.5)"
+		"64|-d 31536001|-d 31536001: out of range (0.001 to 31536000 seconds)"
 		"64|-j -w|option -j: cannot be combined with -w, -t or -U (JSON has every field)"
 		"1|--cgroupmap /nonexistent/map|--cgroupmap /nonexistent/map: not a pinned BPF map: No such file or directory (ENOENT)"
 		"1|--cgroupmap /etc/hostname|--cgroupmap /etc/hostname: not a pinned BPF map: Permission denied (EACCES)"
@@ -785,6 +866,11 @@ group_bad_input() {
 			fail "bad_input_$n ($args)" "exit $got_rc (want $rc), stderr: '$err' (want '$want')"
 		fi
 	done
+	# The test hooks are read and checked like options.
+	err=$(BINDSNOOP_TEST_ENTRIES=12x "$BINDSNOOP" 2>&1 >/dev/null </dev/null)
+	check bad_input_test_hook_size "$?:$err" = "64:bindsnoop: BINDSNOOP_TEST_ENTRIES 12x: not a map size (1-16777216)"
+	err=$(BINDSNOOP_TEST_FAIL_ATTACH=bpf:1 "$BINDSNOOP" 2>&1 >/dev/null </dev/null)
+	check bad_input_test_hook_backend "$?:$err" = "64:bindsnoop: BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend"
 	# A map of the wrong type or key size.
 	if command -v "$BPFTOOL" >/dev/null; then
 		mkdir -p /sys/fs/bpf 2>/dev/null
@@ -822,7 +908,7 @@ if [ "$BACKEND" != auto ]; then
 fi
 
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup mntns count interval duration \
-	signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
+	write_errors signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
 	if selected "$group"; then
 		echo "# $group (at ${SECONDS}s)"
 		"group_$group"

@@ -973,6 +973,61 @@ static void test_parse_ulong_null_is_einval(void **state)
 	assert_int_equal(parse_ulong(NULL, 0, 100, &val), -EINVAL);
 }
 
+#define NS_PER_S 1000000000ULL
+#define YEAR_NS (86400ULL * 365 * NS_PER_S)
+
+static void test_parse_seconds_accepts_whole_and_fractions(void **state)
+{
+	static const struct {
+		const char *str;
+		__u64 want;
+	} cases[] = {
+		{ "2", 2 * NS_PER_S },
+		{ "0.5", NS_PER_S / 2 },
+		{ "1.250", 1250000000ULL },
+		{ "0.001", 1000000ULL },
+		{ "0.000000001", 1 },
+		{ "007.10", 7100000000ULL },
+		{ "31536000", YEAR_NS },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		__u64 ns = 12345;
+
+		assert_case_int(cases[i].str, parse_seconds(cases[i].str, 1, YEAR_NS, &ns), 0);
+		assert_case_int(cases[i].str, ns, cases[i].want);
+	}
+}
+
+static void test_parse_seconds_rejects_with_einval_or_erange(void **state)
+{
+	static const struct {
+		const char *str;
+		int want;
+	} cases[] = {
+		{ "", -EINVAL }, { ".", -EINVAL }, { ".5", -EINVAL }, { "5.", -EINVAL },
+		{ "1.2.3", -EINVAL }, { "1e3", -EINVAL }, { "-1", -EINVAL }, { "+1", -EINVAL },
+		{ " 1", -EINVAL }, { "1 ", -EINVAL }, { "1s", -EINVAL }, { "0x10", -EINVAL },
+		{ "inf", -EINVAL }, { "nan", -EINVAL }, { "1.5x", -EINVAL }, { "1.-5", -EINVAL },
+		{ "0", -ERANGE }, { "0.0", -ERANGE }, { "0.0000000001", -ERANGE },
+		{ "31536000.000000001", -ERANGE }, { "31536001", -ERANGE },
+		{ "18446744073709551615", -ERANGE }, { "99999999999999999999999", -ERANGE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		__u64 ns = 12345;
+
+		assert_case_int(cases[i].str, parse_seconds(cases[i].str, 1, YEAR_NS, &ns),
+				cases[i].want);
+		assert_case_int(cases[i].str, ns, 12345);
+	}
+	assert_int_equal(parse_seconds(NULL, 1, YEAR_NS, &(__u64){ 0 }), -EINVAL);
+}
+
 /* ---- Port lists (-P) ---- */
 
 static bool port_is_set(const __u8 *bitmap, unsigned int port)
@@ -1460,6 +1515,8 @@ int main(void)
 		cmocka_unit_test(test_parse_ulong_accepts_whole_decimal_numbers),
 		cmocka_unit_test(test_parse_ulong_rejects_with_einval_or_erange),
 		cmocka_unit_test(test_parse_ulong_null_is_einval),
+		cmocka_unit_test(test_parse_seconds_accepts_whole_and_fractions),
+		cmocka_unit_test(test_parse_seconds_rejects_with_einval_or_erange),
 		cmocka_unit_test(test_parse_port_list_good_lists),
 		cmocka_unit_test(test_parse_port_list_bad_lists_say_why),
 		cmocka_unit_test_setup_teardown(test_btf_lookup_enumerator_of_anonymous_enum, build_btf,

@@ -98,6 +98,7 @@ struct env {
 	bool dup;
 	bool quiet;
 	bool own_netns;			/* -N */
+	bool step;			/* -s: iteration i binds PORT + i */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
 };
@@ -109,11 +110,12 @@ struct run {
 	atomic_ulong binds;
 	atomic_ulong failed;
 	atomic_bool broken;		/* a setup error was already reported */
+	atomic_ulong next_port;		/* -s: offset of the next bind's port */
 };
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-q]\n"
+"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -125,6 +127,7 @@ static const char usage[] =
 "  -S  print 'ready pid=N' and wait for SIGUSR1\n"
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
 "  -N  first move to a new network namespace: lo up, ping sockets allowed\n"
+"  -s  each bind takes the next port: PORT, PORT+1, ... (across threads)\n"
 "  -q  print only the summary line\n";
 
 /* Reject what strtoul() lets through: empty, signs, spaces, trailing junk. */
@@ -230,7 +233,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNqh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsqh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -288,6 +291,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'N':
 			env->own_netns = true;
 			break;
+		case 's':
+			env->step = true;
+			break;
 		case 'q':
 			env->quiet = true;
 			break;
@@ -320,6 +326,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (env->dup && !env->port) {
 		fprintf(stderr, "workload: -D needs a nonzero -p PORT\n");
+		return -EINVAL;
+	}
+	if (env->step && (!env->port || env->port + env->count * env->threads - 1 > 65535)) {
+		fprintf(stderr, "workload: -s needs a nonzero -p PORT with room for every bind below 65536\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -445,10 +455,20 @@ static int bind_once(struct run *run)
 	char num[16];
 	int fd, err = 0;
 
+	struct sockaddr_storage addr = env->addr;
+
 	fd = open_socket(run, true);
 	if (fd < 0)
 		return -1;
-	if (bind(fd, (const struct sockaddr *)&env->addr, env->addr_len)) {
+	if (env->step) {
+		/* sin_port and sin6_port share their offset; set the one the family has. */
+		port = (unsigned int)((env->port + atomic_fetch_add(&run->next_port, 1)) & 0xffff);
+		if (env->family == AF_INET6)
+			((struct sockaddr_in6 *)&addr)->sin6_port = htons(port);
+		else
+			((struct sockaddr_in *)&addr)->sin_port = htons(port);
+	}
+	if (bind(fd, (const struct sockaddr *)&addr, env->addr_len)) {
 		err = errno;
 		atomic_fetch_add(&run->failed, 1);
 	} else {
