@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <net/if.h>
@@ -71,6 +72,8 @@ static struct env {
 	const char *btf_path;
 	int cgroupmap_fd;
 	int mntnsmap_fd;
+	/* the --cgroupmap/--mntnsmap option whose map allocates at run time, or NULL */
+	const char *runtime_alloc_map;
 	int cgroup_fd;
 	struct print_opts print;
 	bool json;
@@ -428,7 +431,11 @@ static const char *errno_str(int err)
 	return name ? name : "?";
 }
 
-/* --cgroupmap/--mntnsmap: a pinned hash map with u64 keys, checked before anything loads. */
+/*
+ * --cgroupmap/--mntnsmap: a pinned hash map with u64 keys, checked before
+ * anything loads. One made with BPF_F_NO_PREALLOC is noted: kprobe and
+ * tracepoint programs must not use it on kernels that WARN about it.
+ */
 static int open_filter_map(const char *opt, const char *path, int *fdp)
 {
 	struct bpf_map_info info = {};
@@ -461,6 +468,8 @@ static int open_filter_map(const char *opt, const char *path, int *fdp)
 		close(fd);
 		return -EINVAL;
 	}
+	if (info.type == BPF_MAP_TYPE_HASH && (info.map_flags & BPF_F_NO_PREALLOC))
+		env.runtime_alloc_map = opt;
 	*fdp = fd;
 	return 0;
 }
@@ -520,9 +529,25 @@ struct kernel_facts {
 	bool fexit_allowed;
 	int fexit_errno;
 	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF (5.8+), and not forced off */
+	/* 5.7-6.0 WARN when a kprobe/tracepoint program uses a BPF_F_NO_PREALLOC hash */
+	bool runtime_alloc_warns;
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
 	long long inet_flag[IFLAG_MAX];
 };
+
+/*
+ * The running kernel's version from uname(2): 5.7 (BPF_F_NO_PREALLOC maps
+ * in tracing programs WARN) to 6.0 (6.1's allocator lifted the rule).
+ */
+static bool kernel_warns_on_runtime_alloc(void)
+{
+	struct utsname u;
+	unsigned int major, minor;
+
+	if (uname(&u) || parse_kernel_release(u.release, &major, &minor))
+		return true;	/* unknown: the safe answer */
+	return release_warns_on_runtime_alloc(major, minor);
+}
 
 /*
  * Loading the whole object only to learn that the kernel refuses fexit
@@ -596,6 +621,7 @@ static int read_kernel_facts(struct kernel_facts *kf)
 		kf->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
 	probe_fexit(kf);
 	kf->ringbuf = !env.force_perfbuf && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	kf->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	return 0;
 }
 
@@ -780,6 +806,12 @@ static int backend_usable(enum backend b, const struct kernel_facts *kf, char *w
 		snprintf(why, whylen, "the kernel refused a test fexit program on inet_bind: %s (%s)",
 			 strerror(kf->fexit_errno), errno_str(kf->fexit_errno));
 		return -kf->fexit_errno;
+	}
+	if (b != BACKEND_FENTRY && kf->runtime_alloc_warns && env.runtime_alloc_map) {
+		snprintf(why, whylen, "%s: the map is BPF_F_NO_PREALLOC, and kprobe and tracepoint "
+			 "programs that use one make this kernel WARN (5.7-6.0): make it without "
+			 "that flag", env.runtime_alloc_map);
+		return -EINVAL;
 	}
 	/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
 	if (b == BACKEND_KPROBE && access("/sys/bus/event_source/devices/kprobe/type", F_OK)) {

@@ -70,6 +70,46 @@ int parse_seconds(const char *str, __u64 min_ns, __u64 max_ns, __u64 *out_ns)
 	return 0;
 }
 
+int parse_kernel_release(const char *release, unsigned int *major, unsigned int *minor)
+{
+	unsigned long ma, mi;
+	char buf[16];
+	const char *dot, *end;
+	size_t len;
+
+	if (!release)
+		return -EINVAL;
+	dot = strchr(release, '.');
+	if (!dot)
+		return -EINVAL;
+	len = (size_t)(dot - release);
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, release, len);
+	buf[len] = '\0';
+	if (parse_ulong(buf, 0, 1000, &ma))
+		return -EINVAL;
+	for (end = dot + 1; isdigit((unsigned char)*end); end++)
+		;
+	len = (size_t)(end - dot - 1);
+	if (len == 0 || len >= sizeof(buf) || (*end && *end != '.' && *end != '-' && *end != '+'))
+		return -EINVAL;
+	memcpy(buf, dot + 1, len);
+	buf[len] = '\0';
+	if (parse_ulong(buf, 0, 1000, &mi))
+		return -EINVAL;
+	*major = (unsigned int)ma;
+	*minor = (unsigned int)mi;
+	return 0;
+}
+
+bool release_warns_on_runtime_alloc(unsigned int major, unsigned int minor)
+{
+	unsigned int v = major * 1000 + minor;
+
+	return v >= 5007 && v < 6001;
+}
+
 /* Parse one "N" or "N-M" item of length @len. */
 static int parse_port_item(const char *item, size_t len, unsigned long *lo, unsigned long *hi,
 			   const char **why)

@@ -72,6 +72,15 @@ void btf_file_close(struct btf_file *f);
  */
 int ensure_tracefs(bool *mounted);
 
+/* "5.10.0-46-amd64" -> 5, 10. Returns 0 or -EINVAL. */
+int parse_kernel_release(const char *release, unsigned int *major, unsigned int *minor);
+
+/*
+ * Kernels 5.7 to 6.0 WARN (once, tainting) when a kprobe, tracepoint or
+ * perf-event program uses a hash map made with BPF_F_NO_PREALLOC.
+ */
+bool release_warns_on_runtime_alloc(unsigned int major, unsigned int minor);
+
 /* Does the calling process hold what loading BPF tracing programs needs? */
 bool have_bpf_privileges(void);
 

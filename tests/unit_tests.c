@@ -973,6 +973,50 @@ static void test_parse_ulong_null_is_einval(void **state)
 	assert_int_equal(parse_ulong(NULL, 0, 100, &val), -EINVAL);
 }
 
+static void test_parse_kernel_release(void **state)
+{
+	static const struct {
+		const char *release;
+		int err;
+		unsigned int major, minor;
+	} cases[] = {
+		{ "5.10.0-46-amd64", 0, 5, 10 },
+		{ "6.18.44-fc-v1045", 0, 6, 18 },
+		{ "6.1.0-57-arm64", 0, 6, 1 },
+		{ "4.19", 0, 4, 19 },
+		{ "6.12+deb13", 0, 6, 12 },
+		{ "6.x", -EINVAL, 0, 0 },
+		{ "6", -EINVAL, 0, 0 },
+		{ ".5", -EINVAL, 0, 0 },
+		{ "", -EINVAL, 0, 0 },
+		{ "6.1x", -EINVAL, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		unsigned int major = 0, minor = 0;
+
+		assert_case_int(cases[i].release,
+				parse_kernel_release(cases[i].release, &major, &minor), cases[i].err);
+		assert_case_int(cases[i].release, major, cases[i].major);
+		assert_case_int(cases[i].release, minor, cases[i].minor);
+	}
+}
+
+static void test_runtime_alloc_warning_kernels(void **state)
+{
+	(void)state;
+	assert_false(release_warns_on_runtime_alloc(5, 6));
+	assert_true(release_warns_on_runtime_alloc(5, 7));
+	assert_true(release_warns_on_runtime_alloc(5, 10));
+	assert_true(release_warns_on_runtime_alloc(5, 19));
+	assert_true(release_warns_on_runtime_alloc(6, 0));
+	assert_false(release_warns_on_runtime_alloc(6, 1));
+	assert_false(release_warns_on_runtime_alloc(6, 18));
+	assert_false(release_warns_on_runtime_alloc(4, 19));
+}
+
 #define NS_PER_S 1000000000ULL
 #define YEAR_NS (86400ULL * 365 * NS_PER_S)
 
@@ -1516,6 +1560,8 @@ int main(void)
 		cmocka_unit_test(test_parse_ulong_rejects_with_einval_or_erange),
 		cmocka_unit_test(test_parse_ulong_null_is_einval),
 		cmocka_unit_test(test_parse_seconds_accepts_whole_and_fractions),
+		cmocka_unit_test(test_parse_kernel_release),
+		cmocka_unit_test(test_runtime_alloc_warning_kernels),
 		cmocka_unit_test(test_parse_seconds_rejects_with_einval_or_erange),
 		cmocka_unit_test(test_parse_port_list_good_lists),
 		cmocka_unit_test(test_parse_port_list_bad_lists_say_why),
