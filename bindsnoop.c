@@ -446,13 +446,13 @@ static int open_filter_map(const char *opt, const char *path, int *fdp)
 	if (fd < 0) {
 		err = errno;
 		fprintf(stderr, "bindsnoop: %s %s: not a pinned BPF map: %s (%s)\n", opt, path,
-			strerror(err), errno_str(err));
+			error_text(err), errno_str(err));
 		return -err;
 	}
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		err = errno;
 		fprintf(stderr, "bindsnoop: %s %s: not a BPF map: %s (%s)\n", opt, path,
-			strerror(err), errno_str(err));
+			error_text(err), errno_str(err));
 		close(fd);
 		return -err;
 	}
@@ -482,7 +482,7 @@ static int open_cgroup_dir(const char *path, int *fdp)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		fprintf(stderr, "bindsnoop: -c %s: %s (%s)\n", path, strerror(err), errno_str(err));
+		fprintf(stderr, "bindsnoop: -c %s: %s (%s)\n", path, error_text(err), errno_str(err));
 		return -err;
 	}
 	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {
@@ -562,7 +562,7 @@ static void probe_fexit(struct kernel_facts *kf)
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
 		    .attach_btf_id = kf->func_id[KFUNC_INET_BIND]);
-	int fd;
+	int fd, link_fd;
 
 	kf->fexit_allowed = false;
 	kf->fexit_errno = ENOENT;
@@ -578,6 +578,17 @@ static void probe_fexit(struct kernel_facts *kf)
 		kf->fexit_errno = errno;
 		return;
 	}
+	/*
+	 * Some kernels load it and refuse only the attach: arm64 before 6.4 has
+	 * no ftrace direct calls for trampolines (ENOTSUPP).
+	 */
+	link_fd = bpf_raw_tracepoint_open(NULL, fd);
+	if (link_fd < 0) {
+		kf->fexit_errno = errno;
+		close(fd);
+		return;
+	}
+	close(link_fd);
 	close(fd);
 	kf->fexit_allowed = true;
 }
@@ -605,14 +616,14 @@ static int read_kernel_facts(struct kernel_facts *kf)
 		if (env.btf_path && why)
 			fprintf(stderr, "bindsnoop: --btf %s: not a BTF file: %s\n", path, why);
 		else if (env.btf_path)
-			fprintf(stderr, "bindsnoop: --btf %s: %s (%s)\n", path, strerror(-err),
+			fprintf(stderr, "bindsnoop: --btf %s: %s (%s)\n", path, error_text(-err),
 				errno_str(-err));
 		else if (err == -ENOENT)
 			fprintf(stderr, "bindsnoop: this kernel has no BTF (%s): give one with "
 				"--btf PATH\n", path);
 		else
 			fprintf(stderr, "bindsnoop: %s: %s\n", path,
-				why ? why : strerror(-err));
+				why ? why : error_text(-err));
 		return -1;
 	}
 	for (i = 0; i < KFUNC_MAX; i++)
@@ -691,9 +702,16 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct kernel_facts *kf
 /* Programs of each backend; the second of a pair may be NULL. */
 struct hook {
 	int func;		/* enum kernel_func it needs, or -1 */
-	bool optional;		/* missing in some kernels (MPTCP, IPv6 MPTCP) */
+	/* missing in some kernels: MPTCP, IPv6 (CONFIG_IPV6=m not loaded, or =n) */
+	bool optional;
 	struct bpf_program *entry, *exit;
 };
+
+/* The module a function lives in when it is not built in (CONFIG_IPV6=m). */
+static bool func_module_loaded(int func)
+{
+	return func == KFUNC_INET6_BIND && access("/sys/module/ipv6", F_OK) == 0;
+}
 
 static int select_programs(struct tracer *t, enum backend b, const struct kernel_facts *kf,
 			   char *why, size_t whylen)
@@ -709,7 +727,7 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 	switch (b) {
 	case BACKEND_FENTRY:
 		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, NULL, s->progs.fexit_inet_bind };
-		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, NULL, s->progs.fexit_inet6_bind };
+		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, true, NULL, s->progs.fexit_inet6_bind };
 		hooks[n++] = (struct hook){ KFUNC_MPTCP_BIND, true, NULL, s->progs.fexit_mptcp_bind };
 		hooks[n++] = (struct hook){ KFUNC_MPTCP_V6_BIND, true, NULL, s->progs.fexit_mptcp_v6_bind };
 		t->detail = "fexit on inet_bind, inet6_bind";
@@ -717,7 +735,7 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 	case BACKEND_KPROBE:
 		hooks[n++] = (struct hook){ KFUNC_INET_BIND, false, s->progs.kprobe_inet_bind,
 					    s->progs.kretprobe_inet_bind };
-		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, false, s->progs.kprobe_inet6_bind,
+		hooks[n++] = (struct hook){ KFUNC_INET6_BIND, true, s->progs.kprobe_inet6_bind,
 					    s->progs.kretprobe_inet6_bind };
 		hooks[n++] = (struct hook){ KFUNC_MPTCP_BIND, true, s->progs.kprobe_mptcp_bind,
 					    s->progs.kretprobe_mptcp_bind };
@@ -735,7 +753,7 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 			return err;
 		} else if (err) {
 			snprintf(why, whylen, "tracefs is not mounted and mounting it failed: %s",
-				 strerror(-err));
+				 error_text(-err));
 			return err;
 		}
 		if (mounted && env.verbose)
@@ -756,11 +774,20 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 	}
 
 	for (i = 0; i < n; i++) {
-		if (hooks[i].func >= 0 && !kf->func_id[hooks[i].func]) {
-			if (hooks[i].optional)
-				continue;
-			snprintf(why, whylen, "kernel has no function %s",
-				 kernel_func_names[hooks[i].func]);
+		int f = hooks[i].func;
+
+		switch (f < 0 ? HOOK_ATTACH : decide_hook(kf->func_id[f] != 0, func_module_loaded(f),
+							  hooks[i].optional)) {
+		case HOOK_ATTACH:
+			break;
+		case HOOK_LEAVE_OUT:
+			if (f == KFUNC_INET6_BIND && env.verbose)
+				fprintf(stderr, "bindsnoop: backend %s: IPv6 is not loaded (no inet6_bind "
+					"in the kernel, no ipv6 module): IPv4 binds only; restart "
+					"bindsnoop after loading ipv6\n", backend_names[b]);
+			continue;
+		case HOOK_REFUSE:
+			snprintf(why, whylen, "kernel has no function %s", kernel_func_names[f]);
 			return -ENOENT;
 		}
 		if (hooks[i].entry) {
@@ -803,8 +830,10 @@ static int size_count_tables(struct bindsnoop_bpf *skel)
 static int backend_usable(enum backend b, const struct kernel_facts *kf, char *why, size_t whylen)
 {
 	if (b == BACKEND_FENTRY && !kf->fexit_allowed) {
-		snprintf(why, whylen, "the kernel refused a test fexit program on inet_bind: %s (%s)",
-			 strerror(kf->fexit_errno), errno_str(kf->fexit_errno));
+		snprintf(why, whylen, "the kernel refused a test fexit program on inet_bind: %s (%s)%s",
+			 error_text(kf->fexit_errno), errno_str(kf->fexit_errno),
+			 kf->fexit_errno == KERNEL_ENOTSUPP
+				 ? ": no BPF trampolines for kernel functions on this architecture and kernel" : "");
 		return -kf->fexit_errno;
 	}
 	if (b != BACKEND_FENTRY && kf->runtime_alloc_warns && env.runtime_alloc_map) {
@@ -842,7 +871,7 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 	t->skel = bindsnoop_bpf__open_opts(&open_opts);
 	if (!t->skel) {
 		err = -errno;
-		snprintf(why, whylen, "opening the BPF object: %s", strerror(-err));
+		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
 		return err;
 	}
 	set_rodata(t->skel, kf, ringbuf);
@@ -866,13 +895,13 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 	if (!err && env.mntnsmap_fd >= 0)
 		err = bpf_map__reuse_fd(t->skel->maps.mntns_set, env.mntnsmap_fd);
 	if (err) {
-		snprintf(why, whylen, "setting up maps: %s", strerror(-err));
+		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
 		goto fail;
 	}
 
 	err = bindsnoop_bpf__load(t->skel);
 	if (err) {
-		snprintf(why, whylen, "the kernel refused the programs: %s (%s)", strerror(-err),
+		snprintf(why, whylen, "the kernel refused the programs: %s (%s)", error_text(-err),
 			 errno_str(-err));
 		goto fail;
 	}
@@ -882,7 +911,7 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.cgroup_dir), &zero,
 					&env.cgroup_fd, BPF_ANY)) {
 			err = -errno;
-			snprintf(why, whylen, "-c %s: %s", env.cgroup_path, strerror(-err));
+			snprintf(why, whylen, "-c %s: %s", env.cgroup_path, error_text(-err));
 			goto fail;
 		}
 	}
@@ -902,10 +931,17 @@ static int tracer_load(struct tracer *t, enum backend b, const struct kernel_fac
 		if (!link) {
 			err = -errno;
 			snprintf(why, whylen, "attaching %s: %s (%s)%s", bpf_program__name(prog),
-				 strerror(-err), errno_str(-err),
+				 error_text(-err), errno_str(-err),
 				 (err == -EACCES || err == -EPERM) && perf_events_restricted()
 					 ? "; kernel.perf_event_paranoid is above 2, so kprobes and "
 					   "tracepoints need CAP_SYS_ADMIN" : "");
+			goto fail;
+		}
+		/* MAX_LINKS is the most any backend has (kprobe: four pairs). */
+		if (t->nr_links == MAX_LINKS) {
+			bpf_link__destroy(link);
+			err = -E2BIG;
+			snprintf(why, whylen, "more programs than the %d links a backend may hold", MAX_LINKS);
 			goto fail;
 		}
 		t->links[t->nr_links++] = link;
@@ -1232,7 +1268,7 @@ static int print_count_table(struct tracer *t, struct printer *p, bool interval)
 		err = read_count_table(fd, bpf_map__max_entries(count_table_map(t->skel, 0)),
 				       interval, &rows, &n);
 	if (err) {
-		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", strerror(-err));
+		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", error_text(-err));
 		return err;
 	}
 	if (env.json) {
@@ -1301,7 +1337,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 	if (!rb && !pb) {
 		err = -errno;
 		fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n",
-			ringbuf ? "ring" : "perf", strerror(-err));
+			ringbuf ? "ring" : "perf", error_text(-err));
 		return err;
 	}
 
@@ -1314,7 +1350,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 		if (err >= 0 || err == -EINTR || err == -EPIPE)
 			err = 0;
 		if (err < 0) {
-			fprintf(stderr, "bindsnoop: reading events: %s\n", strerror(-err));
+			fprintf(stderr, "bindsnoop: reading events: %s\n", error_text(-err));
 			break;
 		}
 		flush_output(p);
@@ -1335,7 +1371,7 @@ static int poll_events(struct tracer *t, struct printer *p)
 out:
 	flush_output(p);
 	if (p->write_errno) {
-		fprintf(stderr, "bindsnoop: writing output: %s\n", strerror(p->write_errno));
+		fprintf(stderr, "bindsnoop: writing output: %s\n", error_text(p->write_errno));
 		err = -p->write_errno;
 	}
 	read_losses(t->skel, &now);

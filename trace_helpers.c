@@ -394,6 +394,21 @@ bool have_bpf_privileges(void)
 	return (eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON));
 }
 
+enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional)
+{
+	if (in_vmlinux || module_loaded)
+		return HOOK_ATTACH;
+	return optional ? HOOK_LEAVE_OUT : HOOK_REFUSE;
+}
+
+const char *error_text(int err)
+{
+	/* The kernel's own ENOTSUPP leaks out of bpf(2); libc has no text for it. */
+	if (err == KERNEL_ENOTSUPP)
+		return "Operation not supported by this kernel";
+	return strerror(err);
+}
+
 const char *errno_name(int err)
 {
 	/* The errors bind() and our own setup can return; others print as numbers. */
@@ -439,6 +454,8 @@ const char *errno_name(int err)
 		{ EINPROGRESS, "EINPROGRESS" },
 		{ E2BIG, "E2BIG" },
 		{ ESRCH, "ESRCH" },
+		{ EMFILE, "EMFILE" },
+		{ KERNEL_ENOTSUPP, "ENOTSUPP" },
 	};
 	size_t i;
 

@@ -81,8 +81,27 @@ int parse_kernel_release(const char *release, unsigned int *major, unsigned int 
  */
 bool release_warns_on_runtime_alloc(unsigned int major, unsigned int minor);
 
+/*
+ * What a backend does with its hook on a kernel function: attach it (the
+ * function is in vmlinux's BTF, or its module is loaded and libbpf finds it
+ * in the module's BTF), leave it out (the function is optional: MPTCP, or
+ * IPv6 when it is not loaded at all), or give up (inet_bind missing).
+ */
+enum hook_use { HOOK_ATTACH, HOOK_LEAVE_OUT, HOOK_REFUSE };
+enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional);
+
 /* Does the calling process hold what loading BPF tracing programs needs? */
 bool have_bpf_privileges(void);
+
+/*
+ * ENOTSUPP, an errno of the kernel's own (include/linux/errno.h) that bpf(2)
+ * returns, for example when an architecture has no BPF trampolines for a
+ * function; libc neither names nor describes it.
+ */
+#define KERNEL_ENOTSUPP 524
+
+/* strerror(), plus a text for KERNEL_ENOTSUPP instead of "Unknown error 524". */
+const char *error_text(int err);
 
 /* Errno name ("EADDRINUSE") for a positive errno, or NULL when unknown. */
 const char *errno_name(int err);

@@ -1017,6 +1017,28 @@ static void test_runtime_alloc_warning_kernels(void **state)
 	assert_false(release_warns_on_runtime_alloc(4, 19));
 }
 
+static void test_decide_hook(void **state)
+{
+	(void)state;
+	/* built in */
+	assert_int_equal(decide_hook(true, false, false), HOOK_ATTACH);
+	assert_int_equal(decide_hook(true, false, true), HOOK_ATTACH);
+	/* CONFIG_IPV6=m, loaded: libbpf finds inet6_bind in the module's BTF */
+	assert_int_equal(decide_hook(false, true, true), HOOK_ATTACH);
+	/* CONFIG_IPV6=m not loaded, or =n; MPTCP not built */
+	assert_int_equal(decide_hook(false, false, true), HOOK_LEAVE_OUT);
+	/* inet_bind missing: not a kernel this backend can trace */
+	assert_int_equal(decide_hook(false, false, false), HOOK_REFUSE);
+}
+
+static void test_error_text_names_kernel_enotsupp(void **state)
+{
+	(void)state;
+	assert_string_equal(error_text(KERNEL_ENOTSUPP), "Operation not supported by this kernel");
+	assert_string_equal(errno_name(KERNEL_ENOTSUPP), "ENOTSUPP");
+	assert_string_equal(error_text(EPERM), strerror(EPERM));
+}
+
 #define NS_PER_S 1000000000ULL
 #define YEAR_NS (86400ULL * 365 * NS_PER_S)
 
@@ -1561,6 +1583,8 @@ int main(void)
 		cmocka_unit_test(test_parse_ulong_null_is_einval),
 		cmocka_unit_test(test_parse_seconds_accepts_whole_and_fractions),
 		cmocka_unit_test(test_parse_kernel_release),
+		cmocka_unit_test(test_decide_hook),
+		cmocka_unit_test(test_error_text_names_kernel_enotsupp),
 		cmocka_unit_test(test_runtime_alloc_warning_kernels),
 		cmocka_unit_test(test_parse_seconds_rejects_with_einval_or_erange),
 		cmocka_unit_test(test_parse_port_list_good_lists),
