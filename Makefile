@@ -89,12 +89,21 @@ $(OUTPUT)/workload: tests/workload.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) -pthread $< -o $@
 
+# A 32-bit build of the same workload (static: the guests have no i386 libc),
+# for the 32-bit (compat) syscall cases; x86-64 only.
+$(OUTPUT)/workload32: tests/workload.c | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -MMD -MP -MF $@.d $(LDFLAGS) -pthread $< -o $@
+
 TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/workload
+ifeq ($(ARCH),x86)
+TEST_BINS	+= $(OUTPUT)/workload32
+endif
 
 unit: $(OUTPUT)/unit_tests
 	$(Q)$(OUTPUT)/unit_tests
 
-e2e: $(BINARY) $(OUTPUT)/workload
+e2e: $(TEST_BINS)
 	$(Q)tests/e2e.sh
 
 # The host suite: unit tests + e2e for every backend.

@@ -552,4 +552,50 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/*
+ * 32-bit programs on x86-64 make compat syscalls, and the syscalls:*
+ * tracepoints skip those (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS). The raw
+ * sys_exit tracepoint sees every syscall of every task, so this program
+ * returns at once unless the task is in a 32-bit syscall that is bind() or
+ * socketcall(SYS_BIND). Every task is on the syscall slow path already once
+ * the tracepoint above is attached; this adds one short program run per
+ * syscall (bench/README.md gives the cost).
+ */
+#if defined(__TARGET_ARCH_x86)
+#define TS_COMPAT		0x0002	/* thread_info.status: a 32-bit syscall is running */
+#define IA32_NR_socketcall	102
+#define IA32_NR_bind		361
+#define SYS_BIND		2	/* socketcall()'s number for bind */
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 args[3];
+	long nr;
+	int fd;
+	__u64 uaddr;
+
+	if (!(task->thread_info.status & TS_COMPAT))
+		return 0;
+	nr = regs->orig_ax;
+	if (nr == IA32_NR_bind) {
+		fd = (int)regs->bx;
+		uaddr = (__u32)regs->cx;
+	} else if (nr == IA32_NR_socketcall && (__u32)regs->bx == SYS_BIND) {
+		/* socketcall(SYS_BIND, args): args points at fd, addr, addrlen */
+		if (bpf_probe_read_user(args, sizeof(args), (void *)(__u64)(__u32)regs->cx))
+			return 0;
+		fd = (int)args[0];
+		uaddr = args[1];
+	} else {
+		return 0;
+	}
+	if (!task_traced())
+		return 0;
+	emit_bind(ctx, sock_from_fd(fd), (void *)uaddr, true, (int)ret);
+	return 0;
+}
+#endif
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

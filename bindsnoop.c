@@ -503,6 +503,7 @@ enum kernel_func {
 	KFUNC_INET6_BIND,
 	KFUNC_MPTCP_BIND,
 	KFUNC_MPTCP_V6_BIND,
+	KFUNC_IA32_SYS_BIND,	/* x86-64 runs 32-bit programs (CONFIG_IA32_EMULATION) */
 	KFUNC_MAX,
 };
 
@@ -514,7 +515,7 @@ enum inet_flag {
 };
 
 static const char *const kernel_func_names[KFUNC_MAX] = {
-	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind",
+	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind", "__ia32_sys_bind",
 };
 
 /* The enum has no name in BTF (6.6+), so its enumerators are looked up by their own names. */
@@ -758,15 +759,34 @@ static int select_programs(struct tracer *t, enum backend b, const struct kernel
 		}
 		if (mounted && env.verbose)
 			fprintf(stderr, "bindsnoop: mounted tracefs on /sys/kernel/tracing\n");
-		if (!env.test_tp_pair &&
-		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
+		bool regs = !env.test_tp_pair &&
+			    libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs,
+						    NULL) > 0;
+		/*
+		 * 32-bit programs' binds skip the syscalls:* tracepoints; an x86 build
+		 * has a raw sys_exit program for them, used where the kernel runs such
+		 * programs.
+		 */
+		struct bpf_program *compat = bpf_object__find_program_by_name(s->obj,
+									      "tp_compat_exit_bind");
+
+		if (!kf->func_id[KFUNC_IA32_SYS_BIND])
+			compat = NULL;
+		if (regs)
 			hooks[n++] = (struct hook){ -1, false, NULL, s->progs.tp_exit_bind_regs };
-			t->detail = "syscalls:sys_exit_bind, arguments from the task's registers";
-		} else {
+		else
 			hooks[n++] = (struct hook){ -1, false, s->progs.tp_enter_bind,
 						    s->progs.tp_exit_bind };
-			t->detail = "syscalls:sys_enter_bind + sys_exit_bind";
-		}
+		if (compat)
+			hooks[n++] = (struct hook){ -1, false, NULL, compat };
+		if (regs)
+			t->detail = compat ? "syscalls:sys_exit_bind, arguments from the task's registers; "
+					     "32-bit binds: raw_syscalls:sys_exit"
+					   : "syscalls:sys_exit_bind, arguments from the task's registers";
+		else
+			t->detail = compat ? "syscalls:sys_enter_bind + sys_exit_bind; "
+					     "32-bit binds: raw_syscalls:sys_exit"
+					   : "syscalls:sys_enter_bind + sys_exit_bind";
 		break;
 	}
 	default:

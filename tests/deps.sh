@@ -8,6 +8,8 @@ set -eu
 
 BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev make gcc pkg-config"
 TEST="libcmocka-dev iproute2 util-linux jq valgrind libcap2-bin bpftrace linux-perf build-essential debhelper devscripts lintian fakeroot mandoc groff man-db"
+# 32-bit test programs (tests/e2e.sh compat32) on x86-64 only.
+[ "$(dpkg --print-architecture)" = amd64 ] && TEST="$TEST gcc-multilib"
 VMTEST="qemu-system-x86 busybox-static zstd xz-utils cpio"
 
 missing=

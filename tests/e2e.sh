@@ -606,6 +606,36 @@ group_count() {
 	check count_exit_0 "$TRACER_RC" = 0
 }
 
+# 32-bit x86 programs on x86-64: bind through socketcall(2) (what i386 glibc
+# does) and through the direct bind syscall, a failure included; the syscall
+# tracepoints skip these, so the tracepoint backend has a raw sys_exit program.
+group_compat32() {
+	local wl32=${WORKLOAD32:-build/workload32}
+	if [ "$(uname -m)" != x86_64 ]; then
+		skip compat32 "32-bit x86 programs exist on x86-64 only"
+		return
+	fi
+	if [ ! -x "$wl32" ]; then
+		fail compat32 "$wl32 missing (make builds it with gcc -m32: gcc-multilib)"
+		return
+	fi
+	if ! "$wl32" -h >/dev/null 2>&1; then
+		skip compat32 "this kernel does not run 32-bit programs (no IA32 emulation)"
+		return
+	fi
+	tracer_start -E || { fail compat32 "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
+	local p1 p2 p3 p4 port4
+	WORKLOAD=$wl32 wl -C socketcall -p 4331 -o R; p1=$WL_PID
+	WORKLOAD=$wl32 wl -C bind -f 6 -a ::1 -p 4332; p2=$WL_PID
+	WORKLOAD=$wl32 wl -C socketcall -a 192.0.2.1 -p 4333; p3=$WL_PID
+	WORKLOAD=$wl32 wl -t udp; p4=$WL_PID port4=$WL_PORT
+	tracer_stop
+	expect compat32_socketcall "$p1" "$(rc_col 0)$(row "$p1" workload32 TCP 127.0.0.1 4331 ...R. 0)"
+	expect compat32_bind_syscall_ipv6 "$p2" "$(rc_col 0)$(row "$p2" workload32 TCP ::1 4332 ..... 0)"
+	expect compat32_failed "$p3" "$(rc_col EADDRNOTAVAIL)$(row "$p3" workload32 TCP 192.0.2.1 4333 ..... 0)"
+	expect compat32_libc_udp "$p4" "$(rc_col 0)$(row "$p4" workload32 UDP 127.0.0.1 "$port4" ..... 0)"
+}
+
 # A full disk: every output mode stops with one line naming the error, the
 # loss report, and exit 1 (only a closed pipe is a quiet end).
 group_write_errors() {
@@ -950,7 +980,7 @@ if [ "$BACKEND" != auto ]; then
 fi
 
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc mntns count interval duration \
-	write_errors signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
+	compat32 write_errors signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
 	if selected "$group"; then
 		echo "# $group (at ${SECONDS}s)"
 		"group_$group"

@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +100,7 @@ struct env {
 	bool quiet;
 	bool own_netns;			/* -N */
 	bool step;			/* -s: iteration i binds PORT + i */
+	const char *how;		/* -C: "socketcall" or "bind" syscall (i386) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
 };
@@ -128,6 +130,8 @@ static const char usage[] =
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
 "  -N  first move to a new network namespace: lo up, ping sockets allowed\n"
 "  -s  each bind takes the next port: PORT, PORT+1, ... (across threads)\n"
+"  -C  (i386 build) make the bind syscall itself: socketcall (as i386 glibc\n"
+"      does) or bind (the direct syscall, 361)\n"
 "  -q  print only the summary line\n";
 
 /* Reject what strtoul() lets through: empty, signs, spaces, trailing junk. */
@@ -233,7 +237,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsqh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsC:qh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -293,6 +297,16 @@ static int parse_args(int argc, char **argv, struct env *env)
 			break;
 		case 's':
 			env->step = true;
+			break;
+		case 'C':
+#ifdef __i386__
+			if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
+				env->how = optarg;
+			else
+				bad = "-C takes socketcall or bind";
+#else
+			bad = "-C needs a 32-bit x86 build (gcc -m32)";
+#endif
 			break;
 		case 'q':
 			env->quiet = true;
@@ -447,6 +461,21 @@ static void sleep_ms(unsigned long ms)
 		;
 }
 
+/* bind(2), or on i386 with -C the socketcall(2) multiplexer older programs use. */
+static int do_bind(const struct env *env, int fd, const struct sockaddr_storage *addr)
+{
+#ifdef __i386__
+	if (env->how && !strcmp(env->how, "socketcall")) {
+		unsigned long args[3] = { (unsigned long)fd, (unsigned long)addr, env->addr_len };
+
+		return (int)syscall(SYS_socketcall, 2 /* SYS_BIND */, args);
+	}
+	if (env->how)
+		return (int)syscall(SYS_bind, fd, addr, env->addr_len);
+#endif
+	return bind(fd, (const struct sockaddr *)addr, env->addr_len);
+}
+
 /* One measured iteration; -1 only on a setup error. */
 static int bind_once(struct run *run)
 {
@@ -468,7 +497,7 @@ static int bind_once(struct run *run)
 		else
 			((struct sockaddr_in *)&addr)->sin_port = htons(port);
 	}
-	if (bind(fd, (const struct sockaddr *)&addr, env->addr_len)) {
+	if (do_bind(env, fd, &addr)) {
 		err = errno;
 		atomic_fetch_add(&run->failed, 1);
 	} else {

@@ -14,6 +14,8 @@ rm -rf "$payload"
 mkdir -p "$payload/build" "$payload/tests"
 cp bindsnoop "$payload/"
 cp build/workload "$payload/build/"
+# The 32-bit workload (static) for the compat cases, where the host builds one.
+[ ! -x build/workload32 ] || cp build/workload32 "$payload/build/"
 cp tests/e2e.sh "$payload/tests/"
 
 # The guest is busybox; the suite also uses these host tools (copied in with
