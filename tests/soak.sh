@@ -8,6 +8,11 @@
 # be constant, and the --count table must equal the binds made.
 #
 #   tests/soak.sh [MINUTES]
+#
+# It needs at least 6 samples after the first minute (a run of 2 minutes or
+# more) and fails otherwise: a shorter run would check nothing.
+# SOAK_SECONDS=N sets the length in seconds instead (tests/stress.sh uses it
+# to prove that a short run fails).
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -25,7 +30,7 @@ trace=$!
 count=$!
 sleep 2
 
-end=$(($(date +%s) + MINUTES * 60))
+end=$(($(date +%s) + ${SOAK_SECONDS:-$((MINUTES * 60))}))
 made=0 next_sample=0 samples=0
 : >"$TMP/samples"
 while [ "$(date +%s)" -lt "$end" ]; do
@@ -44,11 +49,13 @@ done
 kill -INT "$trace" "$count"
 wait "$trace" "$count"
 
-echo "# $made binds in $MINUTES min, $samples samples (pid rss_kB fds):"
+echo "# $made binds in $((${SOAK_SECONDS:-$((MINUTES * 60))})) s, $samples samples (pid rss_kB fds):"
 sort -n "$TMP/samples" | uniq -c | sed 's/^/#   /' | head -n 40
 for pid in $trace $count; do
 	# The first minute settles (libc buffers, page cache of the maps); after it, flat.
 	settled=$(awk -v p="$pid" '$1 == p' "$TMP/samples" | tail -n +7)
+	check "enough_samples_$pid ($(grep -c . <<<"$settled") after the first minute, need 6)" \
+		"$(grep -c . <<<"$settled")" -ge 6
 	rss_min=$(echo "$settled" | awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }')
 	rss_max=$(echo "$settled" | awk '$2 > m { m = $2 } END { print m + 0 }')
 	fds=$(echo "$settled" | awk '{ print $3 }' | sort -u | wc -l)

@@ -9,6 +9,7 @@
 #   kill9_anywhere      kill -9 during load, attach and polling: nothing left
 #   blocked_stdout      a reader that stops reading: memory stays bounded,
 #                       what could not be delivered is counted as lost
+#   soak_short_run      tests/soak.sh fails a run too short to check anything
 #
 #   tests/stress.sh [--backend B] [--binds N]
 # Ends with "N passed, N failed, N skipped".
@@ -231,6 +232,16 @@ test_entry_map_full() {
 	check entry_map_full_exact "$((printed + untraced))" = "$made"
 }
 
+# tests/soak.sh must fail a run too short to have samples after its first
+# minute, instead of passing on none.
+test_soak_short_run_fails() {
+	local out rc
+	out=$(SOAK_SECONDS=12 tests/soak.sh 2>&1)
+	rc=$?
+	check soak_short_run_exit_1 "$rc" = 1
+	check soak_short_run_says_why "$(grep -c '^FAIL enough_samples_' <<<"$out")" = 2
+}
+
 [ "$(id -u)" = 0 ] || { echo "tests/stress.sh: needs root" >&2; exit 1; }
 echo "# bindsnoop stress: kernel $(uname -r), backend $BACKEND, $BINDS binds"
 test_storm_exact
@@ -239,5 +250,6 @@ test_signal_under_load
 test_kill9_anywhere
 test_blocked_stdout
 test_entry_map_full
+test_soak_short_run_fails
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]
