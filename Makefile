@@ -29,8 +29,10 @@ ALL_LDLIBS	= $(LIBBPF_LIBS) -lelf -lz $(LDLIBS)
 BPF_CFLAGS	:= -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -I. \
 		   -MMD -MP
 
-USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/format.o $(OUTPUT)/trace_helpers.o
-LIB_OBJS	:= $(OUTPUT)/format.o $(OUTPUT)/trace_helpers.o
+# The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.
+LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/trace_helpers.o
+USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/kernel_facts.o $(OUTPUT)/backends.o \
+		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(LIB_OBJS)
 
 ifeq ($(V),1)
 Q		:=
@@ -67,7 +69,9 @@ $(OUTPUT)/bindsnoop.skel.h: $(OUTPUT)/bindsnoop.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name bindsnoop_bpf > $@
 
 # User side.
-$(OUTPUT)/bindsnoop.o: bindsnoop.c $(OUTPUT)/bindsnoop.skel.h | $(OUTPUT)
+# The stages that include the generated skeleton.
+SKEL_USERS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/backends.o $(OUTPUT)/output.o $(OUTPUT)/count.o
+$(SKEL_USERS): $(OUTPUT)/%.o: %.c $(OUTPUT)/bindsnoop.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -20,7 +20,6 @@
 #define AF_INET6	10
 #define S_IFMT		00170000
 #define S_IFSOCK	0140000
-#define MAX_ENTRIES	10240
 
 /* Filters, set by user space before load so the verifier prunes them. */
 const volatile pid_t target_pid = 0;
@@ -112,7 +111,7 @@ struct bind_entry {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
+	__uint(max_entries, ENTRY_MAP_ENTRIES);
 	__type(key, __u64);	/* tid, | 1 << 32 for mptcp_bind */
 	__type(value, struct bind_entry);
 } entries SEC(".maps");

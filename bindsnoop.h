@@ -39,6 +39,9 @@ struct bind_event {
 	char comm[TASK_COMM_LEN];
 };
 
+/* Binds in flight at once that the entry map (kprobe, tracepoint pair) holds. */
+#define ENTRY_MAP_ENTRIES	10240
+
 /*
  * Keys each --count table holds: every ephemeral port (32768-60999) of two
  * addresses, about 5 MB of kernel memory, preallocated, per table.

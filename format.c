@@ -29,6 +29,17 @@
 #define COUNT_HDR_FMT	"%-32s %20s     %-10s\n"
 #define COUNT_ROW_FMT	"%-32s %20u     %-10llu\n"
 
+struct event_fields fields_for_output(const struct print_opts *po, bool json, bool count)
+{
+	struct event_fields f = {
+		.ts = !count && (json || po->timestamp),
+		.details = !count && json,
+		.netns = !count && (json || po->wide),
+	};
+
+	return f;
+}
+
 int decode_event(const void *data, size_t size, struct bind_event *e)
 {
 	if (!data || size < sizeof(*e))

@@ -20,6 +20,19 @@ struct print_opts {
 	bool errors;		/* -E: failed binds too, RC column */
 };
 
+/*
+ * What the kernel side reads for an output (each read costs on every bind):
+ * the printer's own statement of what it prints, so the two cannot drift.
+ */
+struct event_fields {
+	bool ts;		/* -t, JSON: the time */
+	bool details;		/* JSON: tid, ppid, gid, cgroup and namespace ids */
+	bool netns;		/* -w, JSON: the socket's netns, to name its interface */
+};
+
+/* --count reads only address, port and family: none of these, even with -j. */
+struct event_fields fields_for_output(const struct print_opts *po, bool json, bool count);
+
 /* Longest line format_event() writes, escaped COMM included. */
 #define LINE_MAX_LEN	1024
 /* Longest escaped COMM: every byte as \xNN, plus the NUL. */

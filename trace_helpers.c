@@ -409,6 +409,13 @@ const char *error_text(int err)
 	return strerror(err);
 }
 
+const char *errno_str(int err)
+{
+	const char *name = errno_name(err);
+
+	return name ? name : "?";
+}
+
 const char *errno_name(int err)
 {
 	/* The errors bind() and our own setup can return; others print as numbers. */

@@ -106,4 +106,7 @@ const char *error_text(int err);
 /* Errno name ("EADDRINUSE") for a positive errno, or NULL when unknown. */
 const char *errno_name(int err);
 
+/* The same, "?" when unknown: for diagnostics. */
+const char *errno_str(int err);
+
 #endif /* TRACE_HELPERS_H */

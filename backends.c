@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Backends: open the BPF object, set its read-only data from the plan, load
+ * the programs the plan names, size and fill the maps, attach.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "backends.h"
+
+/*
+ * --cgroupmap/--mntnsmap: a pinned hash map with u64 keys. One made with
+ * BPF_F_NO_PREALLOC is noted: kprobe and tracepoint programs must not use
+ * it on kernels that WARN about it.
+ */
+static int open_filter_map(const char *opt, const char *path, int *fdp, const char **runtime_alloc)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "bindsnoop: %s %s: not a pinned BPF map: %s (%s)\n", opt, path,
+			error_text(err), errno_str(err));
+		return -err;
+	}
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = errno;
+		fprintf(stderr, "bindsnoop: %s %s: not a BPF map: %s (%s)\n", opt, path,
+			error_text(err), errno_str(err));
+		close(fd);
+		return -err;
+	}
+	if (info.type != BPF_MAP_TYPE_HASH && info.type != BPF_MAP_TYPE_LRU_HASH) {
+		fprintf(stderr, "bindsnoop: %s %s: map type is %s, need hash\n", opt, path,
+			libbpf_bpf_map_type_str(info.type) ?: "unknown");
+		close(fd);
+		return -EINVAL;
+	}
+	if (info.key_size != sizeof(__u64)) {
+		fprintf(stderr, "bindsnoop: %s %s: key size is %u, need 8 (a u64 id)\n", opt, path,
+			info.key_size);
+		close(fd);
+		return -EINVAL;
+	}
+	if (info.type == BPF_MAP_TYPE_HASH && (info.map_flags & BPF_F_NO_PREALLOC))
+		*runtime_alloc = opt;
+	*fdp = fd;
+	return 0;
+}
+
+static int open_cgroup_dir(const char *path, int *fdp)
+{
+	struct statfs fs;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "bindsnoop: -c %s: %s (%s)\n", path, error_text(err), errno_str(err));
+		return -err;
+	}
+	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {
+		fprintf(stderr, "bindsnoop: -c %s: not a cgroup v2 directory\n", path);
+		close(fd);
+		return -EINVAL;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int open_filter_maps(const struct config *cfg, struct filter_maps *fm)
+{
+	int err = 0;
+
+	if (cfg->cgroupmap_path)
+		err = open_filter_map("--cgroupmap", cfg->cgroupmap_path, &fm->cgroupmap_fd,
+				      &fm->runtime_alloc_map);
+	if (!err && cfg->mntnsmap_path)
+		err = open_filter_map("--mntnsmap", cfg->mntnsmap_path, &fm->mntnsmap_fd,
+				      &fm->runtime_alloc_map);
+	if (!err && cfg->cgroup_path)
+		err = open_cgroup_dir(cfg->cgroup_path, &fm->cgroup_fd);
+	return err;
+}
+
+void close_filter_maps(struct filter_maps *fm)
+{
+	if (fm->cgroupmap_fd >= 0)
+		close(fm->cgroupmap_fd);
+	if (fm->mntnsmap_fd >= 0)
+		close(fm->mntnsmap_fd);
+	if (fm->cgroup_fd >= 0)
+		close(fm->cgroup_fd);
+	*fm = (struct filter_maps)FILTER_MAPS_INIT;
+}
+
+void tracer_destroy(struct tracer *t)
+{
+	while (t->nr_links > 0)
+		bpf_link__destroy(t->links[--t->nr_links]);
+	bindsnoop_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
+		       const struct kernel_facts *kf, const struct plan *p,
+		       const struct filter_maps *fm)
+{
+	struct bindsnoop_bpf__rodata *ro = skel->rodata;
+
+	ro->target_pid = cfg->pid;
+	ro->filter_uid = cfg->filter_uid;
+	ro->target_uid = cfg->uid;
+	ro->filter_ports = cfg->filter_ports;
+	memcpy((void *)ro->port_bitmap, cfg->ports, sizeof(cfg->ports));
+	ro->filter_cgroup_map = fm->cgroupmap_fd >= 0;
+	ro->filter_mntns_map = fm->mntnsmap_fd >= 0;
+	ro->filter_cgroup_dir = fm->cgroup_fd >= 0;
+	ro->trace_errors = cfg->print.errors;
+	ro->count_mode = cfg->count;
+	ro->use_ringbuf = p->ringbuf;
+	ro->wakeup_bytes = p->wakeup_bytes;
+	ro->want_ts = p->fields.ts;
+	ro->want_details = p->fields.details;
+	ro->want_netns = p->fields.netns;
+
+	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
+	if (kf->inet_flag[IFLAG_FREEBIND] >= 0)
+		ro->inet_flag_freebind = kf->inet_flag[IFLAG_FREEBIND];
+	if (kf->inet_flag[IFLAG_TRANSPARENT] >= 0)
+		ro->inet_flag_transparent = kf->inet_flag[IFLAG_TRANSPARENT];
+	if (kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT] >= 0)
+		ro->inet_flag_bind_no_port = kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT];
+}
+
+/* Load exactly the programs the plan names. */
+static int select_programs(struct bindsnoop_bpf *skel, const struct backend_plan *bp, char *why,
+			   size_t whylen)
+{
+	struct bpf_program *prog;
+	int i;
+
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
+	for (i = 0; i < bp->nprogs; i++) {
+		prog = bpf_object__find_program_by_name(skel->obj, bp->progs[i]);
+		if (!prog) {
+			snprintf(why, whylen, "the BPF object has no program %s", bp->progs[i]);
+			return -ENOENT;
+		}
+		bpf_program__set_autoload(prog, true);
+	}
+	return 0;
+}
+
+static int size_maps(struct bindsnoop_bpf *skel, const struct plan *p,
+		     const struct backend_plan *bp, const struct filter_maps *fm)
+{
+	struct bpf_map *events = skel->maps.events;
+	int err;
+
+	if (p->ringbuf) {
+		err = bpf_map__set_max_entries(events, p->ringbuf_bytes);
+	} else {
+		err = bpf_map__set_type(events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+		err = err ?: bpf_map__set_key_size(events, sizeof(__u32));
+		err = err ?: bpf_map__set_value_size(events, sizeof(__u32));
+	}
+	err = err ?: bpf_map__set_max_entries(skel->maps.entries, bp->entries_size);
+	err = err ?: bpf_map__set_max_entries(skel->maps.counts_a, p->count_sizes[0]);
+	err = err ?: bpf_map__set_max_entries(skel->maps.counts_b, p->count_sizes[1]);
+	if (!err && fm->cgroupmap_fd >= 0)
+		err = bpf_map__reuse_fd(skel->maps.cgroup_set, fm->cgroupmap_fd);
+	if (!err && fm->mntnsmap_fd >= 0)
+		err = bpf_map__reuse_fd(skel->maps.mntns_set, fm->mntnsmap_fd);
+	return err;
+}
+
+static int attach_programs(struct tracer *t, const struct config *cfg,
+			   const struct kernel_facts *kf, const struct backend_plan *bp, char *why,
+			   size_t whylen)
+{
+	int i, err;
+
+	for (i = 0; i < bp->nprogs; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, bp->progs[i]);
+		struct bpf_link *link;
+
+		if (t->backend == cfg->test.fail_backend && t->nr_links == cfg->test.fail_after) {
+			snprintf(why, whylen, "attaching %s: failure injected by BINDSNOOP_TEST_FAIL_ATTACH",
+				 bp->progs[i]);
+			return -EAGAIN;
+		}
+		/* The plan names at most MAX_LINKS programs; this holds whatever it says. */
+		if (t->nr_links == MAX_LINKS) {
+			snprintf(why, whylen, "more programs than the %d links a backend may hold",
+				 MAX_LINKS);
+			return -E2BIG;
+		}
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			snprintf(why, whylen, "attaching %s: %s (%s)%s", bp->progs[i],
+				 error_text(-err), errno_str(-err),
+				 (err == -EACCES || err == -EPERM) && kf->perf_events_restricted
+					 ? "; kernel.perf_event_paranoid is above 2, so kprobes and "
+					   "tracepoints need CAP_SYS_ADMIN" : "");
+			return err;
+		}
+		t->links[t->nr_links++] = link;
+	}
+	return 0;
+}
+
+static int mount_tracefs(const struct config *cfg, char *why, size_t whylen)
+{
+	bool mounted;
+	int err = ensure_tracefs(&mounted);
+
+	if (err == -EACCES) {
+		snprintf(why, whylen, "tracefs (/sys/kernel/tracing) is not readable: "
+			 "run as root or add CAP_DAC_READ_SEARCH");
+	} else if (err) {
+		snprintf(why, whylen, "tracefs is not mounted and mounting it failed: %s",
+			 error_text(-err));
+	} else if (mounted && cfg->verbose) {
+		fprintf(stderr, "bindsnoop: mounted tracefs on /sys/kernel/tracing\n");
+	}
+	return err;
+}
+
+/*
+ * Open, load and attach backend @b. On failure everything it created is
+ * gone again (programs, links, maps) and @why says what the kernel refused.
+ */
+static int tracer_load(struct tracer *t, enum backend b, const struct config *cfg,
+		       const struct kernel_facts *kf, const struct plan *p,
+		       const struct filter_maps *fm, char *why, size_t whylen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
+	const struct backend_plan *bp = &p->backends[b];
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->backend = b;
+	if (!bp->usable) {
+		snprintf(why, whylen, "%s", bp->why);
+		return -EOPNOTSUPP;
+	}
+	if (bp->needs_tracefs) {
+		err = mount_tracefs(cfg, why, whylen);
+		if (err)
+			return err;
+	}
+	t->skel = bindsnoop_bpf__open_opts(&open_opts);
+	if (!t->skel) {
+		err = -errno;
+		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
+		return err;
+	}
+	set_rodata(t->skel, cfg, kf, p, fm);
+	err = select_programs(t->skel, bp, why, whylen);
+	if (err)
+		goto fail;
+	err = size_maps(t->skel, p, bp, fm);
+	if (err) {
+		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
+		goto fail;
+	}
+	err = bindsnoop_bpf__load(t->skel);
+	if (err) {
+		snprintf(why, whylen, "the kernel refused the programs: %s (%s)", error_text(-err),
+			 errno_str(-err));
+		goto fail;
+	}
+	if (fm->cgroup_fd >= 0) {
+		__u32 zero = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.cgroup_dir), &zero, &fm->cgroup_fd,
+					BPF_ANY)) {
+			err = -errno;
+			snprintf(why, whylen, "-c %s: %s", cfg->cgroup_path, error_text(-err));
+			goto fail;
+		}
+	}
+	err = attach_programs(t, cfg, kf, bp, why, whylen);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	tracer_destroy(t);
+	return err;
+}
+
+int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *kf,
+		 const struct plan *p, const struct filter_maps *fm)
+{
+	char why[256];
+	int i, err = -ENOENT;
+
+	for (i = 0; i < p->norder; i++) {
+		enum backend b = p->order[i];
+		const struct backend_plan *bp = &p->backends[b];
+
+		why[0] = '\0';
+		err = tracer_load(t, b, cfg, kf, p, fm, why, sizeof(why));
+		if (!err) {
+			if (cfg->verbose && bp->note)
+				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->note);
+			if (cfg->verbose)
+				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->detail);
+			return 0;
+		}
+		if (cfg->backend != BACKEND_AUTO) {
+			fprintf(stderr, "bindsnoop: --backend %s: %s\n", backend_names[b], why);
+			return err;
+		}
+		if (cfg->verbose)
+			fprintf(stderr, "bindsnoop: backend %s skipped: %s\n", backend_names[b], why);
+	}
+	fprintf(stderr, "bindsnoop: no backend could be loaded (run with -v to see why)\n");
+	return err;
+}

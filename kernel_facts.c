@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Kernel facts: the functions the backends hook and the inet_flags bits,
+ * looked up in the raw BTF (mapped, not parsed, so a start costs one BTF
+ * parse, libbpf's), then what each backend needs: trampolines that attach,
+ * kprobes, bpf_task_pt_regs(), the ring buffer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <linux/btf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "kernel_facts.h"
+
+/* The enum has no name in BTF (6.6+), so its enumerators are looked up by their own names. */
+static const char *const inet_flag_names[IFLAG_MAX] = {
+	"INET_FLAGS_FREEBIND", "INET_FLAGS_TRANSPARENT", "INET_FLAGS_BIND_ADDRESS_NO_PORT",
+};
+
+/*
+ * The running kernel's version from uname(2): 5.7 (BPF_F_NO_PREALLOC maps
+ * in tracing programs WARN) to 6.0 (6.1's allocator lifted the rule).
+ */
+static bool kernel_warns_on_runtime_alloc(void)
+{
+	struct utsname u;
+	unsigned int major, minor;
+
+	if (uname(&u) || parse_kernel_release(u.release, &major, &minor))
+		return true;	/* unknown: the safe answer */
+	return release_warns_on_runtime_alloc(major, minor);
+}
+
+static bool perf_events_restricted(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+	int level = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &level) != 1)
+			level = 0;
+		fclose(f);
+	}
+	return level > 2;
+}
+
+/*
+ * Loading the whole object only to learn that the kernel refuses fexit
+ * programs (lockdown, no trampolines) costs a BTF parse and a verification;
+ * "r0 = 0; exit" attached to the same function tells in a millisecond.
+ */
+static void probe_fexit(const struct config *cfg, struct kernel_facts *kf)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
+		    .attach_btf_id = kf->func_id[KFUNC_INET_BIND]);
+	int fd, link_fd;
+
+	kf->fexit_allowed = false;
+	kf->fexit_errno = ENOENT;
+	if (!kf->func_id[KFUNC_INET_BIND])
+		return;
+	/* With --btf the ids are not the running kernel's: let the real load decide. */
+	if (cfg->btf_path) {
+		kf->fexit_allowed = true;
+		return;
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bs_probe", "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		kf->fexit_errno = errno;
+		return;
+	}
+	/*
+	 * Some kernels load it and refuse only the attach: arm64 before 6.4 has
+	 * no ftrace direct calls for trampolines (ENOTSUPP).
+	 */
+	link_fd = bpf_raw_tracepoint_open(NULL, fd);
+	if (link_fd < 0) {
+		kf->fexit_errno = errno;
+		close(fd);
+		return;
+	}
+	close(link_fd);
+	close(fd);
+	kf->fexit_allowed = true;
+}
+
+static int read_btf_facts(const struct config *cfg, struct kernel_facts *kf, char *msg,
+			  size_t msglen)
+{
+	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX];
+	const char *path = cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux";
+	const char *why = NULL;
+	struct btf_file file;
+	int i, err;
+
+	for (i = 0; i < KFUNC_MAX; i++)
+		q[i] = (struct btf_lookup){ .name = kernel_func_names[i], .kind = BTF_KIND_FUNC };
+	for (i = 0; i < IFLAG_MAX; i++)
+		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
+							.kind = BTF_KIND_ENUM };
+	err = btf_file_open(path, true, &file);
+	if (!err) {
+		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX, &why);
+		btf_file_close(&file);
+	}
+	if (err) {
+		if (cfg->btf_path && why)
+			snprintf(msg, msglen, "--btf %s: not a BTF file: %s", path, why);
+		else if (cfg->btf_path)
+			snprintf(msg, msglen, "--btf %s: %s (%s)", path, error_text(-err),
+				 errno_str(-err));
+		else if (err == -ENOENT)
+			snprintf(msg, msglen, "this kernel has no BTF (%s): give one with --btf PATH",
+				 path);
+		else
+			snprintf(msg, msglen, "%s: %s", path, why ? why : error_text(-err));
+		return -1;
+	}
+	for (i = 0; i < KFUNC_MAX; i++)
+		kf->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
+	for (i = 0; i < IFLAG_MAX; i++)
+		kf->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
+	return 0;
+}
+
+int read_kernel_facts(const struct config *cfg, struct kernel_facts *kf, char *msg, size_t msglen)
+{
+	memset(kf, 0, sizeof(*kf));
+	if (read_btf_facts(cfg, kf, msg, msglen))
+		return -1;
+	kf->ipv6_module = access("/sys/module/ipv6", F_OK) == 0;
+	probe_fexit(cfg, kf);
+	/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
+	kf->kprobes = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+	kf->task_pt_regs = !cfg->test.tp_pair &&
+			   libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs,
+						   NULL) > 0;
+	kf->ringbuf = !cfg->test.force_perfbuf &&
+		      libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	kf->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
+	kf->perf_events_restricted = perf_events_restricted();
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The second stage: what the running kernel offers, learned once up front
+ * (its BTF, read in place, and a few cheap probes). The plan is made from
+ * these facts alone, so the unit tests can hand it any kernel's.
+ */
+#ifndef KERNEL_FACTS_H
+#define KERNEL_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "options.h"
+
+/* Kernel functions the backends hook or whose presence tells something. */
+enum kernel_func {
+	KFUNC_INET_BIND,
+	KFUNC_INET6_BIND,
+	KFUNC_MPTCP_BIND,
+	KFUNC_MPTCP_V6_BIND,
+	KFUNC_IA32_SYS_BIND,	/* x86-64 runs 32-bit programs (CONFIG_IA32_EMULATION) */
+	KFUNC_MAX,
+};
+
+extern const char *const kernel_func_names[KFUNC_MAX];
+
+/* inet_sock flag bits that moved into inet_flags in 6.6 (core_fixes.bpf.h). */
+enum inet_flag {
+	IFLAG_FREEBIND,
+	IFLAG_TRANSPARENT,
+	IFLAG_BIND_ADDRESS_NO_PORT,
+	IFLAG_MAX,
+};
+
+struct kernel_facts {
+	/* BTF type id of each function in vmlinux, 0 where it has none */
+	__u32 func_id[KFUNC_MAX];
+	/* the ipv6 module is loaded (inet6_bind lives there with CONFIG_IPV6=m) */
+	bool ipv6_module;
+	/* A two-instruction fexit program on inet_bind loads and attaches. */
+	bool fexit_allowed;
+	int fexit_errno;		/* why not, when not */
+	bool kprobes;			/* the kprobe PMU exists (CONFIG_KPROBES) */
+	bool task_pt_regs;		/* bpf_task_pt_regs() in tracepoint programs (5.15+) */
+	bool ringbuf;			/* BPF_MAP_TYPE_RINGBUF (5.8+), and not forced off */
+	/* 5.7-6.0 WARN when a kprobe/tracepoint program uses a BPF_F_NO_PREALLOC hash */
+	bool runtime_alloc_warns;
+	/* kernel.perf_event_paranoid > 2 (Debian): perf_event_open() for CAP_SYS_ADMIN only */
+	bool perf_events_restricted;
+	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
+	long long inet_flag[IFLAG_MAX];
+};
+
+/*
+ * Fill @kf from the kernel's BTF (or --btf) and probes. Returns 0, or -1
+ * with one line in @msg when there is no usable BTF.
+ */
+int read_kernel_facts(const struct config *cfg, struct kernel_facts *kf, char *msg, size_t msglen);
+
+#endif /* KERNEL_FACTS_H */

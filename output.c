@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Output: drain the ring (or perf) buffer, decode each record, format it
+ * (format.c) and write it; count what could not be done and say so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <linux/perf_event.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "output.h"
+
+/* Longest a lone event waits below the wake-up mark before it is printed. */
+#define POLL_TIMEOUT_MS		100
+#define STATS_PERIOD_NS		1000000000ULL
+
+/*
+ * The name of the interface a socket is bound to, or NULL. Names are looked
+ * up in our own network namespace, so a socket of another namespace gets
+ * NULL rather than the name of some unrelated device. Cached; the cache is
+ * emptied every second so renamed devices show their new name.
+ */
+static const char *ifname_of(struct printer *p, const struct bind_event *e)
+{
+	int slot = (unsigned int)e->bound_dev_if % IFNAME_CACHE;
+
+	if (e->bound_dev_if <= 0 || !p->own_netns || e->netns_id != p->own_netns)
+		return NULL;
+	if (p->ifnames[slot].ifindex != e->bound_dev_if) {
+		if (!if_indextoname(e->bound_dev_if, p->ifnames[slot].name))
+			return NULL;
+		p->ifnames[slot].ifindex = e->bound_dev_if;
+	}
+	return p->ifnames[slot].name;
+}
+
+void printer_init(struct printer *p, const struct config *cfg)
+{
+	struct timespec mono, real;
+	struct stat st;
+
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	p->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
+				(real.tv_nsec - mono.tv_nsec);
+	if (stat("/proc/self/ns/net", &st) == 0)
+		p->own_netns = st.st_ino;
+}
+
+/*
+ * A write to stdout failed. Only EPIPE means the reader went away (| head);
+ * anything else (ENOSPC, EIO, ...) loses output and is an error.
+ */
+void output_failed(struct printer *p, int err)
+{
+	if (p->output_closed || p->write_errno)
+		return;
+	if (err == EPIPE)
+		p->output_closed = true;
+	else
+		p->write_errno = err ? err : EIO;
+}
+
+bool output_done(const struct printer *p)
+{
+	return p->output_closed || p->write_errno;
+}
+
+void flush_output(struct printer *p)
+{
+	if (fflush(stdout))
+		output_failed(p, errno);
+}
+
+void print_header(struct printer *p)
+{
+	char line[LINE_MAX_LEN];
+
+	format_header(line, sizeof(line), &p->cfg->print);
+	if (fputs(line, stdout) < 0)
+		output_failed(p, errno);
+	flush_output(p);
+}
+
+static int print_record(struct printer *p, const void *data, size_t size)
+{
+	const struct config *cfg = p->cfg;
+	char line[LINE_MAX_LEN];
+	struct bind_event e;
+	int len;
+
+	if (output_done(p))
+		return -EPIPE;
+	if (decode_event(data, size, &e))
+		return 0;
+	if (!p->have_first) {
+		p->first_ts_ns = e.ts_ns;
+		p->have_first = true;
+	}
+	if (cfg->json)
+		len = format_event_json(line, sizeof(line), &e, p->realtime_offset_ns, ifname_of(p, &e));
+	else
+		len = format_event(line, sizeof(line), &cfg->print, &e, p->first_ts_ns,
+				   cfg->print.wide ? ifname_of(p, &e) : NULL);
+	if (len >= (int)sizeof(line))
+		len = sizeof(line) - 1;
+	if (fwrite(line, 1, len, stdout) != (size_t)len) {
+		output_failed(p, errno);
+		return -EPIPE;
+	}
+	return 0;
+}
+
+static int handle_ringbuf_event(void *ctx, void *data, size_t size)
+{
+	return print_record(ctx, data, size);
+}
+
+/* A PERF_RECORD_SAMPLE of bpf_perf_event_output(): the header, then the raw data. */
+struct perf_sample_raw {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+static enum bpf_perf_event_ret handle_perf_record(void *ctx, int cpu, struct perf_event_header *hdr)
+{
+	const struct perf_sample_raw *s = (const void *)hdr;
+
+	(void)cpu;
+	/*
+	 * PERF_RECORD_LOST is not counted here: every failed
+	 * bpf_perf_event_output() is already counted in "stats" on the BPF side,
+	 * and the perf ring's LOST records describe the same drops.
+	 */
+	if (hdr->type == PERF_RECORD_SAMPLE && hdr->size >= sizeof(*s) &&
+	    s->size <= hdr->size - sizeof(*s))
+		print_record(ctx, s->data, s->size);
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/*
+ * libbpf's perf_buffer__new() asks the kernel to wake the reader for every
+ * event, which costs the traced task about as much as the event itself. The
+ * raw variant takes our attributes: a wake-up once half of a CPU's buffer is
+ * full, and the poll loop's timeout and consume pass pick up the rest.
+ */
+static struct perf_buffer *open_perf_buffer(int map_fd, void *ctx)
+{
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.watermark = 1,
+		.wakeup_watermark = PERFBUF_PAGES * (__u32)getpagesize() / 2,
+	};
+
+	return perf_buffer__new_raw(map_fd, PERFBUF_PAGES, &attr, handle_perf_record, ctx, NULL);
+}
+
+/* Sum of one per-CPU stats slot. */
+static __u64 read_stat(struct bindsnoop_bpf *skel, enum bs_stat slot)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 sum = 0, *vals;
+	__u32 key = slot;
+	int i;
+
+	if (ncpus <= 0)
+		return 0;
+	vals = calloc(ncpus, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &key, vals))
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+static void read_losses(struct bindsnoop_bpf *skel, struct losses *l)
+{
+	l->lost = read_stat(skel, BS_STAT_LOST);
+	l->entry_full = read_stat(skel, BS_STAT_ENTRY_FULL);
+	l->count_full = read_stat(skel, BS_STAT_COUNT_FULL);
+}
+
+static void report_losses(const struct losses *now, struct losses *told, bool final)
+{
+	if (now->lost > told->lost)
+		fprintf(stderr, "bindsnoop: %llu events lost: buffer full, output too slow\n",
+			(unsigned long long)(now->lost - told->lost));
+	if (now->entry_full > told->entry_full)
+		fprintf(stderr, "bindsnoop: %llu binds not traced: per-thread entry map full\n",
+			(unsigned long long)(now->entry_full - told->entry_full));
+	if (now->count_full > told->count_full)
+		fprintf(stderr, "bindsnoop: %llu binds not counted: --count table full\n",
+			(unsigned long long)(now->count_full - told->count_full));
+	*told = *now;
+	if (final && (now->lost || now->entry_full || now->count_full))
+		fprintf(stderr, "bindsnoop: in total %llu events lost, %llu binds not traced, "
+			"%llu binds not counted\n", (unsigned long long)now->lost,
+			(unsigned long long)now->entry_full, (unsigned long long)now->count_full);
+}
+
+__u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+__u64 deadline_after(__u64 ns)
+{
+	return ns ? monotonic_ns() + ns : 0;
+}
+
+bool past_deadline(__u64 deadline)
+{
+	return deadline && monotonic_ns() >= deadline;
+}
+
+void report_new_losses(struct tracer *t, struct losses *told)
+{
+	struct losses now;
+
+	read_losses(t->skel, &now);
+	report_losses(&now, told, false);
+}
+
+int finish_output(struct tracer *t, struct printer *p, struct losses *told, int err)
+{
+	struct losses now;
+
+	flush_output(p);
+	if (p->write_errno) {
+		fprintf(stderr, "bindsnoop: writing output: %s\n", error_text(p->write_errno));
+		err = -p->write_errno;
+	}
+	read_losses(t->skel, &now);
+	report_losses(&now, told, true);
+	/* A reader that went away (| head) is a normal end, not an error. */
+	return p->output_closed ? 0 : err;
+}
+
+int stream_events(struct tracer *t, const struct plan *plan, struct printer *p)
+{
+	struct ring_buffer *rb = NULL;
+	struct perf_buffer *pb = NULL;
+	struct losses told = {};
+	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
+	__u64 deadline = deadline_after(p->cfg->duration_ns);
+	int fd = bpf_map__fd(t->skel->maps.events);
+	int err = 0;
+
+	if (plan->ringbuf)
+		rb = ring_buffer__new(fd, handle_ringbuf_event, p, NULL);
+	else
+		pb = open_perf_buffer(fd, p);
+	if (!rb && !pb) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n",
+			plan->ringbuf ? "ring" : "perf", error_text(-err));
+		return err;
+	}
+
+	while (!stop_requested && !output_done(p) && !past_deadline(deadline)) {
+		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
+		/* Events below the wake-up mark wait in the buffer: fetch them every round. */
+		if (err >= 0)
+			err = rb ? ring_buffer__consume(rb) : perf_buffer__consume(pb);
+		/* poll/consume return how many events they handled: that is no error. */
+		if (err >= 0 || err == -EINTR || err == -EPIPE)
+			err = 0;
+		if (err < 0) {
+			fprintf(stderr, "bindsnoop: reading events: %s\n", error_text(-err));
+			break;
+		}
+		flush_output(p);
+		if (monotonic_ns() >= next_stats) {
+			report_new_losses(t, &told);
+			next_stats = monotonic_ns() + STATS_PERIOD_NS;
+			memset(p->ifnames, 0, sizeof(p->ifnames));
+		}
+	}
+	/* What arrived before the signal is still printed. */
+	if (!output_done(p)) {
+		if (rb)
+			ring_buffer__consume(rb);
+		else
+			perf_buffer__consume(pb);
+	}
+	err = finish_output(t, p, &told, err);
+	ring_buffer__free(rb);
+	perf_buffer__free(pb);
+	return err;
+}

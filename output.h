@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The last stages: buffer -> decode -> format -> stdout, until a signal,
+ * -d, a closed pipe or a failed write; and the losses the kernel side
+ * counted, reported as they grow. count.c is the same for --count.
+ */
+#ifndef OUTPUT_H
+#define OUTPUT_H
+
+#include <net/if.h>
+#include <signal.h>
+#include "backends.h"
+
+/* Set by the signal handler (bindsnoop.c): the only mutable global. */
+extern volatile sig_atomic_t stop_requested;
+
+#define IFNAME_CACHE		64
+
+/* The printing end of the data path. */
+struct printer {
+	const struct config *cfg;
+	__u64 first_ts_ns;
+	bool have_first;
+	bool output_closed;	/* EPIPE: the reader went away, a normal end */
+	int write_errno;	/* any other failed write: an error, exit 1 */
+	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
+	__u64 own_netns;	/* our network namespace: where if_indextoname() looks */
+	struct {
+		int ifindex;
+		char name[IF_NAMESIZE];
+	} ifnames[IFNAME_CACHE];
+};
+
+void printer_init(struct printer *p, const struct config *cfg);
+
+/* The table's header line (not for -j or --count). */
+void print_header(struct printer *p);
+
+/* Lines until stopped; then the last events, the write error if any, the losses. */
+int stream_events(struct tracer *t, const struct plan *plan, struct printer *p);
+
+/* Shared with count.c. */
+void output_failed(struct printer *p, int err);
+bool output_done(const struct printer *p);
+void flush_output(struct printer *p);
+
+__u64 monotonic_ns(void);
+/* 0 for none: -d not given */
+__u64 deadline_after(__u64 ns);
+bool past_deadline(__u64 deadline);
+
+/* Losses the kernel side counted, as told so far; reported as they grow and totalled at exit. */
+struct losses {
+	__u64 lost, entry_full, count_full;
+};
+
+void report_new_losses(struct tracer *t, struct losses *told);
+/* The end of a run: a write error (then -errno, else @err), and the losses in total. */
+int finish_output(struct tracer *t, struct printer *p, struct losses *told, int err);
+
+#endif /* OUTPUT_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The plan: every decision that follows from the configuration and the kernel, in one place. */
+#include <stdio.h>
+#include <string.h>
+#include "plan.h"
+
+const char *const kernel_func_names[KFUNC_MAX] = {
+	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind", "__ia32_sys_bind",
+};
+
+/* A hook on a kernel function: the programs it takes, and whether a kernel may lack it. */
+struct hook {
+	enum kernel_func func;
+	bool optional;			/* MPTCP; IPv6 when not loaded */
+	const char *entry, *exit;	/* program names; entry may be NULL */
+};
+
+static const struct hook fentry_hooks[] = {
+	{ KFUNC_INET_BIND, false, NULL, "fexit_inet_bind" },
+	{ KFUNC_INET6_BIND, true, NULL, "fexit_inet6_bind" },
+	{ KFUNC_MPTCP_BIND, true, NULL, "fexit_mptcp_bind" },
+	{ KFUNC_MPTCP_V6_BIND, true, NULL, "fexit_mptcp_v6_bind" },
+};
+
+static const struct hook kprobe_hooks[] = {
+	{ KFUNC_INET_BIND, false, "kprobe_inet_bind", "kretprobe_inet_bind" },
+	{ KFUNC_INET6_BIND, true, "kprobe_inet6_bind", "kretprobe_inet6_bind" },
+	{ KFUNC_MPTCP_BIND, true, "kprobe_mptcp_bind", "kretprobe_mptcp_bind" },
+	{ KFUNC_MPTCP_V6_BIND, true, "kprobe_mptcp_v6_bind", "kretprobe_mptcp_v6_bind" },
+};
+
+static void add_prog(struct backend_plan *bp, const char *name)
+{
+	if (name && bp->nprogs < MAX_LINKS)
+		bp->progs[bp->nprogs++] = name;
+}
+
+/* fentry and kprobe: one hook per bind function this kernel has. */
+static void plan_function_hooks(struct backend_plan *bp, const struct hook *hooks, size_t n,
+				const struct kernel_facts *kf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		enum kernel_func f = hooks[i].func;
+		bool module = f == KFUNC_INET6_BIND && kf->ipv6_module;
+
+		switch (decide_hook(kf->func_id[f] != 0, module, hooks[i].optional)) {
+		case HOOK_ATTACH:
+			add_prog(bp, hooks[i].entry);
+			add_prog(bp, hooks[i].exit);
+			bp->uses_entries |= hooks[i].entry != NULL;
+			break;
+		case HOOK_LEAVE_OUT:
+			if (f == KFUNC_INET6_BIND)
+				bp->note = "IPv6 is not loaded (no inet6_bind in the kernel, no ipv6 "
+					   "module): IPv4 binds only; restart bindsnoop after loading ipv6";
+			break;
+		case HOOK_REFUSE:
+			bp->usable = false;
+			snprintf(bp->why, sizeof(bp->why), "kernel has no function %s",
+				 kernel_func_names[f]);
+			return;
+		}
+	}
+}
+
+static void plan_fentry(struct backend_plan *bp, const struct kernel_facts *kf)
+{
+	if (!kf->fexit_allowed) {
+		bp->usable = false;
+		snprintf(bp->why, sizeof(bp->why),
+			 "the kernel refused a test fexit program on inet_bind: %s (%s)%s",
+			 error_text(kf->fexit_errno), errno_str(kf->fexit_errno),
+			 kf->fexit_errno == KERNEL_ENOTSUPP
+				 ? ": no BPF trampolines for kernel functions on this architecture and kernel"
+				 : "");
+		return;
+	}
+	bp->detail = "fexit on inet_bind, inet6_bind";
+	plan_function_hooks(bp, fentry_hooks, sizeof(fentry_hooks) / sizeof(fentry_hooks[0]), kf);
+}
+
+static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf)
+{
+	if (!kf->kprobes) {
+		bp->usable = false;
+		snprintf(bp->why, sizeof(bp->why), "this kernel has no kprobes "
+			 "(no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
+		return;
+	}
+	bp->detail = "kprobe+kretprobe on inet_bind, inet6_bind";
+	plan_function_hooks(bp, kprobe_hooks, sizeof(kprobe_hooks) / sizeof(kprobe_hooks[0]), kf);
+}
+
+static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *kf)
+{
+	/*
+	 * 32-bit programs' binds skip the syscalls:* tracepoints; the raw
+	 * sys_exit program catches them where the kernel runs such programs.
+	 */
+	bool compat = kf->func_id[KFUNC_IA32_SYS_BIND] != 0;
+
+	bp->needs_tracefs = true;
+	if (kf->task_pt_regs) {
+		add_prog(bp, "tp_exit_bind_regs");
+		bp->detail = compat ? "syscalls:sys_exit_bind, arguments from the task's registers; "
+				      "32-bit binds: raw_syscalls:sys_exit"
+				    : "syscalls:sys_exit_bind, arguments from the task's registers";
+	} else {
+		add_prog(bp, "tp_enter_bind");
+		add_prog(bp, "tp_exit_bind");
+		bp->uses_entries = true;
+		bp->detail = compat ? "syscalls:sys_enter_bind + sys_exit_bind; "
+				      "32-bit binds: raw_syscalls:sys_exit"
+				    : "syscalls:sys_enter_bind + sys_exit_bind";
+	}
+	if (compat)
+		add_prog(bp, "tp_compat_exit_bind");
+}
+
+void make_plan(const struct config *cfg, const struct kernel_facts *kf,
+	       const char *runtime_alloc_map, __u32 page_size, struct plan *p)
+{
+	__u32 count_size = cfg->test.count_entries ? cfg->test.count_entries : COUNT_ENTRIES;
+	enum backend b;
+
+	memset(p, 0, sizeof(*p));
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		struct backend_plan *bp = &p->backends[b];
+
+		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
+			p->order[p->norder++] = b;
+		bp->usable = true;
+		if (b == BACKEND_FENTRY)
+			plan_fentry(bp, kf);
+		else if (b == BACKEND_KPROBE)
+			plan_kprobe(bp, kf);
+		else
+			plan_tracepoint(bp, kf);
+		if (bp->usable && b != BACKEND_FENTRY && kf->runtime_alloc_warns && runtime_alloc_map) {
+			bp->usable = false;
+			snprintf(bp->why, sizeof(bp->why),
+				 "%s: the map is BPF_F_NO_PREALLOC, and kprobe and tracepoint programs "
+				 "that use one make this kernel WARN (5.7-6.0): make it without that flag",
+				 runtime_alloc_map);
+		}
+		/* Maps a run never touches get one entry: no buckets or elements for nothing. */
+		bp->entries_size = !bp->uses_entries ? 1 :
+				   cfg->test.entries ? cfg->test.entries : ENTRY_MAP_ENTRIES;
+	}
+
+	p->ringbuf = kf->ringbuf;
+	/* --count sends no events: the smallest ring the kernel accepts. */
+	p->ringbuf_bytes = cfg->count ? page_size : RINGBUF_BYTES;
+	p->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
+	p->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
+	/* Preallocated: full size only for what the run uses (the spare only with -i). */
+	p->count_sizes[0] = cfg->count ? count_size : 1;
+	p->count_sizes[1] = cfg->count && cfg->interval_ns ? count_size : 1;
+}
