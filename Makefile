@@ -89,6 +89,10 @@ $(OUTPUT)/unit_tests: tests/unit_tests.c $(LIB_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
 
+$(OUTPUT)/unit_config: tests/unit_config.c $(LIB_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
+
 $(OUTPUT)/workload: tests/workload.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) -pthread $< -o $@
@@ -99,13 +103,13 @@ $(OUTPUT)/workload32: tests/workload.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -MMD -MP -MF $@.d $(LDFLAGS) -pthread $< -o $@
 
-TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/workload
+TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/workload
 ifeq ($(ARCH),x86)
 TEST_BINS	+= $(OUTPUT)/workload32
 endif
 
-unit: $(OUTPUT)/unit_tests
-	$(Q)$(OUTPUT)/unit_tests
+unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_config
+	$(Q)$(OUTPUT)/unit_tests && $(OUTPUT)/unit_config
 
 e2e: $(TEST_BINS)
 	$(Q)tests/e2e.sh

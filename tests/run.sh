@@ -52,14 +52,19 @@ stage() {
 	tally "$label" "$line"
 }
 
-# cmocka's own closing lines, turned into ours.
+# cmocka's own closing lines (one pair per test program), turned into ours.
 unit_tests() {
-	local out passed failed
-	out=$(build/unit_tests 2>&1)
-	echo "$out"
-	passed=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p')
-	failed=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p')
-	[ -n "$passed$failed" ] && echo "${passed:-0} passed, ${failed:-0} failed, 0 skipped"
+	local out prog passed=0 failed=0 p f
+	for prog in build/unit_tests build/unit_config; do
+		out=$("$prog" 2>&1)
+		echo "$out"
+		p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p')
+		f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p')
+		# A program that printed neither crashed: no closing line, the stage fails.
+		[ -n "$p$f" ] || return 1
+		passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+	done
+	echo "$passed passed, $failed failed, 0 skipped"
 }
 
 # The harness must run to the end; its timings are reported, never asserted.

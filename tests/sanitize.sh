@@ -23,14 +23,14 @@ result() {
 }
 
 make --no-print-directory -s OUTPUT=$OUT BINARY=$OUT/bindsnoop CFLAGS="-g -O1 $SAN" \
-	LDFLAGS="$SAN" $OUT/bindsnoop $OUT/workload $OUT/unit_tests || exit 1
+	LDFLAGS="$SAN" $OUT/bindsnoop $OUT/workload $OUT/unit_tests $OUT/unit_config || exit 1
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 # Reports go to files, so a report from a process whose stderr a test swallows still counts.
 export ASAN_OPTIONS="log_path=$PWD/$LOGS/asan:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$PWD/$LOGS/ubsan:print_stacktrace=1"
 
-$OUT/unit_tests >/dev/null 2>&1
+$OUT/unit_tests >/dev/null 2>&1 && $OUT/unit_config >/dev/null 2>&1
 result "asan+ubsan unit tests" $?
 
 BINDSNOOP=$OUT/bindsnoop WORKLOAD=$OUT/workload tests/e2e.sh --backend "${BACKEND:-auto}" >"$LOGS/e2e.log" 2>&1
@@ -45,10 +45,12 @@ else
 fi
 
 unset ASAN_OPTIONS UBSAN_OPTIONS
-make --no-print-directory -s build/unit_tests || exit 1
-valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
-	build/unit_tests >"$LOGS/valgrind.log" 2>&1
-result "valgrind unit tests" $? "$(grep '==' "$LOGS/valgrind.log" | head -n 20)"
+make --no-print-directory -s build/unit_tests build/unit_config || exit 1
+for prog in unit_tests unit_config; do
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+		build/$prog >"$LOGS/valgrind-$prog.log" 2>&1
+	result "valgrind $prog" $? "$(grep '==' "$LOGS/valgrind-$prog.log" | head -n 20)"
+done
 
 echo "$PASSED passed, $FAILED failed, 0 skipped"
 [ "$FAILED" = 0 ]

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Unit tests of the first stages: options (every good and bad form, with
+ * its exact message) and the plan made from them and a fake kernel's facts
+ * (the host, Debian 11, arm64 before 6.4, no ring buffer, IPv6 as a module).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "options.h"
+#include "plan.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_ARGS 16
+
+/* Split @cmdline on blanks (no quoting needed here) and parse it. */
+static int parse_line(const char *cmdline, struct config *cfg, char *msg, size_t msglen)
+{
+	static char buf[512];
+	char *argv[MAX_ARGS + 1] = { "bindsnoop" };
+	int argc = 1;
+	char *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", cmdline);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < MAX_ARGS; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return parse_options(argc, argv, cfg, msg, msglen);
+}
+
+#define assert_parses(cmdline, cfg)                                            \
+	do {                                                                  \
+		char msg_[256];                                               \
+		int rc_ = parse_line((cmdline), (cfg), msg_, sizeof(msg_));    \
+		if (rc_)                                                      \
+			print_error("'%s': %s\n", (cmdline), msg_);           \
+		assert_int_equal(rc_, 0);                                     \
+	} while (0)
+
+static void test_options_defaults(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	assert_parses("", &cfg);
+	assert_int_equal(cfg.backend, BACKEND_AUTO);
+	assert_false(cfg.count);
+	assert_false(cfg.json);
+	assert_int_equal(cfg.pid, 0);
+	assert_false(cfg.filter_uid);
+	assert_false(cfg.filter_ports);
+	assert_int_equal(cfg.interval_ns, 0);
+	assert_int_equal(cfg.duration_ns, 0);
+	assert_null(cfg.btf_path);
+	assert_int_equal(cfg.test.fail_backend, BACKEND_MAX);
+	assert_false(cfg.test.force_perfbuf);
+}
+
+static void test_options_every_good_form(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	assert_parses("-t -w -U -E", &cfg);
+	assert_true(cfg.print.timestamp && cfg.print.wide && cfg.print.print_uid && cfg.print.errors);
+	assert_parses("--timestamp --wide --print-uid --failed", &cfg);
+	assert_true(cfg.print.timestamp && cfg.print.wide && cfg.print.print_uid && cfg.print.errors);
+	assert_parses("-x", &cfg);
+	assert_true(cfg.print.errors);
+	assert_parses("-p 181 -u 1000", &cfg);
+	assert_int_equal(cfg.pid, 181);
+	assert_true(cfg.filter_uid);
+	assert_int_equal(cfg.uid, 1000);
+	assert_parses("--pid=4194304 --uid=0", &cfg);
+	assert_int_equal(cfg.pid, 4194304);
+	assert_true(cfg.filter_uid);
+	assert_int_equal(cfg.uid, 0);
+	assert_parses("-P 80,443,8000-8100", &cfg);
+	assert_true(cfg.filter_ports);
+	assert_true(cfg.ports[80 / 8] & (1 << (80 % 8)));
+	assert_true(cfg.ports[8050 / 8] & (1 << (8050 % 8)));
+	assert_false(cfg.ports[81 / 8] & (1 << (81 % 8)));
+	assert_parses("--count -i 0.5 -d 2", &cfg);
+	assert_true(cfg.count);
+	assert_int_equal(cfg.interval_ns, 500000000ULL);
+	assert_int_equal(cfg.duration_ns, 2000000000ULL);
+	assert_parses("-j --count", &cfg);
+	assert_true(cfg.json && cfg.count);
+	assert_parses("--backend tracepoint --btf /tmp/x -v", &cfg);
+	assert_int_equal(cfg.backend, BACKEND_TRACEPOINT);
+	assert_string_equal(cfg.btf_path, "/tmp/x");
+	assert_true(cfg.verbose);
+	assert_parses("--cgroupmap /sys/fs/bpf/a --mntnsmap /sys/fs/bpf/b -c /sys/fs/cgroup/x", &cfg);
+	assert_string_equal(cfg.cgroupmap_path, "/sys/fs/bpf/a");
+	assert_string_equal(cfg.mntnsmap_path, "/sys/fs/bpf/b");
+	assert_string_equal(cfg.cgroup_path, "/sys/fs/cgroup/x");
+	/* argp's unambiguous prefixes */
+	assert_parses("--back=kprobe --dur 1", &cfg);
+	assert_int_equal(cfg.backend, BACKEND_KPROBE);
+	assert_int_equal(cfg.duration_ns, 1000000000ULL);
+}
+
+static void test_options_every_bad_form_has_its_message(void **state)
+{
+	static const struct {
+		const char *cmdline, *msg;
+	} cases[] = {
+		{ "-p", "option -p: needs an argument" },
+		{ "-p abc", "-p abc: not a decimal number" },
+		{ "-p 0", "-p 0: PID 0 is not a process" },
+		{ "-p 4194305", "-p 4194305: out of range" },
+		{ "-u 4294967295", "-u 4294967295: out of range" },
+		{ "-u -1", "-u -1: not a decimal number" },
+		{ "-P 0", "-P 0: port out of range 1-65535" },
+		{ "-P 80,", "-P 80,: empty item" },
+		{ "-P 90-80", "-P 90-80: reversed range" },
+		{ "--port", "option --port: needs an argument" },
+		{ "--bogus", "option --bogus: unrecognized" },
+		{ "--c", "option --c: ambiguous" },
+		{ "-z", "option -z: unrecognized" },
+		{ "-tz", "option -z: unrecognized" },
+		{ "--count=3", "option --count=3: takes no argument" },
+		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
+		{ "extra", "argument extra: unexpected (this tool takes options only)" },
+		{ "-i 5", "option -i: needs --count" },
+		{ "--count -i 0", "-i 0: out of range (0.001 to 31536000 seconds)" },
+		{ "-d x", "-d x: not a number of seconds (such as 2 or 0.5)" },
+		{ "-d 0.0001", "-d 0.0001: out of range (0.001 to 31536000 seconds)" },
+		{ "-d 1.5s", "-d 1.5s: not a number of seconds (such as 2 or 0.5)" },
+		{ "-j -w", "option -j: cannot be combined with -w, -t or -U (JSON has every field)" },
+		{ "-j -t", "option -j: cannot be combined with -w, -t or -U (JSON has every field)" },
+		{ "-j -U", "option -j: cannot be combined with -w, -t or -U (JSON has every field)" },
+		/* the first error is the one named */
+		{ "-p x -u y", "-p x: not a decimal number" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct config cfg;
+		char msg[256];
+
+		if (parse_line(cases[i].cmdline, &cfg, msg, sizeof(msg)) != OPTIONS_USAGE_ERROR)
+			fail_msg("'%s' was accepted", cases[i].cmdline);
+		if (strcmp(msg, cases[i].msg))
+			print_error("case '%s':\n", cases[i].cmdline);
+		assert_string_equal(msg, cases[i].msg);
+	}
+}
+
+static void test_options_test_hooks(void **state)
+{
+	static const struct {
+		const char *var, *val, *msg;
+	} bad[] = {
+		{ "BINDSNOOP_TEST_ENTRIES", "12x", "BINDSNOOP_TEST_ENTRIES 12x: not a map size (1-16777216)" },
+		{ "BINDSNOOP_TEST_ENTRIES", "0", "BINDSNOOP_TEST_ENTRIES 0: not a map size (1-16777216)" },
+		{ "BINDSNOOP_TEST_COUNT_ENTRIES", "", "BINDSNOOP_TEST_COUNT_ENTRIES : not a map size (1-16777216)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "bpf:1", "BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-8)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:9", "BINDSNOOP_TEST_FAIL_ATTACH fentry:9: not BACKEND:N (N = 0-8)" },
+	};
+	struct config cfg;
+	char msg[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		setenv(bad[i].var, bad[i].val, 1);
+		assert_int_equal(parse_line("", &cfg, msg, sizeof(msg)), OPTIONS_USAGE_ERROR);
+		assert_string_equal(msg, bad[i].msg);
+		unsetenv(bad[i].var);
+	}
+	setenv("BINDSNOOP_TEST_ENTRIES", "1", 1);
+	setenv("BINDSNOOP_TEST_COUNT_ENTRIES", "64", 1);
+	setenv("BINDSNOOP_TEST_FAIL_ATTACH", "kprobe:3", 1);
+	setenv("BINDSNOOP_FORCE_PERFBUF", "1", 1);
+	setenv("BINDSNOOP_TEST_TP_PAIR", "1", 1);
+	assert_parses("", &cfg);
+	assert_int_equal(cfg.test.entries, 1);
+	assert_int_equal(cfg.test.count_entries, 64);
+	assert_int_equal(cfg.test.fail_backend, BACKEND_KPROBE);
+	assert_int_equal(cfg.test.fail_after, 3);
+	assert_true(cfg.test.force_perfbuf);
+	assert_true(cfg.test.tp_pair);
+	setenv("BINDSNOOP_FORCE_PERFBUF", "0", 1);
+	assert_parses("", &cfg);
+	assert_false(cfg.test.force_perfbuf);
+	unsetenv("BINDSNOOP_TEST_ENTRIES");
+	unsetenv("BINDSNOOP_TEST_COUNT_ENTRIES");
+	unsetenv("BINDSNOOP_TEST_FAIL_ATTACH");
+	unsetenv("BINDSNOOP_FORCE_PERFBUF");
+	unsetenv("BINDSNOOP_TEST_TP_PAIR");
+}
+
+/* ---- the plan, for fake kernels ---- */
+
+/* This machine: 6.18 x86-64, lockdown refuses fexit, no kprobes. */
+static struct kernel_facts host_618(void)
+{
+	struct kernel_facts kf = {
+		.func_id = { 100, 101, 102, 103, 104 },
+		.fexit_allowed = false,
+		.fexit_errno = EPERM,
+		.kprobes = false,
+		.task_pt_regs = true,
+		.ringbuf = true,
+		.inet_flag = { 1, 2, 3 },
+	};
+
+	return kf;
+}
+
+/* Debian 11's 5.10 x86-64: everything but bpf_task_pt_regs; no MPTCP; WARNs on NO_PREALLOC maps. */
+static struct kernel_facts debian_510(void)
+{
+	struct kernel_facts kf = {
+		.func_id = { 100, 101, 0, 0, 104 },
+		.fexit_allowed = true,
+		.kprobes = true,
+		.task_pt_regs = false,
+		.ringbuf = true,
+		.runtime_alloc_warns = true,
+		.inet_flag = { -1, -1, -1 },
+	};
+
+	return kf;
+}
+
+static struct config config_of(const char *cmdline)
+{
+	struct config cfg;
+
+	assert_parses(cmdline, &cfg);
+	return cfg;
+}
+
+static void assert_progs(const struct backend_plan *bp, const char *const *want, int n)
+{
+	int i;
+
+	assert_int_equal(bp->nprogs, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(bp->progs[i], want[i]);
+}
+
+static void test_plan_host_618(void **state)
+{
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = host_618();
+	struct plan p;
+
+	(void)state;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_int_equal(p.norder, 3);
+	assert_int_equal(p.order[0], BACKEND_FENTRY);
+	assert_int_equal(p.order[1], BACKEND_KPROBE);
+	assert_int_equal(p.order[2], BACKEND_TRACEPOINT);
+	assert_false(p.backends[BACKEND_FENTRY].usable);
+	assert_string_equal(p.backends[BACKEND_FENTRY].why,
+			    "the kernel refused a test fexit program on inet_bind: Operation not permitted (EPERM)");
+	assert_false(p.backends[BACKEND_KPROBE].usable);
+	assert_string_equal(p.backends[BACKEND_KPROBE].why,
+			    "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
+	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 2);
+	assert_false(p.backends[BACKEND_TRACEPOINT].uses_entries);
+	assert_true(p.backends[BACKEND_TRACEPOINT].needs_tracefs);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, 1);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
+			    "syscalls:sys_exit_bind, arguments from the task's registers; "
+			    "32-bit binds: raw_syscalls:sys_exit");
+	assert_true(p.ringbuf);
+	assert_int_equal(p.ringbuf_bytes, RINGBUF_BYTES);
+	assert_int_equal(p.count_sizes[0], 1);
+	assert_int_equal(p.count_sizes[1], 1);
+	/* the default table reads neither time, ids nor the netns */
+	assert_false(p.fields.ts || p.fields.details || p.fields.netns);
+}
+
+static void test_plan_debian_510(void **state)
+{
+	static const char *const fexit[] = { "fexit_inet_bind", "fexit_inet6_bind" };
+	static const char *const kprobe[] = { "kprobe_inet_bind", "kretprobe_inet_bind",
+					      "kprobe_inet6_bind", "kretprobe_inet6_bind" };
+	static const char *const tp[] = { "tp_enter_bind", "tp_exit_bind", "tp_compat_exit_bind" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = debian_510();
+	struct plan p;
+
+	(void)state;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_true(p.backends[BACKEND_FENTRY].usable);
+	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 2);
+	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
+	assert_true(p.backends[BACKEND_KPROBE].usable);
+	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
+	assert_true(p.backends[BACKEND_KPROBE].uses_entries);
+	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, ENTRY_MAP_ENTRIES);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 3);
+	assert_true(p.backends[BACKEND_TRACEPOINT].uses_entries);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
+			    "syscalls:sys_enter_bind + sys_exit_bind; 32-bit binds: raw_syscalls:sys_exit");
+	assert_null(p.backends[BACKEND_FENTRY].note);
+}
+
+static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
+{
+	struct config cfg = config_of("--cgroupmap /sys/fs/bpf/x");
+	struct kernel_facts kf = debian_510();
+	struct plan p;
+
+	(void)state;
+	make_plan(&cfg, &kf, "--cgroupmap", 4096, &p);
+	assert_true(p.backends[BACKEND_FENTRY].usable);
+	assert_false(p.backends[BACKEND_KPROBE].usable);
+	assert_false(p.backends[BACKEND_TRACEPOINT].usable);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].why,
+			    "--cgroupmap: the map is BPF_F_NO_PREALLOC, and kprobe and tracepoint "
+			    "programs that use one make this kernel WARN (5.7-6.0): make it without that flag");
+	/* 6.1 and later take it */
+	kf.runtime_alloc_warns = false;
+	make_plan(&cfg, &kf, "--cgroupmap", 4096, &p);
+	assert_true(p.backends[BACKEND_KPROBE].usable);
+	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
+}
+
+static void test_plan_arm64_before_6_4(void **state)
+{
+	static const char *const tp[] = { "tp_exit_bind_regs" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = host_618();
+	struct plan p;
+
+	(void)state;
+	kf.func_id[KFUNC_IA32_SYS_BIND] = 0;	/* no 32-bit x86 programs on arm64 */
+	kf.fexit_errno = KERNEL_ENOTSUPP;
+	kf.kprobes = true;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_string_equal(p.backends[BACKEND_FENTRY].why,
+			    "the kernel refused a test fexit program on inet_bind: Operation not "
+			    "supported by this kernel (ENOTSUPP): no BPF trampolines for kernel "
+			    "functions on this architecture and kernel");
+	assert_true(p.backends[BACKEND_KPROBE].usable);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 1);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
+			    "syscalls:sys_exit_bind, arguments from the task's registers");
+}
+
+static void test_plan_ipv6_module(void **state)
+{
+	static const char *const loaded[] = { "fexit_inet_bind", "fexit_inet6_bind",
+					      "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
+	static const char *const v4only[] = { "fexit_inet_bind", "fexit_mptcp_bind",
+					      "fexit_mptcp_v6_bind" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = debian_510();
+	struct plan p;
+
+	(void)state;
+	kf.func_id[KFUNC_MPTCP_BIND] = 102;
+	kf.func_id[KFUNC_MPTCP_V6_BIND] = 103;
+	kf.func_id[KFUNC_INET6_BIND] = 0;
+	kf.ipv6_module = true;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_FENTRY], loaded, 4);
+	assert_null(p.backends[BACKEND_FENTRY].note);
+	kf.ipv6_module = false;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_true(p.backends[BACKEND_FENTRY].usable);
+	assert_progs(&p.backends[BACKEND_FENTRY], v4only, 3);
+	assert_string_equal(p.backends[BACKEND_FENTRY].note,
+			    "IPv6 is not loaded (no inet6_bind in the kernel, no ipv6 module): IPv4 "
+			    "binds only; restart bindsnoop after loading ipv6");
+}
+
+static void test_plan_no_inet_bind(void **state)
+{
+	struct config cfg = config_of("");
+	struct kernel_facts kf = debian_510();
+	struct plan p;
+
+	(void)state;
+	kf.func_id[KFUNC_INET_BIND] = 0;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_false(p.backends[BACKEND_KPROBE].usable);
+	assert_string_equal(p.backends[BACKEND_KPROBE].why, "kernel has no function inet_bind");
+	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
+}
+
+static void test_plan_explicit_backend_is_the_only_one(void **state)
+{
+	struct config cfg = config_of("--backend kprobe");
+	struct kernel_facts kf = debian_510();
+	struct plan p;
+
+	(void)state;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_int_equal(p.norder, 1);
+	assert_int_equal(p.order[0], BACKEND_KPROBE);
+}
+
+static void test_plan_buffer_fields_and_count_tables(void **state)
+{
+	struct kernel_facts kf = host_618();
+	struct config cfg;
+	struct plan p;
+
+	(void)state;
+	kf.ringbuf = false;
+	cfg = config_of("-j");
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_false(p.ringbuf);
+	assert_true(p.fields.ts && p.fields.details && p.fields.netns);
+	cfg = config_of("-w");
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_true(!p.fields.ts && !p.fields.details && p.fields.netns);
+	cfg = config_of("-t -E");
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_true(p.fields.ts && !p.fields.details && !p.fields.netns);
+	/* --count: address, port and family only, one table, the smallest ring */
+	kf.ringbuf = true;
+	cfg = config_of("--count -j");
+	make_plan(&cfg, &kf, NULL, 16384, &p);
+	assert_false(p.fields.ts || p.fields.details || p.fields.netns);
+	assert_int_equal(p.ringbuf_bytes, 16384);
+	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
+	assert_int_equal(p.count_sizes[1], 1);
+	cfg = config_of("--count -i 1");
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
+	assert_int_equal(p.count_sizes[1], COUNT_ENTRIES);
+	setenv("BINDSNOOP_TEST_COUNT_ENTRIES", "64", 1);
+	setenv("BINDSNOOP_TEST_ENTRIES", "1", 1);
+	cfg = config_of("--count -i 1");
+	unsetenv("BINDSNOOP_TEST_COUNT_ENTRIES");
+	unsetenv("BINDSNOOP_TEST_ENTRIES");
+	kf = debian_510();
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_int_equal(p.count_sizes[0], 64);
+	assert_int_equal(p.count_sizes[1], 64);
+	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
+	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_defaults),
+		cmocka_unit_test(test_options_every_good_form),
+		cmocka_unit_test(test_options_every_bad_form_has_its_message),
+		cmocka_unit_test(test_options_test_hooks),
+		cmocka_unit_test(test_plan_host_618),
+		cmocka_unit_test(test_plan_debian_510),
+		cmocka_unit_test(test_plan_refuses_no_prealloc_map_where_it_warns),
+		cmocka_unit_test(test_plan_arm64_before_6_4),
+		cmocka_unit_test(test_plan_ipv6_module),
+		cmocka_unit_test(test_plan_no_inet_bind),
+		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),
+		cmocka_unit_test(test_plan_buffer_fields_and_count_tables),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
