@@ -12,13 +12,12 @@ BINDSNOOP=${BINDSNOOP:-./bindsnoop}
 WORKLOAD=${WORKLOAD:-build/workload}
 OUT=$(mktemp /tmp/bindsnoop-demo.XXXXXX)
 trap 'rm -f "$OUT" "$OUT.err"' EXIT
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 "$BINDSNOOP" -t -U -E -w -d 4 >"$OUT" 2>"$OUT.err" &
 tracer=$!
-for i in $(seq 1 100); do
-	grep -q '^Tracing binds' "$OUT.err" && break
-	sleep 0.1
-done
+wait_banner "$OUT.err" "$tracer"
 # One bind per feature: options, device, protocols, families, failures.
 "$WORKLOAD" -o F -a 192.0.2.1 >/dev/null
 "$WORKLOAD" -o T >/dev/null
@@ -33,14 +32,13 @@ wait "$tracer"
 cat "$OUT"
 
 [ "${1:-}" = --check ] || exit 0
-passed=0 failed=0
 for want in ' F\.\.\.\. ' ' \.T\.\.\. ' ' \.\.N\.\. ' ' \.\.\.Rr ' ' 1 lo$' '::1 ' '::ffff:127\.0\.0\.1 ' \
 	'^[0-9.]+ +65534 EACCES ' 'EADDRINUSE '; do
 	if grep -Eq "$want" "$OUT"; then
-		passed=$((passed + 1)); echo "ok   demo shows /$want/"
+		pass "demo shows /$want/"
 	else
-		failed=$((failed + 1)); echo "FAIL demo shows /$want/"
+		fail "demo shows /$want/" "not in the output above"
 	fi
 done
-echo "$passed passed, $failed failed, 0 skipped"
-[ "$failed" = 0 ]
+summary
+[ "$FAILED" = 0 ]

@@ -23,11 +23,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 BINDSNOOP=${BINDSNOOP:-./bindsnoop}
 WORKLOAD=${WORKLOAD:-build/workload}
-BPFTOOL=${BPFTOOL:-bpftool}
 TMP=$(mktemp -d /tmp/bindsnoop-e2e.XXXXXX) || exit 1
-PASSED=0 FAILED=0 SKIPPED=0
 TRACER=
 CGROUP_DIR=
 PINNED=
@@ -40,11 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- reporting ----
-
-pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "skip $1: $2"; }
 selected() { case $1 in $ONLY) return 0 ;; esac; return 1; }
 
 # ---- the tracer ----
@@ -56,12 +51,7 @@ tracer_start() {
 	: >"$TMP/err"
 	"$BINDSNOOP" --backend "$BACKEND" "$@" >"${TRACER_OUT:-$TMP/out}" 2>"$TMP/err" &
 	TRACER=$!
-	local i
-	for i in $(seq 1 600); do
-		grep -q '^Tracing binds' "$TMP/err" && return 0
-		kill -0 "$TRACER" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_banner "$TMP/err" "$TRACER" && return 0
 	wait "$TRACER" 2>/dev/null
 	TRACER=
 	return 1
@@ -123,12 +113,7 @@ wl_bg() {
 		"$WORKLOAD" -N -S "$@" >"$WL_OUT" 2>"$TMP/wl.err" &
 	fi
 	WL_BG=$!
-	local i
-	for i in $(seq 1 100); do
-		grep -q '^ready' "$WL_OUT" && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_for_line "$WL_OUT" '^ready' 50 "$WL_BG"
 }
 
 # Let the waiting workload bind; then read its report like wl() does.
@@ -139,11 +124,7 @@ wl_go() {
 	wl_parse "$(<"$WL_OUT")"
 }
 
-# ---- expected lines: the table's own formats (README "Output") ----
-
-row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }
-row_wide() { printf '%10d %-12.12s %-4s %-39s %5d %-5s %2d' "$@"; }
-rc_col() { printf '%-13s ' "$1"; }
+# ---- expected lines ----
 
 # Lines of the trace made by PID: PID is the 7th field from the end (8th with -w's IFNAME).
 PID_FROM_END=6
@@ -168,21 +149,6 @@ expect_none() {
 	local got
 	got=$(lines_of "$2")
 	if [ -z "$got" ]; then pass "$1"; else fail "$1" "unexpected line: $got"; fi
-}
-
-# check NAME COND...: a plain test(1) assertion with the values in the message.
-check() {
-	local name=$1
-	shift
-	if [ "$@" ]; then pass "$name"; else fail "$name" "not true: $*"; fi
-}
-
-# require NAME COND...: what a case needs of the workload or the kernel. It is
-# not bindsnoop's doing, so it fails the case when false and is no pass when true.
-require() {
-	local name=$1
-	shift
-	if [ "$@" ]; then echo "pre  $name"; else fail "$name" "precondition not met: $*"; fi
 }
 
 # The workload must have done what the case needs, or the case cannot say anything.
@@ -543,7 +509,8 @@ group_noprealloc() {
 	local path=/sys/fs/bpf/bindsnoop_e2e_noprealloc cgid major minor v backend
 	cgid=$(stat -c %i "$CGROUP_DIR")
 	rm -f "$path"
-	# flags 1: BPF_F_NO_PREALLOC
+	# flags 1: BPF_F_NO_PREALLOC; le64 prints 8 words on purpose
+	# shellcheck disable=SC2046
 	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name noprealloc flags 1 &&
 		$BPFTOOL map update pinned "$path" key hex $(le64 "$cgid") value hex 01 00 00 00 00 00 00 00 &&
 		PINNED="$PINNED $path" || { fail noprealloc_map "bpftool could not make the map"; return; }
@@ -700,10 +667,7 @@ group_pipe() {
 		echo "${PIPESTATUS[0]}" >"$TMP/pipe.rc"
 	) &
 	local runner=$! i
-	for i in $(seq 1 600); do
-		grep -q '^Tracing binds' "$TMP/pipe.err" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_banner "$TMP/pipe.err"
 	# head already has the header; every bind now goes to a closed pipe.
 	for i in $(seq 1 50); do
 		[ -s "$TMP/pipe.rc" ] && break
@@ -717,22 +681,6 @@ group_pipe() {
 		-e '^bindsnoop: in total ' "$TMP/pipe.err")" = "Tracing binds ... Hit Ctrl-C to end"
 }
 
-# Our programs' names as the kernel keeps them (cut to 15 characters).
-our_progs() {
-	$BPFTOOL prog show 2>/dev/null | grep -E 'name (fexit_inet6?_bin|fexit_mptcp_|kprobe_inet6?_b|kretprobe_inet|kprobe_mptcp_|kretprobe_mptc|tp_enter_bind|tp_exit_bind)' || true
-}
-
-no_progs_left() {
-	local i left
-	for i in $(seq 1 30); do
-		left=$(our_progs)
-		[ -z "$left" ] && return 0
-		sleep 0.1
-	done
-	echo "$left"
-	return 1
-}
-
 # Nothing stays in the kernel after any exit, kill -9 included.
 group_leftovers() {
 	if ! command -v "$BPFTOOL" >/dev/null; then
@@ -740,20 +688,20 @@ group_leftovers() {
 		return
 	fi
 	local before
-	before=$(our_progs)
+	before=$(our_objects)
 	if [ -n "$before" ]; then
 		skip no_programs_left "another bindsnoop is running: $before"
 		return
 	fi
 	tracer_start || { fail no_programs_left "did not start"; return; }
-	if [ -n "$(our_progs)" ]; then pass programs_visible_while_running; else fail programs_visible_while_running "bpftool shows none of ours"; fi
+	if [ -n "$(our_objects)" ]; then pass programs_visible_while_running; else fail programs_visible_while_running "bpftool shows none of ours"; fi
 	tracer_stop
 	local left
-	left=$(no_progs_left) && pass no_programs_left_after_sigint || fail no_programs_left_after_sigint "$left"
+	left=$(none_left) && pass no_programs_left_after_sigint || fail no_programs_left_after_sigint "$left"
 	tracer_start || { fail no_programs_left_after_kill9 "did not start"; return; }
 	wl -q -n 100
 	tracer_stop KILL
-	left=$(no_progs_left) && pass no_programs_left_after_kill9 || fail no_programs_left_after_kill9 "$left"
+	left=$(none_left) && pass no_programs_left_after_kill9 || fail no_programs_left_after_kill9 "$left"
 }
 
 # A backend that fails half-attached leaves nothing behind before the next is tried.
@@ -774,7 +722,7 @@ group_fallback() {
 	BINDSNOOP_TEST_FAIL_ATTACH="$first:1" tracer_start -v ||
 		{ fail fallback_cleans_up "no fallback after an injected failure: $(cat "$TMP/err")"; return; }
 	local progs
-	progs=$(our_progs)
+	progs=$(our_objects)
 	wl; local p=$WL_PID port=$WL_PORT
 	tracer_stop
 	check fallback_reported "$(grep -c "^bindsnoop: backend $first skipped: attaching .*: failure injected" "$TMP/err")" = 1
@@ -854,11 +802,8 @@ group_min_caps() {
 	capsh --caps="$caps+eip cap_setpcap,cap_setuid,cap_setgid+ep" --keep=1 --user=nobody \
 		--addamb="$caps" -- -c "exec $TMP/bindsnoop-caps --backend $BACKEND -d 2" \
 		>"$TMP/caps.out" 2>"$TMP/caps.err" &
-	local runner=$! i
-	for i in $(seq 1 100); do
-		grep -q '^Tracing binds' "$TMP/caps.err" && break
-		sleep 0.1
-	done
+	local runner=$!
+	wait_banner "$TMP/caps.err" "$runner"
 	wl; local p=$WL_PID port=$WL_PORT
 	wait "$runner"
 	local rc=$?
@@ -973,7 +918,7 @@ echo "# bindsnoop e2e: kernel $(uname -r), backend $BACKEND${BINDSNOOP_FORCE_PER
 if [ "$BACKEND" != auto ]; then
 	if ! tracer_start; then
 		skip "backend_$BACKEND" "$(grep -v '^libbpf' "$TMP/err" | head -n 1)"
-		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+		summary
 		exit 0
 	fi
 	tracer_stop
@@ -987,5 +932,5 @@ for group in columns comm errors prefixes wide json btf pid uid ports cgroup nop
 	fi
 done
 
-echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+summary
 [ "$FAILED" = 0 ]

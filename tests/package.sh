@@ -14,15 +14,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PORT=4555
-PASSED=0 FAILED=0 SKIPPED=0
 TMP=
 TRACER=
 INSTALLED_BY_US=
-
-pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "skip $1: $2"; }
-summary() { echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"; }
+# shellcheck source=tests/lib/common.sh
+. "$REPO/tests/lib/common.sh"
 
 cleanup() {
 	[ -n "$TRACER" ] && kill -KILL "$TRACER" 2>/dev/null
@@ -162,12 +158,7 @@ if [ -n "$INSTALL_OK" ]; then
 	if make -s -C "$SRC" build/workload >"$TMP/make.log" 2>&1; then
 		/usr/sbin/bindsnoop >"$TMP/out" 2>"$TMP/err" &
 		TRACER=$!
-		for _ in $(seq 1 300); do
-			grep -q '^Tracing binds' "$TMP/err" && break
-			kill -0 "$TRACER" 2>/dev/null || break
-			sleep 0.1
-		done
-		if grep -q '^Tracing binds' "$TMP/err"; then
+		if wait_banner "$TMP/err" "$TRACER"; then
 			# shellcheck disable=SC2016 # $0 and $1 are the inner sh's.
 			wl=$(unshare -n sh -c 'ip link set lo up && exec "$0" -p "$1"' \
 				"$SRC/build/workload" "$PORT" 2>&1)
@@ -177,8 +168,7 @@ if [ -n "$INSTALL_OK" ]; then
 			wait "$TRACER"
 			rc=$?
 			TRACER=
-			want=$(printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' \
-				"${pid:-0}" workload TCP 127.0.0.1 "$PORT" ..... 0)
+			want=$(row "${pid:-0}" workload TCP 127.0.0.1 "$PORT" ..... 0)
 			if [ -z "$pid" ]; then
 				fail e2e_bind "workload said: $wl"
 			elif grep -qxF -- "$want" "$TMP/out"; then

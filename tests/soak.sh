@@ -21,8 +21,8 @@ BINDSNOOP=${BINDSNOOP:-./bindsnoop}
 WORKLOAD=${WORKLOAD:-build/workload}
 TMP=$(mktemp -d /tmp/bindsnoop-soak.XXXXXX) || exit 1
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-PASSED=0 FAILED=0
-check() { local n=$1; shift; if [ "$@" ]; then PASSED=$((PASSED + 1)); echo "ok   $n"; else FAILED=$((FAILED + 1)); echo "FAIL $n: $*"; fi; }
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 "$BINDSNOOP" >/dev/null 2>"$TMP/trace.err" &
 trace=$!
@@ -65,5 +65,5 @@ done
 counted=$(awk '$1 == "127.0.0.1" && $2 == 4990 { print $3 }' "$TMP/count.out")
 check "count_exact ($counted of $made)" "${counted:-0}" = "$made"
 check "nothing_lost" "$(cat "$TMP/trace.err" "$TMP/count.err" | grep -c 'lost\|not traced\|not counted')" = 0
-echo "$PASSED passed, $FAILED failed, 0 skipped"
+summary
 [ "$FAILED" = 0 ]

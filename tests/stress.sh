@@ -26,39 +26,20 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: tests/stress.sh [--backend B] [--binds N]" >&2; exit 64 ;;
 	esac
 done
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 BINDSNOOP=${BINDSNOOP:-./bindsnoop}
 WORKLOAD=${WORKLOAD:-build/workload}
-BPFTOOL=${BPFTOOL:-bpftool}
 THREADS=4
 PER_THREAD=$((BINDS / THREADS))
 TMP=$(mktemp -d /tmp/bindsnoop-stress.XXXXXX) || exit 1
-PASSED=0 FAILED=0 SKIPPED=0
 trap 'kill -KILL $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-
-pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
-check() { local n=$1; shift; if [ "$@" ]; then pass "$n"; else fail "$n" "not true: $*"; fi; }
-
-wait_banner() {
-	local i
-	# (each caller truncates the file it names when it starts bindsnoop)
-	for i in $(seq 1 300); do
-		grep -q '^Tracing binds' "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # A storm that waits for SIGUSR1, so bindsnoop can be pointed at its PID first.
 storm_start() {
 	"$WORKLOAD" -S -q "$@" >"$TMP/storm.out" 2>&1 &
 	STORM=$!
-	local i
-	for i in $(seq 1 100); do
-		grep -q '^ready' "$TMP/storm.out" && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_for_line "$TMP/storm.out" '^ready' 50 "$STORM"
 }
 
 storm_binds() { sed -n 's/^binds=\([0-9]*\) .*/\1/p' "$TMP/storm.out"; }
@@ -135,21 +116,12 @@ test_signal_under_load() {
 	done
 }
 
-# Names of what bindsnoop puts in the kernel, as bpftool shows them (cut to 15).
-our_objects() {
-	{
-		$BPFTOOL prog show
-		$BPFTOOL link show
-		$BPFTOOL map show
-	} 2>/dev/null | grep -E 'name (fexit_inet|fexit_mptcp|kprobe_inet|kretprobe_inet|kprobe_mptcp|kretprobe_mptc|tp_enter_bind|tp_exit_bind|perf_heap|cgroup_set|mntns_set|cgroup_dir|bindsnoo)' || true
-}
-
 test_kill9_anywhere() {
 	if ! command -v "$BPFTOOL" >/dev/null; then
-		SKIPPED=$((SKIPPED + 1)); echo "skip kill9_anywhere: bpftool not installed"
+		skip kill9_anywhere "bpftool not installed"
 		return
 	fi
-	[ -z "$(our_objects)" ] || { fail kill9_anywhere "another bindsnoop is running: $(our_objects)"; return; }
+	[ -z "$(our_objects all)" ] || { fail kill9_anywhere "another bindsnoop is running: $(our_objects all)"; return; }
 	"$WORKLOAD" -q -n 1000000 -j 1 >/dev/null &
 	local load=$! delay left bad=0
 	# 0 ms is during open/load, a few ms in attach, the rest in polling.
@@ -159,13 +131,7 @@ test_kill9_anywhere() {
 		sleep "$delay"
 		kill -KILL "$tracer"
 		wait "$tracer" 2>/dev/null
-		local i
-		for i in $(seq 1 30); do
-			left=$(our_objects)
-			[ -z "$left" ] && break
-			sleep 0.1
-		done
-		if [ -n "$left" ]; then
+		if ! left=$(none_left all); then
 			fail "kill9_after_${delay}s" "left in the kernel: $left"
 			bad=1
 		fi
@@ -251,5 +217,5 @@ test_kill9_anywhere
 test_blocked_stdout
 test_entry_map_full
 test_soak_short_run_fails
-echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+summary
 [ "$FAILED" = 0 ]

@@ -17,6 +17,7 @@ cp build/workload "$payload/build/"
 # The 32-bit workload (static) for the compat cases, where the host builds one.
 [ ! -x build/workload32 ] || cp build/workload32 "$payload/build/"
 cp tests/e2e.sh "$payload/tests/"
+mkdir -p "$payload/tests/lib" && cp tests/lib/common.sh "$payload/tests/lib/"
 
 # The guest is busybox; the suite also uses these host tools (copied in with
 # their libraries): bpftool for pinned maps and leftovers, setpriv and capsh
