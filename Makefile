@@ -93,15 +93,16 @@ $(OUTPUT)/unit_config: tests/unit_config.c $(LIB_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
 
-$(OUTPUT)/workload: tests/workload.c | $(OUTPUT)
+# The workloads parse numbers with the tool's own tested parse_ulong().
+$(OUTPUT)/workload: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) -pthread $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
 
 # A 32-bit build of the same workload (static: the guests have no i386 libc),
 # for the 32-bit (compat) syscall cases; x86-64 only.
-$(OUTPUT)/workload32: tests/workload.c | $(OUTPUT)
+$(OUTPUT)/workload32: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -MMD -MP -MF $@.d $(LDFLAGS) -pthread $< -o $@
+	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
 
 TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/workload
 ifeq ($(ARCH),x86)

@@ -35,6 +35,8 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#include "trace_helpers.h"
+#include "tests/lib/handshake.h"
 
 #define MAX_ITERATIONS	1000000000UL
 #define MAX_THREADS	64
@@ -65,23 +67,6 @@ static const char usage[] =
 "  -j  threads (default 1)\n"
 "  -a  IPv4 address to bind (default 127.0.0.1)\n"
 "  -S  print 'ready pid=N' and wait for SIGUSR1 before the loop\n";
-
-static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	unsigned long val;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	val = strtoul(s, &end, 10);
-	if (errno || *end != '\0')
-		return -EINVAL;
-	if (val < min || val > max)
-		return -ERANGE;
-	*out = val;
-	return 0;
-}
 
 static int parse_args(int argc, char **argv, struct env *env)
 {
@@ -207,21 +192,13 @@ int main(int argc, char **argv)
 	pthread_t tids[MAX_THREADS];
 	unsigned long long t0, t1, c0, c1, ops;
 	unsigned long n;
-	sigset_t usr1;
-	int sig, err;
+	int err;
 
 	if (parse_args(argc, argv, &env))
 		return EX_USAGE;
 
-	/* Blocked before "ready" goes out, so an early SIGUSR1 stays pending. */
-	if (env.sync) {
-		sigemptyset(&usr1);
-		sigaddset(&usr1, SIGUSR1);
-		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
-		printf("ready pid=%d\n", getpid());
-		fflush(stdout);
-		sigwait(&usr1, &sig);
-	}
+	if (env.sync)
+		ready_then_wait_for_usr1();
 
 	/* The main thread is one of the parties, so it releases everyone at once. */
 	pthread_barrier_init(&run.start, NULL, (unsigned int)env.threads + 1);

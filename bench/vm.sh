@@ -40,7 +40,7 @@ fi
 rm -rf "$PAYLOAD" && mkdir -p "$PAYLOAD/build" "$PAYLOAD/bench" || exit 1
 rm -f "$OUT"/*.log
 cp ./bindsnoop "$PAYLOAD/" && cp bench/guest.sh bench/lib.sh "$PAYLOAD/bench/" || exit 1
-"${CC:-cc}" -O2 -Wall -Wextra -pthread bench/bindloop.c -o "$PAYLOAD/build/bindloop" || exit 1
+"${CC:-cc}" -O2 -Wall -Wextra -pthread -I. bench/bindloop.c trace_helpers.c -o "$PAYLOAD/build/bindloop" || exit 1
 
 VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh --payload "$PAYLOAD" --suite "$SUITE" \
 	--backends "fentry kprobe tracepoint" -j 1 --suite-timeout 900 \

@@ -28,6 +28,8 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#include "trace_helpers.h"
+#include "tests/lib/handshake.h"
 
 /* glibc learnt IPPROTO_MPTCP in 2.32; the value is kernel ABI. */
 #ifndef IPPROTO_MPTCP
@@ -133,27 +135,6 @@ static const char usage[] =
 "  -C  (i386 build) make the bind syscall itself: socketcall (as i386 glibc\n"
 "      does) or bind (the direct syscall, 361)\n"
 "  -q  print only the summary line\n";
-
-/* Reject what strtoul() lets through: empty, signs, spaces, trailing junk. */
-static int parse_ulong(const char *s, unsigned long min, unsigned long max,
-		       unsigned long *out)
-{
-	unsigned long val;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	val = strtoul(s, &end, 10);
-	if (errno)
-		return -errno;
-	if (*end != '\0')
-		return -EINVAL;
-	if (val < min || val > max)
-		return -ERANGE;
-	*out = val;
-	return 0;
-}
 
 static int parse_opts(const char *s, unsigned int *mask)
 {
@@ -563,10 +544,9 @@ int main(int argc, char **argv)
 		.threads = 1,
 	};
 	struct run run = { .env = &env };
-	int blocker = -1, sig;
+	int blocker = -1;
 	unsigned long ok, bad;
 	char what[32];
-	sigset_t usr1;
 
 	if (parse_args(argc, argv, &env))
 		return EX_USAGE;
@@ -604,15 +584,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* Blocked before "ready" goes out, so an early SIGUSR1 stays pending. */
-	if (env.sync) {
-		sigemptyset(&usr1);
-		sigaddset(&usr1, SIGUSR1);
-		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
-		printf("ready pid=%d\n", getpid());
-		fflush(stdout);
-		sigwait(&usr1, &sig);
-	}
+	if (env.sync)
+		ready_then_wait_for_usr1();
 
 	/*
 	 * The -D socket is bound once, after the handshake so a tracer sees
