@@ -285,16 +285,24 @@ group_wide() {
 	PID_FROM_END=6
 }
 
+# filter_case NAME OPTION...: the workload waiting in the background (wl_bg)
+# is the target; with these filter options bindsnoop shows its bind, exactly,
+# and not the bind of another workload made meanwhile.
+filter_case() {
+	local name=$1 target=$WL_BG other
+	shift
+	tracer_start "$@" || { fail "$name" "bindsnoop $* did not start: $(cat "$TMP/err")"; return; }
+	wl; other=$WL_PID
+	wl_go
+	tracer_stop
+	expect "${name}_match" "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	expect_none "${name}_other" "$other"
+}
+
 # -p: only that process.
 group_pid() {
 	wl_bg || { fail pid_filter "workload did not get ready"; return; }
-	local target=$WL_BG
-	tracer_start -p "$target" || { fail pid_filter "bindsnoop -p did not start: $(cat "$TMP/err")"; return; }
-	wl; local other=$WL_PID
-	wl_go
-	tracer_stop
-	expect pid_filter_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	expect_none pid_filter_other "$other"
+	filter_case pid_filter -p "$WL_BG"
 }
 
 # -u: only that user.
@@ -477,23 +485,11 @@ group_cgroup() {
 	pin_id_map /sys/fs/bpf/bindsnoop_e2e_cg "$cgid" || { fail cgroupmap "bpftool could not make the map"; return; }
 	wl_bg || { fail cgroupmap "workload did not get ready"; return; }
 	echo "$WL_BG" >"$CGROUP_DIR/cgroup.procs"
-	tracer_start --cgroupmap /sys/fs/bpf/bindsnoop_e2e_cg || { fail cgroupmap "bindsnoop did not start: $(cat "$TMP/err")"; return; }
-	wl; local other=$WL_PID
-	local target=$WL_BG
-	wl_go
-	tracer_stop
-	expect cgroupmap_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	expect_none cgroupmap_other "$other"
+	filter_case cgroupmap --cgroupmap /sys/fs/bpf/bindsnoop_e2e_cg
 
 	wl_bg || { fail cgroup_dir "workload did not get ready"; return; }
 	echo "$WL_BG" >"$CGROUP_DIR/cgroup.procs"
-	tracer_start -c "$CGROUP_DIR" || { fail cgroup_dir "bindsnoop -c did not start: $(cat "$TMP/err")"; return; }
-	wl; other=$WL_PID
-	target=$WL_BG
-	wl_go
-	tracer_stop
-	expect cgroup_dir_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	expect_none cgroup_dir_other "$other"
+	filter_case cgroup_dir -c "$CGROUP_DIR"
 	rmdir "$CGROUP_DIR" 2>/dev/null && CGROUP_DIR=
 }
 
@@ -543,15 +539,10 @@ group_noprealloc() {
 # --mntnsmap: only tasks of that mount namespace.
 group_mntns() {
 	UNSHARE="-n -m" wl_bg || { fail mntnsmap "workload did not get ready"; return; }
-	local target=$WL_BG mntns
-	mntns=$(stat -L -c %i "/proc/$target/ns/mnt")
+	local mntns
+	mntns=$(stat -L -c %i "/proc/$WL_BG/ns/mnt")
 	pin_id_map /sys/fs/bpf/bindsnoop_e2e_mntns "$mntns" || { fail mntnsmap "bpftool could not make the map"; return; }
-	tracer_start --mntnsmap /sys/fs/bpf/bindsnoop_e2e_mntns || { fail mntnsmap "bindsnoop did not start: $(cat "$TMP/err")"; return; }
-	wl; local other=$WL_PID
-	wl_go
-	tracer_stop
-	expect mntnsmap_match "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	expect_none mntnsmap_other "$other"
+	filter_case mntnsmap --mntnsmap /sys/fs/bpf/bindsnoop_e2e_mntns
 }
 
 # --count: exact per address/port counts from the kernel's table, most first.
