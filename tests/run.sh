@@ -12,7 +12,9 @@
 #
 # Each stage ends with its own "N passed, N failed, N skipped" line; this
 # script adds them up and closes with the total. A backend the kernel cannot
-# run is a skip with the kernel's reason. Exit status 1 on any failure.
+# run is a skip with the kernel's reason. A kernel warning (WARNING, BUG,
+# Oops, ... in the host's kernel log) or a new taint bit while a stage ran
+# fails that stage too, with a row of its own. Exit status 1 on any failure.
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -29,6 +31,8 @@ TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
 RESULTS=()
 LOG=$(mktemp /tmp/bindsnoop-tests.XXXXXX)
 trap 'rm -f "$LOG"' EXIT
+# shellcheck source=tests/lib/kernel.sh
+. tests/lib/kernel.sh
 
 # Add one closing line "N passed, N failed, N skipped" to the totals.
 tally() {
@@ -38,11 +42,40 @@ tally() {
 	RESULTS+=("$label: $line")
 }
 
-# stage LABEL CMD...: run a suite, show its output, count its closing line.
+# The kernel's state before a stage: the next kernel log record's number
+# and the taint mask.
+KMSG_OK=0
+if [ -r /dev/kmsg ] && [ -n "$(kmsg_records | head -n 1)" ]; then
+	KMSG_OK=1
+fi
+kernel_mark() {
+	MARK_SEQ=$( ((KMSG_OK == 0)) || kmsg_next_seq)
+	MARK_TAINT=$(</proc/sys/kernel/tainted)
+}
+
+# kernel_check LABEL: after a stage, a failing row "LABEL: kernel warning:
+# ..." (with the log lines shown) if the kernel complained since
+# kernel_mark. Another job on this machine can make the kernel complain
+# too; it is reported all the same, as nothing tells the two apart.
+kernel_check() {
+	local label=$1 lines='' verdict
+	if ((KMSG_OK == 1)); then
+		lines=$(kmsg_since "$MARK_SEQ" | grep -E "$KERNEL_WARNING_RE")
+	fi
+	verdict=$(kernel_verdict "$MARK_TAINT" "$(</proc/sys/kernel/tainted)" "$lines")
+	[ -n "$verdict" ] || return 0
+	echo "$label: $verdict"
+	[ -z "$lines" ] || head -n 40 <<<"$lines" | awk '{ print "  kernel: " $0 }'
+	tally "$label: $verdict" "0 passed, 1 failed, 0 skipped"
+}
+
+# stage LABEL CMD...: run a suite, show its output, count its closing line,
+# and check the kernel's log and taint around it.
 stage() {
 	local label=$1 line
 	shift
 	echo "== $label"
+	kernel_mark
 	"$@" 2>&1 | tee "$LOG"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOG" | tail -n 1)
 	if [ -z "$line" ]; then
@@ -50,6 +83,7 @@ stage() {
 		line="0 passed, 1 failed, 0 skipped"
 	fi
 	tally "$label" "$line"
+	kernel_check "$label"
 }
 
 # cmocka's own closing lines (one pair per test program), turned into ours.
@@ -89,20 +123,27 @@ host_e2e() {
 	done
 }
 
-# The guests print one "KERNEL BACKEND: N passed, N failed, N skipped" row each.
+# The guests print one "KERNEL BACKEND: N passed, N failed, N skipped" row
+# each and check their own kernels; the host's kernel is checked around them.
 vmtest() {
 	echo "== qemu kernel matrix"
+	kernel_mark
 	tests/vmtest/run-matrix.sh 2>&1 | tee "$LOG"
-	local rc=${PIPESTATUS[0]} rows row
-	rows=$(grep -E '^[^ ]+ [^ ]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOG")
-	if [ -z "$rows" ]; then
-		tally "vmtest" "0 passed, 1 failed, 0 skipped"
-		return
-	fi
+	local rc=${PIPESTATUS[0]} rows row counts failed_before=$TOTAL_F
+	rows=$(grep -E '^[^ ]+ [^ ]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped( \(.*\))?$' "$LOG")
 	while IFS= read -r row; do
-		tally "vm ${row%%:*}" "${row#*: }"
+		[ -n "$row" ] || continue
+		# A failed row's reason in parentheses stays in the label.
+		counts=${row#*: }
+		counts=${counts%% (*}
+		tally "vm ${row%%:*}${row#*skipped}" "$counts"
 	done <<<"$rows"
-	[ "$rc" = 0 ] || tally "vmtest exit status $rc" "0 passed, 1 failed, 0 skipped"
+	[ -n "$rows" ] || tally "vmtest: no result rows" "0 passed, 1 failed, 0 skipped"
+	# A failure that no row counted (a setup error, say).
+	if [ "$rc" != 0 ] && [ "$TOTAL_F" = "$failed_before" ]; then
+		tally "vmtest exit status $rc" "0 passed, 1 failed, 0 skipped"
+	fi
+	kernel_check "qemu kernel matrix (host kernel)"
 }
 
 if [ "$MODE" != vmtest ]; then
@@ -119,6 +160,10 @@ if [ "$MODE" = all ]; then
 fi
 if [ "$MODE" != host ]; then
 	vmtest
+fi
+if ((KMSG_OK == 0)); then
+	tally "host kernel log check: /dev/kmsg not readable, only the taint was checked" \
+		"0 passed, 0 failed, 1 skipped"
 fi
 
 echo "== summary"

@@ -42,6 +42,8 @@ EOF
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib/kernel.sh
+. "$top/tests/lib/kernel.sh"
 # Absolute from here on: the script works in other folders too (apt
 # downloads into a temporary one), and a relative VMTEST_OUT once sent the
 # fetch log there (found only on a machine with an empty kernel cache).
@@ -441,6 +443,7 @@ build_base_initramfs() {
 	done
 	cat >"$root/etc/vmtest.conf" <<-EOF
 		BACKENDS='$backends'
+		KERNEL_WARNING_RE='$KERNEL_WARNING_RE'
 		SUITE='$suite'
 		TIMEOUT=$suite_limit
 	EOF
@@ -591,16 +594,63 @@ test_kernel() {
 	say "$name: $release done in ${wall} s (kernel to /init ${to_init:-?} s)"
 }
 
-# Turns the marker lines of LOG into rows; without LOG every backend
-# fails with REASON.
+# Turns the marker lines of LOG into rows, a "boot" row first; without
+# LOG every row fails with REASON.
 write_rows() {
 	local name=$1 log=$2 reason=$3 b
 	if [[ -z $log ]]; then
-		for b in $backends; do
+		for b in boot $backends; do
 			printf '%s\t0 1 0\tfail\t%s\n' "$b" "$reason"
 		done >"$out/$name.rows"
 		return 0
 	fi
+	suite_rows "$log" "$reason" | kernel_checks "$log" >"$out/$name.rows"
+}
+
+# The kernel log lines /init reported for backend B (or "boot") in LOG.
+kernel_lines() {
+	grep -F "@@vmtest kernel $2: " "$1" | sed 's/.*@@vmtest kernel [^ ]*: //'
+}
+
+# "BEFORE AFTER", the taint masks /init reported around backend B in LOG.
+taint_around() {
+	awk -v key="@@vmtest taint $2 before=" 'i = index($0, key) {
+		split(substr($0, i + length(key)), f, /[ =]/)
+		print f[1], f[3]
+	}' "$1"
+}
+
+# Reads rows on stdin, writes them with the kernel's verdict: a backend
+# whose run made the kernel warn or taint itself fails with one more failed
+# test. The boot row before them fails only on a taint: the boot's own
+# warnings are not ours, and are shown, not counted.
+kernel_checks() {
+	local log=$1 b counts state reason p f s before after verdict
+	read -r before after < <(taint_around "$log" boot)
+	if [[ -z $after ]]; then
+		printf 'boot\t0 1 0\tfail\tno taint report from /init\n'
+	elif ((after != 0)); then
+		printf 'boot\t0 1 0\tfail\tkernel tainted before any backend ran: %s\n' \
+			"$(kernel_verdict 0 "$after" "")"
+	else
+		printf 'boot\t1 0 0\tok\t\n'
+	fi
+	while IFS=$'\t' read -r b counts state reason; do
+		before='' after=''
+		read -r before after < <(taint_around "$log" "$b")
+		verdict=''
+		[[ -z $after ]] || verdict=$(kernel_verdict "$before" "$after" "$(kernel_lines "$log" "$b")")
+		if [[ -n $verdict ]]; then
+			read -r p f s <<<"$counts"
+			counts="$p $((f + 1)) $s" state=fail reason=${reason:+$reason; }$verdict
+		fi
+		printf '%s\t%s\t%s\t%s\n' "$b" "$counts" "$state" "$reason"
+	done
+}
+
+# Prints a row per backend from the suite's summary lines in LOG.
+suite_rows() {
+	local log=$1 reason=$2
 	awk -v backends="$backends" -v reason="$reason" -v limit="$suite_limit" '
 	BEGIN { n = split(backends, order, " ") }
 	match($0, /@@vmtest begin [^ ]+/) {
@@ -642,13 +692,14 @@ write_rows() {
 				print b "\t" counts[b] "\tok\t"
 			}
 		}
-	}' "$log" >"$out/$name.rows"
+	}' "$log"
 }
 
 # On a failed row, show that backend's part of the guest console.
 show_failure() {
 	local name=$1 backend=$2 log=$out/$1.log
-	[[ -s $log ]] || return 0
+	# The boot row's reasons are in the kernel lines below the matrix.
+	[[ -s $log && $backend != boot ]] || return 0
 	printf '%s\n' "--- $name $backend: guest console (last 40 lines of this backend's run) ---"
 	# Exact names: "kprobe" must not pick up "kprobe+perfbuf".
 	awk -v begin="@@vmtest begin $backend" -v end="@@vmtest end $backend " '
@@ -705,14 +756,15 @@ report() {
 		done
 		say "console logs: $out/*.log"
 	fi
-	# Kernel warnings do not fail a row (the kernel may be at fault), but
-	# they are shown.
+	# The kernel's complaints, by backend ("boot": before any ran). Those
+	# of a backend failed its row above; the log has the kernel's whole log
+	# of that run too, on the "@@vmtest dmesg BACKEND:" lines.
 	local warnings
 	for name in "${k_names[@]}"; do
-		warnings=$(grep -h '@@vmtest kernel ' "$out/$name.log" 2>/dev/null | head -n 10) || continue
+		warnings=$(grep -h '@@vmtest kernel ' "$out/$name.log" 2>/dev/null) || continue
 		echo
-		say "$name: kernel warnings (dmesg):"
-		awk '{ sub(/.*@@vmtest kernel /, "  "); print }' <<<"$warnings"
+		say "$name: kernel warnings ($(wc -l <<<"$warnings") lines; all of them and the rest of that kernel log in $out/$name.log):"
+		head -n 20 <<<"$warnings" | awk '{ sub(/.*@@vmtest kernel /, "  "); print }'
 	done
 	totals="$total_p $total_f $total_s"
 	return "$bad"
