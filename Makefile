@@ -104,7 +104,21 @@ $(OUTPUT)/workload32: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
 
-TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/workload
+# The benchmark's floor: empty programs on each backend's hooks (bench/README.md).
+$(OUTPUT)/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/floor.skel.h: $(OUTPUT)/floor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUTPUT)/floor: bench/floor.c $(OUTPUT)/floor.skel.h | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(ALL_LDLIBS) -o $@
+
+TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/workload \
+		   $(OUTPUT)/floor
 ifeq ($(ARCH),x86)
 TEST_BINS	+= $(OUTPUT)/workload32
 endif
@@ -137,7 +151,7 @@ deps:
 demo: $(BINARY) $(OUTPUT)/workload
 	$(Q)tests/demo.sh
 
-bench: $(BINARY) $(OUTPUT)/workload
+bench: $(BINARY) $(OUTPUT)/workload $(OUTPUT)/floor
 	$(Q)bench/bench.sh
 
 clean:

@@ -49,9 +49,13 @@ else
 	BIND_ITERS=100000 PPID_ITERS=500000 STORM=1000000 STARTUP_RUNS=11
 fi
 
-# Targets of issue #3.
+# Targets: issue #3's ceilings (the perf buffer rows keep theirs), and issue
+# #14's margins above each backend's floor, measured in the same run.
 TARGET_FULL=1.20
-TARGET_COUNT=1.15
+TARGET_FULL_OVER=0.03
+TARGET_PIPE_OVER=0.05
+TARGET_COUNT_OVER=0.01
+TARGET_READER_US=0.25
 TARGET_STARTUP_MS=100
 TARGET_RSS_MB=16
 
@@ -89,6 +93,8 @@ BS_VERSION=$(./bindsnoop -V 2>/dev/null | head -n 1)
 BS=$WORK/bindsnoop
 WORKLOAD=$WORK/workload
 BINDLOOP=$WORK/bindloop
+FLOOR=${FLOOR:-build/floor}
+[ -x "$FLOOR" ] || die "$FLOOR is missing: make build/floor (make bench builds it)"
 STARTUP=$WORK/startup
 for tool in bindloop startup; do
 	extra=
@@ -148,6 +154,8 @@ command -v perf >/dev/null || PEER_WHY[perf]="perf is not installed (apt-get ins
 #   bindsnoop OUT BACKEND PERFBUF [ARGS...]   OUT: null or pipe (| cat)
 #   bpftrace NAME                              floor, printf or count
 #   perf                                       perf trace -e bind -a
+#   floor BACKEND [--no-compat]                bench/floor: empty programs on that
+#                                              backend's hooks (the hook's own price)
 
 T_MAIN='' T_WHY='' T_ERR=$WORK/tracer.err T_PIDS=()
 
@@ -234,6 +242,12 @@ tracer_start() {
 		started $!
 		await_ready bpf_attached
 		;;
+	floor)
+		"$FLOOR" --backend "$@" >/dev/null 2>"$T_ERR" &
+		T_MAIN=$!
+		started $!
+		await_ready bindsnoop_ready
+		;;
 	perf)
 		[ -n "${PEER_WHY[perf]:-}" ] && { T_WHY=${PEER_WHY[perf]}; return 1; }
 		# Its lines go to stderr, unbuffered, as on a terminal: a file here.
@@ -281,14 +295,23 @@ reap_within() {
 
 ROW_SECTION=() ROW_LABEL=() ROW_LOOP=() ROW_TRACER=() ROW_TARGET=() ROW_SKIP=()
 ROW_DROPS=()	# what bindsnoop said it dropped, over all rounds
+ROW_FLOOR=()	# the row's floor (a row index), and how far above it it may be
+ROW_MARGIN=()
 
+# TARGET: a ceiling ("1.20"), "-" for none, or "+M": at most M above FLOOR_ROW's median.
 add_row() {	# SECTION LOOP TARGET LABEL TRACER...
 	local i=${#ROW_LABEL[@]}
 	ROW_SECTION[i]=$1 ROW_LOOP[i]=$2 ROW_TARGET[i]=$3 ROW_LABEL[i]=$4
 	shift 4
 	ROW_TRACER[i]="$*"
 	ROW_SKIP[i]='' ROW_DROPS[i]='0 0 0'
+	ROW_FLOOR[i]=${FLOOR_ROW:-} ROW_MARGIN[i]=
+	if [[ ${ROW_TARGET[i]} == +* ]]; then
+		ROW_MARGIN[i]=${ROW_TARGET[i]#+}
+		ROW_TARGET[i]=floor
+	fi
 	[ "${ROUND_SKIP:-}" ] && ROW_SKIP[i]=$ROUND_SKIP
+	LAST_ROW=$i
 	return 0
 }
 
@@ -310,14 +333,17 @@ for b in fentry kprobe tracepoint; do
 done
 [ ${#LOADED[@]} -gt 0 ] || die "no backend of bindsnoop loads on this kernel: see the lines above"
 
+declare -A FLOOR_BIND=() FLOOR_PPID=()
 for b in "${LOADED[@]}"; do
-	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, output to /dev/null" bindsnoop null "$b" 0
-	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, output to a pipe (| cat)" bindsnoop pipe "$b" 0
+	add_row "$S_FULL" bind - "floor: empty programs on $b's hooks" floor "$b"
+	FLOOR_BIND[$b]=$LAST_ROW
+	FLOOR_ROW=$LAST_ROW add_row "$S_FULL" bind "+$TARGET_FULL_OVER" "bindsnoop $b, output to /dev/null" bindsnoop null "$b" 0
+	FLOOR_ROW=$LAST_ROW add_row "$S_FULL" bind "+$TARGET_PIPE_OVER" "bindsnoop $b, output to a pipe (| cat)" bindsnoop pipe "$b" 0
 	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, perf buffer, to /dev/null" bindsnoop null "$b" 1
 	add_row "$S_FULL" bind $TARGET_FULL "bindsnoop $b, perf buffer, to a pipe" bindsnoop pipe "$b" 1
 done
 for b in "${LOADED[@]}"; do
-	add_row "$S_COUNT" bind $TARGET_COUNT "bindsnoop $b --count" bindsnoop null "$b" 0 --count
+	FLOOR_ROW=${FLOOR_BIND[$b]} add_row "$S_COUNT" bind "+$TARGET_COUNT_OVER" "bindsnoop $b --count" bindsnoop null "$b" 0 --count
 done
 add_row "$S_PEER" bind - "floor: two empty BPF programs (bpftrace)" bpftrace floor
 add_row "$S_PEER" bind - "bpftrace printf per bind, to /dev/null" bpftrace printf
@@ -325,7 +351,12 @@ add_row "$S_PEER" bind - "bpftrace count per comm" bpftrace count
 add_row "$S_PEER" bind - "perf trace -e bind -a" perf
 add_row "$S_PPID" getppid - "floor: two empty BPF programs (bpftrace)" bpftrace floor
 for b in "${LOADED[@]}"; do
-	add_row "$S_PPID" getppid - "bindsnoop $b, output to /dev/null" bindsnoop null "$b" 0
+	add_row "$S_PPID" getppid - "floor: empty programs on $b's hooks" floor "$b"
+	FLOOR_PPID[$b]=$LAST_ROW
+	if [ "$b" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
+		add_row "$S_PPID" getppid - "floor: $b's hooks without the 32-bit bind program" floor "$b" --no-compat
+	fi
+	FLOOR_ROW=${FLOOR_PPID[$b]} add_row "$S_PPID" getppid - "bindsnoop $b, output to /dev/null" bindsnoop null "$b" 0
 done
 add_row "$S_PPID" getppid - "bpftrace count per comm" bpftrace count
 add_row "$S_PPID" getppid - "perf trace -e bind -a" perf
@@ -516,11 +547,19 @@ done
 
 GUEST_LINES=() GUEST_TARGETS=()
 declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buffer"
-	[count]="bind, --count" [getppid]="getppid()")
+	[count]="bind, --count (each bind a new key)" [getppid]="getppid()"
+	[count_samekey]="bind, --count (the same key)" [floor]="floor: empty programs, bind"
+	[floor_samekey]="floor, bind to a fixed port" [floor_getppid]="floor, getppid()"
+	[floor_nocompat_getppid]="floor without the 32-bit program, getppid()")
+# What each row is measured against (its floor), and by how much it may exceed it.
+declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor
+	[count_samekey]=floor_samekey [getppid]=floor_getppid)
+declare -A GUEST_MARGIN=([bind]=0.02 [perfbuf]=0.04 [count]=0.01 [count_samekey]=0.01)
 TARGET_GUEST_PPID=1.02
 
 guests() {
-	local out=$WORK/vm.out release backend row rest cpu min max wall u t label
+	local out=$WORK/vm.out release backend row rest cpu min max wall u t label key floor over
+	declare -A cpu_of=()
 	note "qemu guests: bench/vm.sh${1:+ $1} (one kernel after the other)"
 	if ! command -v qemu-system-x86_64 >/dev/null; then
 		GUEST_LINES+=("not run: qemu-system-x86_64 is not installed (make deps installs it)")
@@ -530,11 +569,15 @@ guests() {
 		GUEST_LINES+=("FAILED: $(head -n 1 "$WORK/vm.err")")
 		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
 	fi
+	# The floors first, so every row can be read as "floor + X".
+	while read -r release backend row rest; do
+		[[ $rest =~ ^cpu=([0-9.]+) ]] && cpu_of[$release/$backend/$row]=${BASH_REMATCH[1]}
+	done <"$out"
 	while read -r release backend row rest; do
 		label="${release%%-amd64} $backend, ${GUEST_ROW_NAMES[$row]:-$row}"
 		case $rest in
 		skipped=* | failed=*)
-			GUEST_LINES+=("$(printf '%-54s | %s' "$label" "${rest#*=}")")
+			GUEST_LINES+=("$(printf '%-62s | %s' "$label" "${rest#*=}")")
 			[[ $rest == failed=* ]] && HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
 			continue
 			;;
@@ -543,10 +586,20 @@ guests() {
 			{ GUEST_LINES+=("$label: unreadable: $rest"); HARNESS_ERRORS=$((HARNESS_ERRORS + 1)); continue; }
 		cpu=${BASH_REMATCH[1]} min=${BASH_REMATCH[2]} max=${BASH_REMATCH[3]}
 		wall=${BASH_REMATCH[4]} u=${BASH_REMATCH[5]} t=${BASH_REMATCH[6]}
-		GUEST_LINES+=("$(printf '%-54s | CPU-time %5.2fx | min %5.2fx | max %5.2fx | wall %5.2fx | untraced %7.2f us | traced %7.2f us' \
-			"$label" "$cpu" "$min" "$max" "$wall" "$u" "$t")")
+		key=${GUEST_FLOOR_OF[$row]:-}
+		floor=${key:+${cpu_of[$release/$backend/$key]:-}}
+		over=
+		[ -n "$floor" ] && over=$(awk -v c="$cpu" -v f="$floor" 'BEGIN { printf "floor %.2f + %.2f", f, c - f }')
+		GUEST_LINES+=("$(printf '%-62s | CPU-time %5.2fx | %-20s | min %5.2fx | max %5.2fx | wall %5.2fx | untraced %7.2f us | traced %7.2f us' \
+			"$label" "$cpu" "${over:--}" "$min" "$max" "$wall" "$u" "$t")")
+		if [ -n "$floor" ] && [ -n "${GUEST_MARGIN[$row]:-}" ]; then
+			local ceiling
+			ceiling=$(awk -v f="$floor" -v m="${GUEST_MARGIN[$row]}" 'BEGIN { printf "%.2f", f + m }')
+			GUEST_TARGETS+=("$(printf '%-62s | %5.2fx <= floor %.2f + %s: %s' "${release%%-amd64} $backend, ${GUEST_ROW_NAMES[$row]} (guest)" \
+				"$cpu" "$floor" "${GUEST_MARGIN[$row]}" "$(verdict "$cpu" "$ceiling" x)")")
+		fi
 		if [ "$row" = getppid ] && [ "$backend" != tracepoint ]; then
-			GUEST_TARGETS+=("$(printf '%-54s | %5.2fx <= %sx: %s' "getppid, $backend, ${release%%-amd64} (guest)" \
+			GUEST_TARGETS+=("$(printf '%-62s | %5.2fx <= %sx: %s' "getppid, $backend, ${release%%-amd64} (guest)" \
 				"$cpu" "$TARGET_GUEST_PPID" "$(verdict "$cpu" "$TARGET_GUEST_PPID" x)")")
 		fi
 	done <"$out"
@@ -569,6 +622,10 @@ row_line() {
 	read -r cr _ < <(awk '{ print $6 / $5 }' "$f" | sort -g | median_min_max)
 	printf '  %-54s | median %5.2fx | min %5.2fx | max %5.2fx | CPU-time %5.2fx | untraced %6.2f us | traced %6.2f us | reader CPU %5.2f us/op' \
 		"${ROW_LABEL[i]}" "$r" "$rmin" "$rmax" "$cr" "$u" "$t" "$c"
+	local fl=${ROW_FLOOR[i]:-}
+	if [ -n "$fl" ] && [ -s "$WORK/row.$fl" ]; then
+		printf ' | floor %.2f + %.2f' "$(row_median "$fl")" "$(awk -v r="$r" -v f="$(row_median "$fl")" 'BEGIN { print r - f }')"
+	fi
 	[ -n "${ROW_SKIP[i]}" ] && printf ' | %s' "${ROW_SKIP[i]}"
 	read -r d1 d2 d3 <<<"${ROW_DROPS[i]}"
 	[ "$d1" != 0 ] && printf ' | %s events lost' "$d1"
@@ -639,12 +696,31 @@ report() {
 	printf '  %s\n' "${GUEST_LINES[@]}"
 	echo
 	if [ "$QUICK" = 1 ]; then echo "Targets (quick mode: not meaningful)"; else echo "Targets"; fi
+	local fl ceiling c
 	for i in "${!ROW_LABEL[@]}"; do
 		[ "${ROW_TARGET[i]}" = - ] && continue
 		[ -s "$WORK/row.$i" ] || continue
 		v=$(row_median "$i")
-		printf '  %-54s | %5.2fx <= %sx: %s\n' "${ROW_LABEL[i]}" "$v" "${ROW_TARGET[i]}" \
-			"$(verdict "$v" "${ROW_TARGET[i]}" x)"
+		if [ "${ROW_TARGET[i]}" = floor ]; then
+			fl=${ROW_FLOOR[i]}
+			[ -s "$WORK/row.$fl" ] || continue
+			ceiling=$(awk -v f="$(row_median "$fl")" -v m="${ROW_MARGIN[i]}" 'BEGIN { printf "%.2f", f + m }')
+			printf '  %-54s | %5.2fx <= floor %.2f + %s: %s\n' "${ROW_LABEL[i]}" "$v" \
+				"$(row_median "$fl")" "${ROW_MARGIN[i]}" "$(verdict "$v" "$ceiling" x)"
+		else
+			printf '  %-54s | %5.2fx <= %sx: %s\n' "${ROW_LABEL[i]}" "$v" "${ROW_TARGET[i]}" \
+				"$(verdict "$v" "${ROW_TARGET[i]}" x)"
+		fi
+	done
+	# The reader's own CPU per event, for bindsnoop's full-output rows.
+	for i in "${!ROW_LABEL[@]}"; do
+		if [[ ${ROW_TRACER[i]} != "bindsnoop null "*" 0" ]] || [ "${ROW_LOOP[i]}" != bind ] ||
+			[ ! -s "$WORK/row.$i" ]; then
+			continue
+		fi
+		c=$(awk '{ print $3 / $4 / 1000 }' "$WORK/row.$i" | sort -g | median_min_max | cut -d' ' -f1)
+		printf '  %-54s | %.2f us <= %s us: %s\n' "reader CPU per event, ${ROW_LABEL[i]#bindsnoop }" \
+			"$c" "$TARGET_READER_US" "$(verdict "$c" "$TARGET_READER_US" us)"
 	done
 	if [ -n "$STORM_LOST_1" ]; then
 		printf '  %-54s | %s lost: %s\n' "0 lost of $STORM binds from 1 thread" "$STORM_LOST_1" \

@@ -60,20 +60,23 @@ struct run {
 };
 
 static const char usage[] =
-"Usage: bindloop [-m bind|getppid] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-S]\n"
-"  -m  bind: socket()+bind(ADDR:0)+close() per iteration (default)\n"
+"Usage: bindloop [-m bind|getppid] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
+"  -m  bind: socket()+bind(ADDR:PORT)+close() per iteration (default)\n"
 "      getppid: one getppid() syscall per iteration\n"
 "  -n  iterations per thread (default 100000)\n"
 "  -j  threads (default 1)\n"
 "  -a  IPv4 address to bind (default 127.0.0.1)\n"
+"  -p  port to bind (default 0: a new ephemeral port, so a new --count key, each\n"
+"      time; a fixed port is the same key every time; one thread only)\n"
 "  -S  print 'ready pid=N' and wait for SIGUSR1 before the loop\n";
 
 static int parse_args(int argc, char **argv, struct env *env)
 {
 	const char *addr = "127.0.0.1";
+	unsigned long port = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":m:n:j:a:Sh")) != -1) {
+	while ((opt = getopt(argc, argv, ":m:n:j:a:p:Sh")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (!strcmp(optarg, "bind"))
@@ -94,6 +97,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'a':
 			addr = optarg;
 			break;
+		case 'p':
+			if (parse_ulong(optarg, 0, 65535, &port))
+				goto bad;
+			break;
 		case 'S':
 			env->sync = true;
 			break;
@@ -113,7 +120,11 @@ static int parse_args(int argc, char **argv, struct env *env)
 		return -EINVAL;
 	}
 	env->addr.sin_family = AF_INET;
-	env->addr.sin_port = 0;
+	env->addr.sin_port = htons((unsigned short)port);
+	if (port && env->threads > 1) {
+		fprintf(stderr, "bindloop: -p PORT with one thread only (they would collide)\n");
+		return -EINVAL;
+	}
 	if (inet_pton(AF_INET, addr, &env->addr.sin_addr) != 1) {
 		fprintf(stderr, "bindloop: -a %s: not an IPv4 address\n", addr);
 		return -EINVAL;

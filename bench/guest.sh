@@ -7,8 +7,14 @@
 #   bind      socket()+bind()+close(), bindsnoop with full output to /dev/null
 #   perfbuf   the same over the perf buffer (the fallback before 5.8)
 #   count     the same with --count
+#   count_samekey  --count while every bind is the same key (a fixed port)
 #   getppid   a bare getppid() loop while bindsnoop traces: the cost to
 #             everything that is not a bind
+#   floor, floor_samekey, floor_getppid  the bind, fixed-port bind and
+#             getppid loops with bench/floor's empty programs on the same
+#             hooks instead: the price of the hook itself
+#   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
+#             32-bit bind program: what that program costs every syscall
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do. The guest has
 # one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
@@ -48,6 +54,9 @@ done
 
 BS=${BINDSNOOP:-./bindsnoop}
 BINDLOOP=${BINDLOOP:-build/bindloop}
+FLOOR=${FLOOR:-build/floor}
+# The tracer a row starts: bindsnoop, or (FLOOR_ROW=1) the floor's empty programs.
+FLOOR_ROW=0
 WORK=$(mktemp -d /tmp/bindsnoop-guest-bench.XXXXXX) || exit 1
 declare -A LIVE=()
 PASSED=0 FAILED=0 SKIPPED=0
@@ -60,7 +69,11 @@ trap cleanup_work EXIT
 tracer_start() {
 	local deadline=$((SECONDS + 60))
 	: >"$WORK/err"
-	"$BS" --backend "$BACKEND" "$@" >/dev/null 2>"$WORK/err" &
+	if [ "$FLOOR_ROW" = 1 ]; then
+		"$FLOOR" --backend "$BACKEND" ${FLOOR_ARGS:-} >/dev/null 2>"$WORK/err" &
+	else
+		"$BS" --backend "$BACKEND" "$@" >/dev/null 2>"$WORK/err" &
+	fi
 	T_MAIN=$!
 	LIVE[$T_MAIN]=1
 	while [ "$SECONDS" -lt "$deadline" ]; do
@@ -79,12 +92,13 @@ tracer_stop() {
 	reap "$T_MAIN" 30
 }
 
-row() {	# NAME MODE ITERATIONS [PERFBUF] -- BINDSNOOP_ARGS...
-	local name=$1 mode=$2 iters=$3 perfbuf=$4 round untraced traced why
-	shift 5
+row() {	# NAME MODE ITERATIONS PERFBUF LOOP_ARGS -- BINDSNOOP_ARGS...
+	local name=$1 mode=$2 iters=$3 perfbuf=$4 round untraced traced why largs=()
+	read -ra largs <<<"$5"
+	shift 6
 	: >"$WORK/ratios"
 	for ((round = 1; round <= ROUNDS; round++)); do
-		if ! untraced=$(run_loop "$mode" "$iters"); then
+		if ! untraced=$(run_loop "$mode" "$iters" "${largs[@]}"); then
 			why="the untraced loop failed"
 			break
 		fi
@@ -94,7 +108,7 @@ row() {	# NAME MODE ITERATIONS [PERFBUF] -- BINDSNOOP_ARGS...
 			why="the tracer did not start in round $round: $why"
 			break
 		fi
-		traced=$(run_loop "$mode" "$iters") || traced=
+		traced=$(run_loop "$mode" "$iters" "${largs[@]}") || traced=
 		if ! tracer_stop; then
 			why="bindsnoop failed in round $round: $(grep -m1 '^bindsnoop:' "$WORK/err")"
 			break
@@ -129,9 +143,18 @@ echo "# bindsnoop guest bench: kernel $(uname -r), backend $BACKEND, $ROUNDS rou
 # Warm the caches and the port allocator once.
 run_loop bind "$BINDS" >/dev/null || { echo "bench/guest.sh: bindloop does not run" >&2; exit 1; }
 
-row bind bind "$BINDS" 0 --
-row perfbuf bind "$BINDS" 1 --
-row count bind "$BINDS" 0 -- --count
-row getppid getppid "$PPIDS" 0 --
+[ -x "$FLOOR" ] || { echo "bench/guest.sh: $FLOOR missing" >&2; exit 1; }
+FLOOR_ROW=1 row floor bind "$BINDS" 0 "" --
+row bind bind "$BINDS" 0 "" --
+row perfbuf bind "$BINDS" 1 "" --
+row count bind "$BINDS" 0 "" -- --count
+FLOOR_ROW=1 row floor_samekey bind "$BINDS" 0 "-p 4999" --
+row count_samekey bind "$BINDS" 0 "-p 4999" -- --count
+FLOOR_ROW=1 row floor_getppid getppid "$PPIDS" 0 "" --
+row getppid getppid "$PPIDS" 0 "" --
+# What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
+if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
+	FLOOR_ROW=1 FLOOR_ARGS=--no-compat row floor_nocompat_getppid getppid "$PPIDS" 0 "" --
+fi
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]

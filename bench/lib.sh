@@ -60,10 +60,11 @@ median_min_max() {
 # One run of $BINDLOOP in MODE (bind or getppid): prints "ns_per_op
 # cpu_ns_per_op" (wall-clock and the loop's own CPU time per op). A bind loop
 # whose binds failed is an error.
-run_loop() {	# MODE ITERATIONS
-	local line
-	line=$("$BINDLOOP" -m "$1" -n "$2" 2>&1) || { echo "$line" >&2; return 1; }
-	if [ "$1" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
+run_loop() {	# MODE ITERATIONS [BINDLOOP_ARGS...]
+	local line mode=$1 iters=$2
+	shift 2
+	line=$("$BINDLOOP" -m "$mode" -n "$iters" "$@" 2>&1) || { echo "$line" >&2; return 1; }
+	if [ "$mode" = bind ] && [[ ! $line =~ " failed=0 " ]]; then
 		echo "$line" >&2
 		return 1
 	fi

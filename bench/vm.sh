@@ -39,7 +39,9 @@ fi
 [ -x ./bindsnoop ] || { echo "bench/vm.sh: ./bindsnoop is missing: run make" >&2; exit 1; }
 rm -rf "$PAYLOAD" && mkdir -p "$PAYLOAD/build" "$PAYLOAD/bench" || exit 1
 rm -f "$OUT"/*.log
-cp ./bindsnoop "$PAYLOAD/" && cp bench/guest.sh bench/lib.sh "$PAYLOAD/bench/" || exit 1
+[ -x build/floor ] || { echo "bench/vm.sh: build/floor is missing: run make build/floor" >&2; exit 1; }
+cp ./bindsnoop "$PAYLOAD/" && cp build/floor "$PAYLOAD/build/" &&
+	cp bench/guest.sh bench/lib.sh "$PAYLOAD/bench/" || exit 1
 "${CC:-cc}" -O2 -Wall -Wextra -pthread -I. bench/bindloop.c trace_helpers.c -o "$PAYLOAD/build/bindloop" || exit 1
 
 VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh --payload "$PAYLOAD" --suite "$SUITE" \

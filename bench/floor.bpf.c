@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The benchmark's floor: programs that do nothing, on exactly the hooks each
+ * of bindsnoop's backends uses (bindsnoop.bpf.c). What a bind costs with
+ * these attached is the price of the hook itself; bindsnoop's own work is
+ * the rest. bench/floor.c picks the set for a backend.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+SEC("fexit/inet_bind")
+int BPF_PROG(floor_fexit_inet_bind)
+{
+	return 0;
+}
+
+SEC("fexit/inet6_bind")
+int BPF_PROG(floor_fexit_inet6_bind)
+{
+	return 0;
+}
+
+SEC("kprobe/inet_bind")
+int floor_kprobe_inet_bind(void *ctx)
+{
+	return 0;
+}
+
+SEC("kretprobe/inet_bind")
+int floor_kretprobe_inet_bind(void *ctx)
+{
+	return 0;
+}
+
+SEC("kprobe/inet6_bind")
+int floor_kprobe_inet6_bind(void *ctx)
+{
+	return 0;
+}
+
+SEC("kretprobe/inet6_bind")
+int floor_kretprobe_inet6_bind(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_bind")
+int floor_tp_enter_bind(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int floor_tp_exit_bind(void *ctx)
+{
+	return 0;
+}
+
+#if defined(__TARGET_ARCH_x86)
+/* bindsnoop's 32-bit bind program runs on every syscall's exit: so does this one. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(floor_tp_compat_exit)
+{
+	return 0;
+}
+#endif
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

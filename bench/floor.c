@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * floor: attach bench/floor.bpf.c's empty programs on the hooks that
+ * bindsnoop's backend B uses on this kernel, say so on stderr the way
+ * bindsnoop does ("Tracing binds ..."), and wait for SIGINT.
+ *
+ *   floor --backend fentry|kprobe|tracepoint [--no-compat]
+ *
+ * The tracepoint set follows bindsnoop's plan: sys_exit_bind alone where
+ * tracepoint programs have bpf_task_pt_regs() (5.15+), the enter/exit pair
+ * before; plus the raw sys_exit program where the kernel runs 32-bit x86
+ * programs, unless --no-compat (what that program costs every syscall is
+ * the difference). (A bench tool: it asks libbpf, not bindsnoop's own facts.)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "floor.skel.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static const char *const fentry_set[] = { "floor_fexit_inet_bind", "floor_fexit_inet6_bind", NULL };
+static const char *const kprobe_set[] = { "floor_kprobe_inet_bind", "floor_kretprobe_inet_bind",
+					  "floor_kprobe_inet6_bind", "floor_kretprobe_inet6_bind",
+					  NULL };
+
+static bool kernel_has_func(const char *name)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool found = vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) > 0;
+
+	btf__free(vmlinux);
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	const char *tp_set[4] = { NULL }, *const *set;
+	struct bpf_link *links[8] = { NULL };
+	struct floor_bpf *skel = NULL;
+	struct bpf_program *prog;
+	bool compat = true;
+	int i, n = 0, err = 1;
+
+	if (argc == 4 && !strcmp(argv[3], "--no-compat")) {
+		compat = false;
+		argc--;
+	}
+	if (argc != 3 || strcmp(argv[1], "--backend")) {
+		fprintf(stderr, "usage: floor --backend fentry|kprobe|tracepoint [--no-compat]\n");
+		return 64;
+	}
+	if (!strcmp(argv[2], "fentry")) {
+		set = fentry_set;
+	} else if (!strcmp(argv[2], "kprobe")) {
+		set = kprobe_set;
+	} else if (!strcmp(argv[2], "tracepoint")) {
+		int k = 0;
+
+		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) > 0) {
+			tp_set[k++] = "floor_tp_exit_bind";
+		} else {
+			tp_set[k++] = "floor_tp_enter_bind";
+			tp_set[k++] = "floor_tp_exit_bind";
+		}
+		if (compat && kernel_has_func("__ia32_sys_bind"))
+			tp_set[k++] = "floor_tp_compat_exit";
+		set = tp_set;
+	} else {
+		fprintf(stderr, "floor: --backend %s: unknown backend\n", argv[2]);
+		return 64;
+	}
+
+	skel = floor_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "floor: opening the BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
+	for (i = 0; set[i]; i++) {
+		prog = bpf_object__find_program_by_name(skel->obj, set[i]);
+		if (!prog) {
+			fprintf(stderr, "floor: no program %s in this build\n", set[i]);
+			goto out;
+		}
+		bpf_program__set_autoload(prog, true);
+	}
+	if (floor_bpf__load(skel)) {
+		fprintf(stderr, "floor: --backend %s: the kernel refused the programs: %s\n", argv[2],
+			strerror(errno));
+		goto out;
+	}
+	for (i = 0; set[i]; i++) {
+		links[n] = bpf_program__attach(bpf_object__find_program_by_name(skel->obj, set[i]));
+		if (!links[n]) {
+			fprintf(stderr, "floor: --backend %s: attaching %s: %s\n", argv[2], set[i],
+				strerror(errno));
+			goto out;
+		}
+		n++;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	fprintf(stderr, "Tracing binds ... (floor: %d empty programs for %s)\n", n, argv[2]);
+	while (!stop)
+		pause();
+	err = 0;
+out:
+	while (n > 0)
+		bpf_link__destroy(links[--n]);
+	floor_bpf__destroy(skel);
+	return err;
+}
