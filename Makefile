@@ -30,7 +30,8 @@ BPF_CFLAGS	:= -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) 
 		   -MMD -MP
 
 # The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.
-LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/trace_helpers.o
+LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/owner.o \
+		   $(OUTPUT)/trace_helpers.o
 USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/kernel_facts.o $(OUTPUT)/backends.o \
 		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(LIB_OBJS)
 

@@ -57,7 +57,7 @@ static int open_filter_map(const char *opt, const char *path, int *fdp, const ch
 	return 0;
 }
 
-static int open_cgroup_dir(const char *path, int *fdp)
+static int open_cgroup_dir(const char *opt, const char *path, int *fdp)
 {
 	struct statfs fs;
 	int fd, err;
@@ -65,16 +65,46 @@ static int open_cgroup_dir(const char *path, int *fdp)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		fprintf(stderr, "bindsnoop: -c %s: %s (%s)\n", path, error_text(err), errno_str(err));
+		fprintf(stderr, "bindsnoop: %s %s: %s (%s)\n", opt, path, error_text(err),
+			errno_str(err));
 		return -err;
 	}
 	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {
-		fprintf(stderr, "bindsnoop: -c %s: not a cgroup v2 directory\n", path);
+		fprintf(stderr, "bindsnoop: %s %s: not a cgroup v2 directory\n", opt, path);
 		close(fd);
 		return -EINVAL;
 	}
 	*fdp = fd;
 	return 0;
+}
+
+/*
+ * --unit / --container: the cgroup of that unit or container as it is now
+ * (a unit restarted later gets a new cgroup, which this filter does not
+ * follow), filtered in the kernel like -c.
+ */
+static int open_owner_cgroup(const char *opt, const char *unit, const char *container, int *fdp)
+{
+	char root[OWNER_PATH_MAX], path[OWNER_PATH_MAX * 2 + 8];
+	const char *what = unit ? unit : container;
+	int err = cgroup2_mount(root, sizeof(root));
+
+	if (err) {
+		fprintf(stderr, "bindsnoop: %s %s: cgroup v2 is not mounted\n", opt, what);
+		return err;
+	}
+	err = find_owner_cgroup(root, unit, container, path, sizeof(path));
+	if (err == -ENOENT) {
+		fprintf(stderr, "bindsnoop: %s %s: no such %s under %s\n", opt, what,
+			unit ? "unit's cgroup" : "container's cgroup", root);
+		return err;
+	}
+	if (err == -EEXIST) {
+		fprintf(stderr, "bindsnoop: %s %s: more than one cgroup matches (%s): be more precise\n",
+			opt, what, path);
+		return err;
+	}
+	return open_cgroup_dir(opt, path, fdp);
 }
 
 int open_filter_maps(const struct config *cfg, struct filter_maps *fm)
@@ -88,7 +118,12 @@ int open_filter_maps(const struct config *cfg, struct filter_maps *fm)
 		err = open_filter_map("--mntnsmap", cfg->mntnsmap_path, &fm->mntnsmap_fd,
 				      &fm->runtime_alloc_map);
 	if (!err && cfg->cgroup_path)
-		err = open_cgroup_dir(cfg->cgroup_path, &fm->cgroup_fd);
+		err = open_cgroup_dir("-c", cfg->cgroup_path, &fm->cgroup_fd[CGROUP_SLOT_DIR]);
+	if (!err && cfg->unit)
+		err = open_owner_cgroup("--unit", cfg->unit, NULL, &fm->cgroup_fd[CGROUP_SLOT_UNIT]);
+	if (!err && cfg->container)
+		err = open_owner_cgroup("--container", NULL, cfg->container,
+					&fm->cgroup_fd[CGROUP_SLOT_CONTAINER]);
 	return err;
 }
 
@@ -98,8 +133,9 @@ void close_filter_maps(struct filter_maps *fm)
 		close(fm->cgroupmap_fd);
 	if (fm->mntnsmap_fd >= 0)
 		close(fm->mntnsmap_fd);
-	if (fm->cgroup_fd >= 0)
-		close(fm->cgroup_fd);
+	for (int i = 0; i < CGROUP_SLOTS; i++)
+		if (fm->cgroup_fd[i] >= 0)
+			close(fm->cgroup_fd[i]);
 	*fm = (struct filter_maps)FILTER_MAPS_INIT;
 }
 
@@ -124,14 +160,17 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
 	memcpy((void *)ro->port_bitmap, cfg->ports, sizeof(cfg->ports));
 	ro->filter_cgroup_map = fm->cgroupmap_fd >= 0;
 	ro->filter_mntns_map = fm->mntnsmap_fd >= 0;
-	ro->filter_cgroup_dir = fm->cgroup_fd >= 0;
+	ro->filter_cgroup_dir = fm->cgroup_fd[CGROUP_SLOT_DIR] >= 0;
+	ro->filter_unit = fm->cgroup_fd[CGROUP_SLOT_UNIT] >= 0;
+	ro->filter_container = fm->cgroup_fd[CGROUP_SLOT_CONTAINER] >= 0;
 	ro->trace_errors = cfg->print.errors;
 	ro->count_mode = cfg->count;
 	ro->use_ringbuf = p->ringbuf;
 	ro->wakeup_bytes = p->wakeup_bytes;
 	ro->want_ts = p->fields.ts;
 	ro->want_details = p->fields.details;
-	ro->want_netns = p->fields.netns;
+	ro->want_cgroup = p->fields.cgroup;
+	ro->want_ifname = p->fields.ifname;
 
 	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
 	if (kf->inet_flag[IFLAG_FREEBIND] >= 0)
@@ -282,13 +321,13 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			 errno_str(-err));
 		goto fail;
 	}
-	if (fm->cgroup_fd >= 0) {
-		__u32 zero = 0;
-
-		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.cgroup_dir), &zero, &fm->cgroup_fd,
-					BPF_ANY)) {
+	for (__u32 slot = 0; slot < CGROUP_SLOTS; slot++) {
+		if (fm->cgroup_fd[slot] < 0)
+			continue;
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.cgroup_dir), &slot,
+					&fm->cgroup_fd[slot], BPF_ANY)) {
 			err = -errno;
-			snprintf(why, whylen, "-c %s: %s", cfg->cgroup_path, error_text(-err));
+			snprintf(why, whylen, "filling the cgroup filter: %s", error_text(-err));
 			goto fail;
 		}
 	}

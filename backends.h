@@ -10,16 +10,19 @@
 #include "bindsnoop.skel.h"
 #include "plan.h"
 
-/* The files named by --cgroupmap, --mntnsmap and -c, opened and checked before anything loads. */
+/*
+ * The files named by --cgroupmap, --mntnsmap, -c, --unit and --container,
+ * opened and checked before anything loads.
+ */
 struct filter_maps {
 	int cgroupmap_fd;
 	int mntnsmap_fd;
-	int cgroup_fd;
+	int cgroup_fd[CGROUP_SLOTS];	/* by CGROUP_SLOT_*: the -c, unit, container directories */
 	/* the option whose map is BPF_F_NO_PREALLOC (see make_plan()), or NULL */
 	const char *runtime_alloc_map;
 };
 
-#define FILTER_MAPS_INIT { .cgroupmap_fd = -1, .mntnsmap_fd = -1, .cgroup_fd = -1 }
+#define FILTER_MAPS_INIT { .cgroupmap_fd = -1, .mntnsmap_fd = -1, .cgroup_fd = { -1, -1, -1 } }
 
 /* Prints the reason (one line) and returns -errno when one is unusable. */
 int open_filter_maps(const struct config *cfg, struct filter_maps *fm);

@@ -28,14 +28,17 @@ const volatile uid_t target_uid = 0;
 const volatile bool filter_ports = false;
 const volatile bool filter_cgroup_map = false;
 const volatile bool filter_mntns_map = false;
-const volatile bool filter_cgroup_dir = false;
+const volatile bool filter_cgroup_dir = false;	/* -c: slot CGROUP_SLOT_DIR */
+const volatile bool filter_unit = false;	/* --unit: slot CGROUP_SLOT_UNIT */
+const volatile bool filter_container = false;	/* --container: slot CGROUP_SLOT_CONTAINER */
 const volatile bool trace_errors = false;
 const volatile bool count_mode = false;
 const volatile bool use_ringbuf = true;
 /* What the output shows: each read costs on every bind, so only those needed. */
 const volatile bool want_ts = true;		/* -t, JSON */
-const volatile bool want_details = true;	/* JSON: ids, ppid, gid, tid */
-const volatile bool want_netns = true;		/* -w, JSON: IFNAME */
+const volatile bool want_details = true;	/* JSON: ids, ppid and its comm, gid, tid, netns */
+const volatile bool want_cgroup = true;		/* JSON, --owner: the cgroup id */
+const volatile bool want_ifname = true;		/* -w, JSON: the bound device's name */
 /* Wake the reader only once this much is waiting (see bindsnoop.c). */
 const volatile __u64 wakeup_bytes = 0;
 /* One bit per port, set for the ports of -P. */
@@ -131,10 +134,10 @@ struct {
 	__type(value, __u64);
 } mntns_set SEC(".maps");
 
-/* libbpf-tools' -c: the cgroup v2 directory whose tasks are traced. */
+/* libbpf-tools' -c, --unit, --container: cgroup v2 directories whose tasks are traced. */
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, CGROUP_SLOTS);
 	__type(key, __u32);
 	__type(value, __u32);
 } cgroup_dir SEC(".maps");
@@ -175,7 +178,11 @@ static __always_inline bool task_traced(void)
 		if (!bpf_map_lookup_elem(&mntns_set, &mntns))
 			return false;
 	}
-	if (filter_cgroup_dir && !bpf_current_task_under_cgroup(&cgroup_dir, 0))
+	if (filter_cgroup_dir && !bpf_current_task_under_cgroup(&cgroup_dir, CGROUP_SLOT_DIR))
+		return false;
+	if (filter_unit && !bpf_current_task_under_cgroup(&cgroup_dir, CGROUP_SLOT_UNIT))
+		return false;
+	if (filter_container && !bpf_current_task_under_cgroup(&cgroup_dir, CGROUP_SLOT_CONTAINER))
 		return false;
 	return true;
 }
@@ -185,6 +192,36 @@ static __always_inline bool port_traced(__u16 port)
 	if (!filter_ports)
 		return true;
 	return port_bitmap[port >> 3] & (1 << (port & 7));
+}
+
+/*
+ * The name of device @ifindex in @sk's own network namespace, as it is now
+ * (at bind time): the namespace's ifindex hash chain, as dev_get_by_index()
+ * walks it. A rename or removal later does not change what was reported,
+ * and another namespace's index is never looked up in ours.
+ */
+#define NETDEV_HASHENTRIES	256	/* 1 << NETDEV_HASHBITS, unchanged since 2.6 */
+#define IFNAME_CHAIN_MAX	8	/* devices whose index shares the bucket: few */
+
+static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[IFNAMSIZ_BS])
+{
+	struct hlist_head *heads = BPF_CORE_READ(sk, __sk_common.skc_net.net, dev_index_head);
+	struct hlist_node *node = NULL;
+	int i;
+
+	if (!heads)
+		return;
+	bpf_core_read(&node, sizeof(node), &heads[ifindex & (NETDEV_HASHENTRIES - 1)].first);
+	for (i = 0; i < IFNAME_CHAIN_MAX && node; i++) {
+		struct net_device *dev = (void *)((char *)node -
+						  bpf_core_field_offset(struct net_device, index_hlist));
+
+		if (BPF_CORE_READ(dev, ifindex) == ifindex) {
+			bpf_core_read_str(name, IFNAMSIZ_BS, &dev->name);
+			return;
+		}
+		node = BPF_CORE_READ(node, next);
+	}
 }
 
 /*
@@ -199,15 +236,17 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
 	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
-	e->netns_id = want_netns ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
+	e->cgroup_id = want_cgroup ? bpf_get_current_cgroup_id() : 0;
 	if (want_details) {
-		e->cgroup_id = bpf_get_current_cgroup_id();
+		e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 		e->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 		e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+		BPF_CORE_READ_STR_INTO(&e->pcomm, task, real_parent, comm);
 	} else {
-		e->cgroup_id = 0;
+		e->netns_id = 0;
 		e->mntns_id = 0;
 		e->ppid = 0;
+		e->pcomm[0] = '\0';
 	}
 	e->family = family;
 	e->ret = ret;
@@ -221,6 +260,9 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 		e->uid = (__u32)uid_gid;
 		e->gid = uid_gid >> 32;
 		e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+		e->ifname[0] = '\0';
+		if (want_ifname && e->bound_dev_if > 0)
+			read_ifname(sk, e->bound_dev_if, e->ifname);
 		e->protocol = BPF_CORE_READ(sk, sk_protocol);
 		e->sock_type = BPF_CORE_READ(sk, sk_type);
 		bpf_get_current_comm(e->comm, sizeof(e->comm));

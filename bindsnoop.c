@@ -101,7 +101,8 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");
-	printer_init(&printer, &cfg);
+	if (printer_init(&printer, &cfg, &plan))
+		goto cleanup;
 	if (cfg.count) {
 		err = count_binds(&tracer, &printer);
 	} else {
@@ -110,6 +111,7 @@ int main(int argc, char **argv)
 		/* A failed header write ends it there, with the same report as any other. */
 		err = stream_events(&tracer, &plan, &printer);
 	}
+	printer_free(&printer);
 cleanup:
 	tracer_destroy(&tracer);
 	close_filter_maps(&filters);

@@ -8,6 +8,13 @@
 #define BINDSNOOP_H
 
 #define TASK_COMM_LEN 16
+#define IFNAMSIZ_BS	16	/* IFNAMSIZ, which vmlinux.h does not carry */
+
+/* Slots of the cgroup_dir array: the cgroup v2 directories a trace is limited to. */
+#define CGROUP_SLOT_DIR		0	/* -c PATH */
+#define CGROUP_SLOT_UNIT	1	/* --unit NAME */
+#define CGROUP_SLOT_CONTAINER	2	/* --container ID */
+#define CGROUP_SLOTS		3
 
 /* Bits of bind_event.opts, in the order of the OPTS column "FTNRr". */
 #define BS_OPT_FREEBIND		(1u << 0) /* F: IP_FREEBIND */
@@ -37,6 +44,8 @@ struct bind_event {
 	__u8 sock_type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, ... */
 	__u8 opts;		/* BS_OPT_* */
 	char comm[TASK_COMM_LEN];
+	char pcomm[TASK_COMM_LEN];	/* the parent's comm (JSON) */
+	char ifname[IFNAMSIZ_BS];	/* bound_dev_if's name in the socket's netns, at bind time */
 };
 
 /* Binds in flight at once that the entry map (kprobe, tracepoint pair) holds. */

@@ -34,10 +34,47 @@ struct event_fields fields_for_output(const struct print_opts *po, bool json, bo
 	struct event_fields f = {
 		.ts = !count && (json || po->timestamp),
 		.details = !count && json,
-		.netns = !count && (json || po->wide),
+		.cgroup = !count && (json || po->owner),
+		.ifname = !count && (json || po->wide),
 	};
 
 	return f;
+}
+
+const char *event_ifname(const struct bind_event *e)
+{
+	return e->bound_dev_if > 0 && e->ifname[0] ? e->ifname : NULL;
+}
+
+/* Printable ASCII but blank and '\' as is, every other byte as \xNN: one word for awk. */
+static void escape_word(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 <= len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c > ' ' && c < 0x7f && c != '\\')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
+	}
+	out[n < len ? n : len - 1] = '\0';
+}
+
+void owner_word(const struct owner *o, char *buf, size_t len)
+{
+	char tmp[OWNER_PATH_MAX];
+
+	if (o && o->container_id)
+		snprintf(tmp, sizeof(tmp), "container:%.12s", o->container_id);
+	else if (o && o->unit)
+		snprintf(tmp, sizeof(tmp), "%s", o->unit);
+	else if (o && o->cgroup)
+		snprintf(tmp, sizeof(tmp), "%s", o->cgroup);
+	else
+		snprintf(tmp, sizeof(tmp), "-");
+	escape_word(tmp, buf, len);
 }
 
 int decode_event(const void *data, size_t size, struct bind_event *e)
@@ -198,12 +235,14 @@ int format_header(char *buf, size_t len, const struct print_opts *po)
 	       "PORT", "OPTS", "IF");
 	if (po->wide)
 		append(buf, len, &n, IFNAME_FMT, "IFNAME");
+	if (po->owner)
+		append(buf, len, &n, " %s", "OWNER");
 	append(buf, len, &n, "\n");
 	return (int)n;
 }
 
 int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
-		 __u64 first_ts_ns, const char *ifname)
+		 __u64 first_ts_ns, const char *ifname, const struct owner *owner)
 {
 	char comm[COMM_ESCAPED_LEN], addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1];
 	size_t n = 0;
@@ -221,6 +260,12 @@ int format_event(char *buf, size_t len, const struct print_opts *po, const struc
 		if (ifname)
 			escape_comm(ifname, IF_NAMESIZE, name);
 		append(buf, len, &n, IFNAME_FMT, ifname ? name : "-");
+	}
+	if (po->owner) {
+		char word[OWNER_PATH_MAX * 4];
+
+		owner_word(owner, word, sizeof(word));
+		append(buf, len, &n, " %s", word);
 	}
 	append(buf, len, &n, "\n");
 	return (int)n;
@@ -310,8 +355,21 @@ static const char *const opt_names[BS_OPT_COUNT] = {
 	"IP_FREEBIND", "IP_TRANSPARENT", "IP_BIND_ADDRESS_NO_PORT", "SO_REUSEADDR", "SO_REUSEPORT",
 };
 
+/* ,"KEY":"VALUE" (JSON-escaped) or ,"KEY":null */
+static void append_json_string(char *buf, size_t len, size_t *n, const char *key, const char *val)
+{
+	char esc[OWNER_PATH_MAX * 6 + 1];
+
+	if (!val) {
+		append(buf, len, n, ",\"%s\":null", key);
+		return;
+	}
+	json_escape(val, esc, sizeof(esc));
+	append(buf, len, n, ",\"%s\":\"%s\"", key, esc);
+}
+
 int format_event_json(char *buf, size_t len, const struct bind_event *e,
-		      __s64 realtime_offset_ns, const char *ifname)
+		      __s64 realtime_offset_ns, const char *ifname, const struct owner *owner)
 {
 	char comm[COMM_ESCAPED_LEN], comm_json[COMM_ESCAPED_LEN * 2];
 	char addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1], when[48];
@@ -359,9 +417,16 @@ int format_event_json(char *buf, size_t len, const struct bind_event *e,
 	} else {
 		append(buf, len, &n, "null");
 	}
-	append(buf, len, &n, ",\"cgroup_id\":%llu,\"mntns_id\":%llu,\"netns_id\":%llu}\n",
+	append(buf, len, &n, ",\"cgroup_id\":%llu,\"mntns_id\":%llu,\"netns_id\":%llu",
 	       (unsigned long long)e->cgroup_id, (unsigned long long)e->mntns_id,
 	       (unsigned long long)e->netns_id);
+	/* Added later, so after every older key (a stable schema grows at its end). */
+	escape_comm(e->pcomm, sizeof(e->pcomm), comm);
+	append_json_string(buf, len, &n, "pcomm", comm);
+	append_json_string(buf, len, &n, "cgroup", owner ? owner->cgroup : NULL);
+	append_json_string(buf, len, &n, "unit", owner ? owner->unit : NULL);
+	append_json_string(buf, len, &n, "container_id", owner ? owner->container_id : NULL);
+	append(buf, len, &n, "}\n");
 	return (int)n;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "bindsnoop.h"
+#include "owner.h"
 
 /* Which optional columns are printed; the table layout follows from these. */
 struct print_opts {
@@ -18,6 +19,7 @@ struct print_opts {
 	bool timestamp;		/* -t: TIME(s) since the first event */
 	bool print_uid;		/* -U */
 	bool errors;		/* -E: failed binds too, RC column */
+	bool owner;		/* --owner: OWNER column, last */
 };
 
 /*
@@ -26,15 +28,19 @@ struct print_opts {
  */
 struct event_fields {
 	bool ts;		/* -t, JSON: the time */
-	bool details;		/* JSON: tid, ppid, gid, cgroup and namespace ids */
-	bool netns;		/* -w, JSON: the socket's netns, to name its interface */
+	bool details;		/* JSON: tid, ppid and its comm, gid, namespace ids */
+	bool cgroup;		/* JSON, --owner: the cgroup id, for the owner look-up */
+	bool ifname;		/* -w, JSON: the bound device's name (at bind time) */
 };
 
 /* --count reads only address, port and family: none of these, even with -j. */
 struct event_fields fields_for_output(const struct print_opts *po, bool json, bool count);
 
+/* The event's device name (the kernel side's), or NULL when unbound or unknown. */
+const char *event_ifname(const struct bind_event *e);
+
 /* Longest line format_event() writes, escaped COMM included. */
-#define LINE_MAX_LEN	1024
+#define LINE_MAX_LEN	8192
 /* Longest escaped COMM: every byte as \xNN, plus the NUL. */
 #define COMM_ESCAPED_LEN (TASK_COMM_LEN * 4 + 1)
 
@@ -56,11 +62,18 @@ void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN]);
 /*
  * Header and rows of the event table; snprintf()-style return values.
  * @ifname is the name of e->bound_dev_if, or NULL when unbound or unknown;
- * only -w prints it (IFNAME column, "-" for NULL).
+ * only -w prints it (IFNAME column, "-" for NULL). @owner (--owner, the
+ * OWNER column) may be NULL: "-".
  */
 int format_header(char *buf, size_t len, const struct print_opts *po);
 int format_event(char *buf, size_t len, const struct print_opts *po, const struct bind_event *e,
-		 __u64 first_ts_ns, const char *ifname);
+		 __u64 first_ts_ns, const char *ifname, const struct owner *owner);
+
+/*
+ * The OWNER column's word: "container:" and the id's first 12 digits, else
+ * the unit, else the cgroup path (escaped like COMM, blanks too), else "-".
+ */
+void owner_word(const struct owner *o, char *buf, size_t len);
 
 /* JSON string body of @s: quotes, backslashes and non-printable bytes escaped. */
 void json_escape(const char *s, char *out, size_t len);
@@ -70,7 +83,7 @@ void json_escape(const char *s, char *out, size_t len);
  * @realtime_offset_ns turns the event's CLOCK_MONOTONIC time into wall time.
  */
 int format_event_json(char *buf, size_t len, const struct bind_event *e,
-		      __s64 realtime_offset_ns, const char *ifname);
+		      __s64 realtime_offset_ns, const char *ifname, const struct owner *owner);
 
 /* "2026-11-25T02:40:00.123456789Z" for @ns since the epoch. */
 void format_iso8601(__s64 ns, char *buf, size_t len);

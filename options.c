@@ -32,7 +32,8 @@ static const char doc[] =
 "\n"
 "USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-j] [-p PID] [-u UID] [-P PORTS]\n"
 "                 [--count [-i SECONDS]] [-d SECONDS] [--cgroupmap PATH]\n"
-"                 [--mntnsmap PATH] [-c CGROUP]\n"
+"                 [--mntnsmap PATH] [-c CGROUP] [--unit NAME] [--container ID]\n"
+"                 [--owner]\n"
 "                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
 "\n"
 "EXAMPLES:\n"
@@ -47,6 +48,8 @@ static const char doc[] =
 "    bindsnoop -d 10       # trace for 10 seconds\n"
 "    bindsnoop --cgroupmap /sys/fs/bpf/set  # cgroups whose ids are in the map\n"
 "    bindsnoop -c /sys/fs/cgroup/unified/app  # tasks under this cgroup v2\n"
+"    bindsnoop --owner     # which container, unit or cgroup bound it\n"
+"    bindsnoop --unit nginx.service  # only that service's binds\n"
 "\n"
 "OPTS column: F IP_FREEBIND, T IP_TRANSPARENT, N IP_BIND_ADDRESS_NO_PORT,\n"
 "             R SO_REUSEADDR, r SO_REUSEPORT; '.' when not set.\n"
@@ -61,6 +64,9 @@ enum {
 	OPT_BACKEND,
 	OPT_BTF,
 	OPT_USAGE,
+	OPT_OWNER,
+	OPT_UNIT,
+	OPT_CONTAINER,
 };
 
 static const struct argp_option options[] = {
@@ -79,6 +85,9 @@ static const struct argp_option options[] = {
 	{ "cgroupmap", OPT_CGROUPMAP, "PATH", 0, "Trace cgroups whose v2 ids are keys of this pinned BPF hash map", 0 },
 	{ "mntnsmap", OPT_MNTNSMAP, "PATH", 0, "Trace mount namespaces whose ids are keys of this pinned BPF hash map", 0 },
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
+	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
+	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
+	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
 	{ "verbose", 'v', NULL, 0, "Say which backend was chosen and why; libbpf's messages", 0 },
@@ -241,9 +250,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (cfg->interval_ns && !cfg->count)
 			err = usage_error(ps, "option", "-i", "needs --count");
-		else if (cfg->json && (cfg->print.wide || cfg->print.timestamp || cfg->print.print_uid))
+		else if (cfg->json && (cfg->print.wide || cfg->print.timestamp || cfg->print.print_uid ||
+				       cfg->print.owner))
 			err = usage_error(ps, "option", "-j",
-					  "cannot be combined with -w, -t or -U (JSON has every field)");
+					  "cannot be combined with -w, -t, -U or --owner (JSON has every field)");
 		break;
 	case OPT_CGROUPMAP:
 		cfg->cgroupmap_path = arg;
@@ -253,6 +263,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'c':
 		cfg->cgroup_path = arg;
+		break;
+	case OPT_UNIT:
+		if (!arg[0] || strchr(arg, '/'))
+			err = usage_error(ps, "--unit", arg, "not a unit name (such as nginx.service)");
+		cfg->unit = arg;
+		break;
+	case OPT_CONTAINER:
+		if (!is_container_id_prefix(arg))
+			err = usage_error(ps, "--container", arg,
+					  "not a container id (12 to 64 lowercase hex digits)");
+		cfg->container = arg;
+		break;
+	case OPT_OWNER:
+		cfg->print.owner = true;
 		break;
 	case OPT_BACKEND: {
 		enum backend b;

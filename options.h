@@ -47,6 +47,8 @@ struct config {
 	const char *cgroupmap_path;
 	const char *mntnsmap_path;
 	const char *cgroup_path;
+	const char *unit;		/* --unit: tasks in this systemd unit's cgroup */
+	const char *container;		/* --container: tasks in this container's cgroup */
 	/* what is printed, and for how long */
 	struct print_opts print;
 	bool json;

@@ -19,39 +19,24 @@
 #define POLL_TIMEOUT_MS		100
 #define STATS_PERIOD_NS		1000000000ULL
 
-/*
- * The name of the interface a socket is bound to, or NULL. Names are looked
- * up in our own network namespace, so a socket of another namespace gets
- * NULL rather than the name of some unrelated device. Cached; the cache is
- * emptied every second so renamed devices show their new name.
- */
-static const char *ifname_of(struct printer *p, const struct bind_event *e)
-{
-	int slot = (unsigned int)e->bound_dev_if % IFNAME_CACHE;
-
-	if (e->bound_dev_if <= 0 || !p->own_netns || e->netns_id != p->own_netns)
-		return NULL;
-	if (p->ifnames[slot].ifindex != e->bound_dev_if) {
-		if (!if_indextoname(e->bound_dev_if, p->ifnames[slot].name))
-			return NULL;
-		p->ifnames[slot].ifindex = e->bound_dev_if;
-	}
-	return p->ifnames[slot].name;
-}
-
-void printer_init(struct printer *p, const struct config *cfg)
+int printer_init(struct printer *p, const struct config *cfg, const struct plan *plan)
 {
 	struct timespec mono, real;
-	struct stat st;
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
+	p->owner_cache.root_fd = -1;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	p->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
 				(real.tv_nsec - mono.tv_nsec);
-	if (stat("/proc/self/ns/net", &st) == 0)
-		p->own_netns = st.st_ino;
+	p->owners = plan->fields.cgroup;
+	return p->owners ? owner_cache_init(&p->owner_cache) : 0;
+}
+
+void printer_free(struct printer *p)
+{
+	owner_cache_free(&p->owner_cache);
 }
 
 /*
@@ -94,6 +79,7 @@ static int print_record(struct printer *p, const void *data, size_t size)
 	const struct config *cfg = p->cfg;
 	char line[LINE_MAX_LEN];
 	struct bind_event e;
+	struct owner owner;
 	int len;
 
 	if (output_done(p))
@@ -104,11 +90,14 @@ static int print_record(struct printer *p, const void *data, size_t size)
 		p->first_ts_ns = e.ts_ns;
 		p->have_first = true;
 	}
+	if (p->owners)
+		owner_lookup(&p->owner_cache, e.cgroup_id, &owner);
 	if (cfg->json)
-		len = format_event_json(line, sizeof(line), &e, p->realtime_offset_ns, ifname_of(p, &e));
+		len = format_event_json(line, sizeof(line), &e, p->realtime_offset_ns, event_ifname(&e),
+					&owner);
 	else
 		len = format_event(line, sizeof(line), &cfg->print, &e, p->first_ts_ns,
-				   cfg->print.wide ? ifname_of(p, &e) : NULL);
+				   event_ifname(&e), p->owners ? &owner : NULL);
 	if (len >= (int)sizeof(line))
 		len = sizeof(line) - 1;
 	if (fwrite(line, 1, len, stdout) != (size_t)len) {
@@ -290,7 +279,6 @@ int stream_events(struct tracer *t, const struct plan *plan, struct printer *p)
 		if (monotonic_ns() >= next_stats) {
 			report_new_losses(t, &told);
 			next_stats = monotonic_ns() + STATS_PERIOD_NS;
-			memset(p->ifnames, 0, sizeof(p->ifnames));
 		}
 	}
 	/* What arrived before the signal is still printed. */

@@ -7,14 +7,12 @@
 #ifndef OUTPUT_H
 #define OUTPUT_H
 
-#include <net/if.h>
 #include <signal.h>
 #include "backends.h"
+#include "owner.h"
 
 /* Set by the signal handler (bindsnoop.c): the only mutable global. */
 extern volatile sig_atomic_t stop_requested;
-
-#define IFNAME_CACHE		64
 
 /* The printing end of the data path. */
 struct printer {
@@ -24,14 +22,13 @@ struct printer {
 	bool output_closed;	/* EPIPE: the reader went away, a normal end */
 	int write_errno;	/* any other failed write: an error, exit 1 */
 	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
-	__u64 own_netns;	/* our network namespace: where if_indextoname() looks */
-	struct {
-		int ifindex;
-		char name[IF_NAMESIZE];
-	} ifnames[IFNAME_CACHE];
+	bool owners;		/* JSON, --owner: cgroup ids become owners */
+	struct owner_cache owner_cache;
 };
 
-void printer_init(struct printer *p, const struct config *cfg);
+/* -errno when the owner cache cannot be allocated. */
+int printer_init(struct printer *p, const struct config *cfg, const struct plan *plan);
+void printer_free(struct printer *p);
 
 /* The table's header line (not for -j or --count). */
 void print_header(struct printer *p);

@@ -30,12 +30,14 @@ WORKLOAD=${WORKLOAD:-build/workload}
 TMP=$(mktemp -d /tmp/bindsnoop-e2e.XXXXXX) || exit 1
 TRACER=
 CGROUP_DIR=
+OWNER_BASE=
 PINNED=
 
 cleanup() {
 	[ -n "$TRACER" ] && kill -KILL "$TRACER" 2>/dev/null
 	[ -n "$PINNED" ] && rm -f $PINNED
 	[ -n "$CGROUP_DIR" ] && rmdir "$CGROUP_DIR" 2>/dev/null
+	[ -n "$OWNER_BASE" ] && find "$OWNER_BASE" -depth -type d -exec rmdir {} + 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -280,7 +282,8 @@ group_wide() {
 	expect wide_udplite "$p2" "$(row_wide "$p2" workload UDPLITE 127.0.0.1 "$port2" ..... 0) -"
 	expect wide_ifname "$p3" "$(row_wide "$p3" workload TCP 127.0.0.1 "$port3" ..... 1) lo"
 	# Another network namespace's ifindex 1 is not ours to name.
-	expect wide_ifname_other_netns "$p4" "$(row_wide "$p4" workload TCP 127.0.0.1 "$port4" ..... 1) -"
+	# Another network namespace's device: named in that namespace, at bind time.
+	expect wide_ifname_other_netns "$p4" "$(row_wide "$p4" workload TCP 127.0.0.1 "$port4" ..... 1) lo"
 	check wide_header "$(head -n 1 "$TMP/out")" = "$(printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s %s' PID COMM PROT ADDR PORT OPTS IF IFNAME)"
 	PID_FROM_END=6
 }
@@ -352,24 +355,28 @@ group_json() {
 	t1=$(date +%s)
 	check json_no_table_header "$(grep -vc '^{' "$TMP/out")" = 0
 	if jq -e . "$TMP/out" >/dev/null 2>&1; then pass json_every_line_parses; else fail json_every_line_parses "$(head -c 300 "$TMP/out")"; fi
-	local cg mntns netns
-	cg=$(stat -c %i "$(cgroup2_root)$(sed -n 's/^0:://p' /proc/self/cgroup)" 2>/dev/null)
+	local cg cgpath mntns netns pcomm
+	cgpath=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	cg=$(stat -c %i "$(cgroup2_root)$cgpath" 2>/dev/null)
+	# The workload's parent is a subshell of this script: its comm is ours.
+	pcomm=$(cat /proc/$$/comm)
 	mntns=$(stat -L -c %i /proc/self/ns/mnt)
 	netns=$(stat -L -c %i /proc/self/ns/net)
 	# Everything but the clock is known exactly; the clock must be now.
 	local want1 got1
-	want1=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":0,"gid":0,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv4","address":"127.0.0.1","port":%s,"options":"F..R.","option_names":["IP_FREEBIND","SO_REUSEADDR"],"ifindex":1,"ifname":"lo","ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s}' \
-		"$p1" "$p1" "$ppid1" "$port1" "${cg:-0}" "$mntns" "$netns")
-	got1=$(jq -c --argjson pid "$p1" 'select(.pid == $pid) | del(.time, .time_ns)' "$TMP/out")
+	want1=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":0,"gid":0,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv4","address":"127.0.0.1","port":%s,"options":"F..R.","option_names":["IP_FREEBIND","SO_REUSEADDR"],"ifindex":1,"ifname":"lo","ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s"}' \
+		"$p1" "$p1" "$ppid1" "$port1" "${cg:-0}" "$mntns" "$netns" "$pcomm" "$cgpath")
+	# unit and container_id: group_owner, with cgroups of known names.
+	got1=$(jq -c --argjson pid "$p1" 'select(.pid == $pid) | del(.time, .time_ns, .unit, .container_id)' "$TMP/out")
 	check json_success_fields "$got1" = "$want1"
 	got1=$(jq -r --argjson pid "$p1" --argjson t0 "$t0" --argjson t1 "$t1" 'select(.pid == $pid) |
 		(.time | sub("\\.[0-9]{9}Z$"; "Z") | fromdateiso8601) as $t |
 		if ($t >= $t0 - 1 and $t <= $t1 + 1 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$")) and .time_ns > 0) then "ok" else "bad \(.time) \(.time_ns)" end' "$TMP/out")
 	check json_time_is_now "$got1" = ok
 	local want2 got2
-	want2=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":1234,"gid":1234,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv6","address":"2001:db8::1","port":4600,"options":"..N..","option_names":["IP_BIND_ADDRESS_NO_PORT"],"ifindex":0,"ifname":null,"ret":-99,"errno":"EADDRNOTAVAIL","cgroup_id":%s,"mntns_id":%s}' \
-		"$p2" "$p2" "$ppid2" "${cg:-0}" "$mntns")
-	got2=$(jq -c --argjson pid "$p2" 'select(.pid == $pid) | del(.time, .time_ns, .netns_id)' "$TMP/out")
+	want2=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":1234,"gid":1234,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv6","address":"2001:db8::1","port":4600,"options":"..N..","option_names":["IP_BIND_ADDRESS_NO_PORT"],"ifindex":0,"ifname":null,"ret":-99,"errno":"EADDRNOTAVAIL","cgroup_id":%s,"mntns_id":%s,"pcomm":"%s","cgroup":"%s"}' \
+		"$p2" "$p2" "$ppid2" "${cg:-0}" "$mntns" "$pcomm" "$cgpath")
+	got2=$(jq -c --argjson pid "$p2" 'select(.pid == $pid) | del(.time, .time_ns, .netns_id, .unit, .container_id)' "$TMP/out")
 	check json_failure_fields "$got2" = "$want2"
 	got2=$(jq -r --argjson pid "$p2" --argjson netns "$netns" 'select(.pid == $pid) | .netns_id != $netns and .netns_id > 0' "$TMP/out")
 	check json_private_netns_id "$got2" = true
@@ -534,6 +541,82 @@ group_noprealloc() {
 		expect noprealloc_map_traces "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
 	fi
 	rmdir "$CGROUP_DIR" 2>/dev/null && CGROUP_DIR=
+}
+
+# wl_bg_in DIR: a waiting workload (wl_bg), moved into cgroup directory DIR.
+wl_bg_in() {
+	wl_bg && echo "$WL_BG" >"$1/cgroup.procs"
+}
+
+# Who bound it: cgroup path, systemd unit and container id, from cgroups made
+# to look like a service and a docker container; --owner's column; --unit
+# and --container select exactly their binds; a cgroup removed before
+# bindsnoop looks it up is null, not a crash and not another's name.
+group_owner() {
+	local root svc ctr gone id p1 p2 got
+	root=$(cgroup2_root)
+	[ -n "$root" ] || { skip owner "no cgroup v2 hierarchy mounted"; return; }
+	OWNER_BASE=$root/bindsnoop-e2e-owner-$$
+	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	svc=/bindsnoop-e2e-owner-$$/system.slice/bindsnoop-test.service
+	ctr=/bindsnoop-e2e-owner-$$/system.slice/docker-$id.scope
+	gone=/bindsnoop-e2e-owner-$$/gone.service
+	mkdir -p "$root$svc" "$root$ctr" "$root$gone" || { fail owner "cannot make cgroups under $root"; return; }
+
+	tracer_start -j || { fail owner_json "did not start: $(cat "$TMP/err")"; return; }
+	wl_bg_in "$root$svc" || { fail owner_json "workload did not get ready"; return; }
+	p1=$WL_BG
+	wl_go
+	wl_bg_in "$root$ctr" || { fail owner_json "workload did not get ready"; return; }
+	p2=$WL_BG
+	wl_go
+	tracer_stop
+	got=$(jq -c --argjson pid "$p1" 'select(.pid == $pid) | [.cgroup, .unit, .container_id]' "$TMP/out")
+	check owner_json_service "$got" = "[\"$svc\",\"bindsnoop-test.service\",null]"
+	got=$(jq -c --argjson pid "$p2" 'select(.pid == $pid) | [.cgroup, .unit, .container_id]' "$TMP/out")
+	check owner_json_container "$got" = "[\"$ctr\",\"docker-$id.scope\",\"$id\"]"
+
+	tracer_start --owner || { fail owner_column "did not start: $(cat "$TMP/err")"; return; }
+	wl_bg_in "$root$svc" && p1=$WL_BG && wl_go
+	local port1=$WL_PORT
+	wl_bg_in "$root$ctr" && p2=$WL_BG && wl_go
+	local port2=$WL_PORT
+	wl; local p3=$WL_PID port3=$WL_PORT
+	tracer_stop
+	PID_FROM_END=7
+	expect owner_column_service "$p1" "$(row "$p1" workload TCP 127.0.0.1 "$port1" ..... 0) bindsnoop-test.service"
+	expect owner_column_container "$p2" "$(row "$p2" workload TCP 127.0.0.1 "$port2" ..... 0) container:${id:0:12}"
+	expect owner_column_this_cgroup "$p3" "$(row "$p3" workload TCP 127.0.0.1 "$port3" ..... 0) $(owner_of_here)"
+	PID_FROM_END=6
+	check owner_column_header "$(head -n 1 "$TMP/out")" = "$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s %s' PID COMM PROT ADDR PORT OPTS IF OWNER)"
+
+	wl_bg_in "$root$svc" || { fail owner_unit "workload did not get ready"; return; }
+	filter_case owner_unit_filter --unit bindsnoop-test.service
+	wl_bg_in "$root$ctr" || { fail owner_container "workload did not get ready"; return; }
+	filter_case owner_container_filter --container "${id:0:12}"
+
+	# Stopped (SIGSTOP) while the bind is made and its cgroup removed: the
+	# event waits in the buffer, and its cgroup is gone when it is printed.
+	local gone_id
+	gone_id=$(stat -c %i "$root$gone")
+	tracer_start -j || { fail owner_gone "did not start: $(cat "$TMP/err")"; return; }
+	kill -STOP "$TRACER"
+	wl_bg_in "$root$gone" && p1=$WL_BG && wl_go
+	rmdir "$root$gone"
+	kill -CONT "$TRACER"
+	sleep 0.5
+	tracer_stop
+	got=$(jq -c --argjson pid "$p1" 'select(.pid == $pid) | [.cgroup_id, .cgroup, .unit, .container_id]' "$TMP/out")
+	check owner_gone_is_null "$got" = "[$gone_id,null,null,null]"
+	find "$OWNER_BASE" -depth -type d -exec rmdir {} + 2>/dev/null && OWNER_BASE=
+}
+
+# What --owner says of this script's own cgroup (the deepest service or scope, else the path).
+owner_of_here() {
+	local path unit
+	path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	unit=$(tr '/' '\n' <<<"$path" | grep -E '\.(service|scope)$' | tail -n 1)
+	echo "${unit:-$path}"
 }
 
 # --mntnsmap: only tasks of that mount namespace.
@@ -844,13 +927,18 @@ group_bad_input() {
 		"64|-d 1e3|-d 1e3: not a number of seconds (such as 2 or 0.5)"
 		"64|-d -1|-d -1: not a number of seconds (such as 2 or 0.5)"
 		"64|-d 31536001|-d 31536001: out of range (0.001 to 31536000 seconds)"
-		"64|-j -w|option -j: cannot be combined with -w, -t or -U (JSON has every field)"
+		"64|-j -w|option -j: cannot be combined with -w, -t, -U or --owner (JSON has every field)"
 		"1|--cgroupmap /nonexistent/map|--cgroupmap /nonexistent/map: not a pinned BPF map: No such file or directory (ENOENT)"
 		"1|--cgroupmap /etc/hostname|--cgroupmap /etc/hostname: not a pinned BPF map: Permission denied (EACCES)"
 		"1|--mntnsmap /nonexistent|--mntnsmap /nonexistent: not a pinned BPF map: No such file or directory (ENOENT)"
 		"1|-c /nonexistent|-c /nonexistent: No such file or directory (ENOENT)"
 		"1|-c /tmp|-c /tmp: not a cgroup v2 directory"
 		"1|-c /etc/hostname|-c /etc/hostname: Not a directory (ENOTDIR)"
+		"64|--unit a/b|--unit a/b: not a unit name (such as nginx.service)"
+		"64|--container xyz|--container xyz: not a container id (12 to 64 lowercase hex digits)"
+		"64|-j --owner|option -j: cannot be combined with -w, -t, -U or --owner (JSON has every field)"
+		"1|--unit nosuch-bindsnoop.service|--unit nosuch-bindsnoop.service: no such unit's cgroup under $(cgroup2_root)"
+		"1|--container 00000000000000000bad|--container 00000000000000000bad: no such container's cgroup under $(cgroup2_root)"
 		"1|--btf $TMP/short|--btf $TMP/short: not a BTF file: too short for a BTF header"
 		"1|--btf $TMP/text|--btf $TMP/text: not a BTF file: no BTF magic number"
 		"1|--btf /nonexistent/vmlinux|--btf /nonexistent/vmlinux: No such file or directory (ENOENT)"
@@ -915,7 +1003,7 @@ if [ "$BACKEND" != auto ]; then
 	tracer_stop
 fi
 
-for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc mntns count interval duration \
+for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
 	compat32 write_errors signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
 	if selected "$group"; then
 		echo "# $group (at ${SECONDS}s)"

@@ -101,6 +101,10 @@ static void test_options_every_good_form(void **state)
 	assert_string_equal(cfg.cgroupmap_path, "/sys/fs/bpf/a");
 	assert_string_equal(cfg.mntnsmap_path, "/sys/fs/bpf/b");
 	assert_string_equal(cfg.cgroup_path, "/sys/fs/cgroup/x");
+	assert_parses("--owner --unit nginx.service --container 0123456789ab", &cfg);
+	assert_true(cfg.print.owner);
+	assert_string_equal(cfg.unit, "nginx.service");
+	assert_string_equal(cfg.container, "0123456789ab");
 	/* argp's unambiguous prefixes */
 	assert_parses("--back=kprobe --dur 1", &cfg);
 	assert_int_equal(cfg.backend, BACKEND_KPROBE);
@@ -134,9 +138,13 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "-d x", "-d x: not a number of seconds (such as 2 or 0.5)" },
 		{ "-d 0.0001", "-d 0.0001: out of range (0.001 to 31536000 seconds)" },
 		{ "-d 1.5s", "-d 1.5s: not a number of seconds (such as 2 or 0.5)" },
-		{ "-j -w", "option -j: cannot be combined with -w, -t or -U (JSON has every field)" },
-		{ "-j -t", "option -j: cannot be combined with -w, -t or -U (JSON has every field)" },
-		{ "-j -U", "option -j: cannot be combined with -w, -t or -U (JSON has every field)" },
+		{ "-j -w", "option -j: cannot be combined with -w, -t, -U or --owner (JSON has every field)" },
+		{ "-j -t", "option -j: cannot be combined with -w, -t, -U or --owner (JSON has every field)" },
+		{ "-j -U", "option -j: cannot be combined with -w, -t, -U or --owner (JSON has every field)" },
+		{ "--unit a/b", "--unit a/b: not a unit name (such as nginx.service)" },
+		{ "--container 0123456789a", "--container 0123456789a: not a container id (12 to 64 lowercase hex digits)" },
+		{ "--container 0123456789AB", "--container 0123456789AB: not a container id (12 to 64 lowercase hex digits)" },
+		{ "-j --owner", "option -j: cannot be combined with -w, -t, -U or --owner (JSON has every field)" },
 		/* the first error is the one named */
 		{ "-p x -u y", "-p x: not a decimal number" },
 	};
@@ -282,8 +290,8 @@ static void test_plan_host_618(void **state)
 	assert_int_equal(p.ringbuf_bytes, RINGBUF_BYTES);
 	assert_int_equal(p.count_sizes[0], 1);
 	assert_int_equal(p.count_sizes[1], 1);
-	/* the default table reads neither time, ids nor the netns */
-	assert_false(p.fields.ts || p.fields.details || p.fields.netns);
+	/* the default table reads neither time, ids, cgroup nor device name */
+	assert_false(p.fields.ts || p.fields.details || p.fields.cgroup || p.fields.ifname);
 }
 
 static void test_plan_debian_510(void **state)
@@ -419,18 +427,21 @@ static void test_plan_buffer_fields_and_count_tables(void **state)
 	cfg = config_of("-j");
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_false(p.ringbuf);
-	assert_true(p.fields.ts && p.fields.details && p.fields.netns);
+	assert_true(p.fields.ts && p.fields.details && p.fields.cgroup && p.fields.ifname);
 	cfg = config_of("-w");
 	make_plan(&cfg, &kf, NULL, 4096, &p);
-	assert_true(!p.fields.ts && !p.fields.details && p.fields.netns);
+	assert_true(!p.fields.ts && !p.fields.details && !p.fields.cgroup && p.fields.ifname);
 	cfg = config_of("-t -E");
 	make_plan(&cfg, &kf, NULL, 4096, &p);
-	assert_true(p.fields.ts && !p.fields.details && !p.fields.netns);
+	assert_true(p.fields.ts && !p.fields.details && !p.fields.cgroup && !p.fields.ifname);
+	cfg = config_of("--owner");
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_true(!p.fields.ts && !p.fields.details && p.fields.cgroup && !p.fields.ifname);
 	/* --count: address, port and family only, one table, the smallest ring */
 	kf.ringbuf = true;
 	cfg = config_of("--count -j");
 	make_plan(&cfg, &kf, NULL, 16384, &p);
-	assert_false(p.fields.ts || p.fields.details || p.fields.netns);
+	assert_false(p.fields.ts || p.fields.details || p.fields.cgroup || p.fields.ifname);
 	assert_int_equal(p.ringbuf_bytes, 16384);
 	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
 	assert_int_equal(p.count_sizes[1], 1);

@@ -52,7 +52,7 @@
 #define assert_event(po, e, first_ts_ns, want)                               \
 	do {                                                                  \
 		char line_[LINE_MAX_LEN];                                     \
-		int n_ = format_event(line_, sizeof(line_), (po), (e), (first_ts_ns), NULL); \
+		int n_ = format_event(line_, sizeof(line_), (po), (e), (first_ts_ns), NULL, NULL); \
 		assert_string_equal(line_, (want));                           \
 		assert_int_equal(n_, strlen(want));                           \
 	} while (0)
@@ -483,7 +483,7 @@ static void test_format_errors_rc_column(void **state)
 		int n;
 
 		e.ret = cases[i].ret;
-		n = format_event(line, sizeof(line), &po, &e, e.ts_ns, NULL);
+		n = format_event(line, sizeof(line), &po, &e, e.ts_ns, NULL, NULL);
 		assert_case_string(cases[i].want, line, cases[i].want);
 		assert_case_int(cases[i].want, n, strlen(cases[i].want));
 	}
@@ -593,13 +593,13 @@ static void test_format_ifname_only_in_wide(void **state)
 
 	(void)state;
 	e.bound_dev_if = 1;
-	format_event(line, sizeof(line), &po, &e, e.ts_ns, "lo");
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, "lo", NULL);
 	assert_string_equal(line, " 3941081 test_bind_op TCP  192.168.1.102       0 F.N..  1\n");
 	po.wide = true;
-	format_event(line, sizeof(line), &po, &e, e.ts_ns, "lo");
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, "lo", NULL);
 	assert_string_equal(line,
 		"   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  1 lo\n");
-	format_event(line, sizeof(line), &po, &e, e.ts_ns, "e\x1b[0m");
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, "e\x1b[0m", NULL);
 	assert_string_equal(line,
 		"   3941081 test_bind_op TCP  192.168.1.102                               0 F.N..  1 e\\x1b[0m\n");
 }
@@ -650,7 +650,7 @@ static void test_json_event_every_field(void **state)
 	e.ret = -EADDRINUSE;
 	e.port = 8080;
 	set_comm(&e, "a\"b\x1b");
-	format_event_json(line, sizeof(line), &e, 1795564800000000000LL - 5000000000LL, "lo");
+	format_event_json(line, sizeof(line), &e, 1795564800000000000LL - 5000000000LL, "lo", NULL);
 	assert_string_equal(line,
 		"{\"time_ns\":5000000000,\"time\":\"2026-11-25T00:00:00.000000000Z\","
 		"\"pid\":3941081,\"tid\":3941082,\"ppid\":1,\"uid\":1000,\"gid\":100,"
@@ -658,7 +658,85 @@ static void test_json_event_every_field(void **state)
 		"\"family\":\"ipv4\",\"address\":\"192.168.1.102\",\"port\":8080,"
 		"\"options\":\"F.N..\",\"option_names\":[\"IP_FREEBIND\",\"IP_BIND_ADDRESS_NO_PORT\"],"
 		"\"ifindex\":1,\"ifname\":\"lo\",\"ret\":-98,\"errno\":\"EADDRINUSE\","
-		"\"cgroup_id\":7,\"mntns_id\":4026531841,\"netns_id\":4026531840}\n");
+		"\"cgroup_id\":7,\"mntns_id\":4026531841,\"netns_id\":4026531840,"
+		"\"pcomm\":\"\",\"cgroup\":null,\"unit\":null,\"container_id\":null}\n");
+}
+
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void test_owner_unit_and_container_of_cgroup_paths(void **state)
+{
+	static const struct {
+		const char *path, *unit, *container;
+	} cases[] = {
+		{ "/system.slice/nginx.service", "nginx.service", "" },
+		{ "/user.slice/user-1000.slice/session-3.scope", "session-3.scope", "" },
+		{ "/user.slice/user-1000.slice/user@1000.service/app.slice/app-foo.scope",
+		  "app-foo.scope", "" },
+		{ "/user.slice/user-1000.slice/user@1000.service", "user@1000.service", "" },
+		{ "/system.slice/nginx.service/payload", "nginx.service", "" },
+		{ "/init.scope", "init.scope", "" },
+		{ "/", "", "" },
+		{ "/system.slice", "", "" },
+		{ "/system.slice/docker-" HEX64 ".scope", "docker-" HEX64 ".scope", HEX64 },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podx.slice/"
+		  "cri-containerd-" HEX64 ".scope", "cri-containerd-" HEX64 ".scope", HEX64 },
+		{ "/machine.slice/libpod-" HEX64 ".scope/container", "libpod-" HEX64 ".scope", HEX64 },
+		{ "/machine.slice/libpod-conmon-" HEX64 ".scope", "libpod-conmon-" HEX64 ".scope", "" },
+		{ "/system.slice/crio-" HEX64 ".scope", "crio-" HEX64 ".scope", HEX64 },
+		/* cgroupfs driver */
+		{ "/docker/" HEX64, "", HEX64 },
+		{ "/kubepods/besteffort/pod1234/" HEX64, "", HEX64 },
+		/* near misses */
+		{ "/system.slice/docker-0123.scope", "docker-0123.scope", "" },
+		{ "/docker/" HEX64 "0", "", "" },
+		{ "/system.slice/docker-" HEX64 ".service", "docker-" HEX64 ".service", "" },
+	};
+	char unit[OWNER_UNIT_MAX], id[CONTAINER_ID_LEN + 1];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		unit_of_cgroup(cases[i].path, unit, sizeof(unit));
+		assert_case_string(cases[i].path, unit, cases[i].unit);
+		container_of_cgroup(cases[i].path, id);
+		assert_case_string(cases[i].path, id, cases[i].container);
+	}
+	assert_true(is_container_id_prefix("0123456789ab"));
+	assert_true(is_container_id_prefix(HEX64));
+	assert_false(is_container_id_prefix("0123456789a"));
+	assert_false(is_container_id_prefix(HEX64 "0"));
+	assert_false(is_container_id_prefix("0123456789aB"));
+}
+
+static void test_owner_column_and_json_keys(void **state)
+{
+	struct bind_event e = sample_event();
+	struct print_opts po = { .owner = true };
+	struct owner unit = { "/system.slice/nginx.service", "nginx.service", NULL };
+	struct owner ctr = { "/system.slice/docker-" HEX64 ".scope", "docker-" HEX64 ".scope", HEX64 };
+	struct owner path = { "/my group\x01", NULL, NULL };
+	char line[LINE_MAX_LEN], word[256];
+
+	(void)state;
+	owner_word(&unit, word, sizeof(word));
+	assert_string_equal(word, "nginx.service");
+	owner_word(&ctr, word, sizeof(word));
+	assert_string_equal(word, "container:0123456789ab");
+	owner_word(&path, word, sizeof(word));
+	assert_string_equal(word, "/my\\x20group\\x01");
+	owner_word(NULL, word, sizeof(word));
+	assert_string_equal(word, "-");
+	format_header(line, sizeof(line), &po);
+	assert_string_equal(line, "     PID COMM         PROT ADDR            PORT   OPTS IF OWNER\n");
+	format_event(line, sizeof(line), &po, &e, e.ts_ns, NULL, &unit);
+	assert_string_equal(line, " 3941081 test_bind_op TCP  192.168.1.102       0 F.N..  0 nginx.service\n");
+	e.pcomm[0] = 's';
+	e.pcomm[1] = '\0';
+	format_event_json(line, sizeof(line), &e, 0, NULL, &ctr);
+	assert_non_null(strstr(line, ",\"pcomm\":\"s\",\"cgroup\":\"/system.slice/docker-" HEX64
+				     ".scope\",\"unit\":\"docker-" HEX64 ".scope\",\"container_id\":\""
+				     HEX64 "\"}\n"));
 }
 
 static void test_json_event_nulls_and_ipv6(void **state)
@@ -670,12 +748,12 @@ static void test_json_event_nulls_and_ipv6(void **state)
 	e.ret = 0;
 	e.opts = 0;
 	e.bound_dev_if = 0;
-	format_event_json(line, sizeof(line), &e, 0, NULL);
+	format_event_json(line, sizeof(line), &e, 0, NULL, NULL);
 	assert_non_null(strstr(line, "\"family\":\"ipv6\",\"address\":\"2001:db8:85a3::8a2e:370:7334\""));
 	assert_non_null(strstr(line, "\"options\":\".....\",\"option_names\":[],"));
 	assert_non_null(strstr(line, "\"ifindex\":0,\"ifname\":null,\"ret\":0,\"errno\":null,"));
 	e.ret = -9999;
-	format_event_json(line, sizeof(line), &e, 0, NULL);
+	format_event_json(line, sizeof(line), &e, 0, NULL, NULL);
 	assert_non_null(strstr(line, "\"ret\":-9999,\"errno\":\"-9999\","));
 }
 
@@ -772,7 +850,7 @@ static void test_format_event_truncates_like_snprintf(void **state)
 
 	e.ret = -EADDRINUSE;
 	memset(line, 'X', sizeof(line));
-	assert_int_equal(format_event(line, 12, &po, &e, e.ts_ns, NULL), 89);
+	assert_int_equal(format_event(line, 12, &po, &e, e.ts_ns, NULL, NULL), 89);
 	assert_string_equal(line, "0.000000   ");
 	assert_int_equal(line[12], 'X');
 }
@@ -1562,6 +1640,8 @@ int main(void)
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_json_event_every_field),
 		cmocka_unit_test(test_json_event_nulls_and_ipv6),
+		cmocka_unit_test(test_owner_unit_and_container_of_cgroup_paths),
+		cmocka_unit_test(test_owner_column_and_json_keys),
 		cmocka_unit_test(test_json_count_row),
 		cmocka_unit_test(test_format_escape_never_cut_in_half),
 		cmocka_unit_test(test_format_rc_extremes),

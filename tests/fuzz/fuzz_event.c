@@ -422,7 +422,7 @@ static void check_text(const struct bind_event *e, const struct params *p)
 			.errors = combo & 8,
 		};
 
-		n = format_event(buf, sizeof(buf), &po, e, p->first_ts_ns, p->ifname);
+		n = format_event(buf, sizeof(buf), &po, e, p->first_ts_ns, p->ifname, NULL);
 		check_line(buf, n, true);
 		if (strchr(buf, '\n') != buf + n - 1)
 			fail("newline inside the line");
@@ -432,7 +432,7 @@ static void check_text(const struct bind_event *e, const struct params *p)
 
 			if (small) {
 				int got = format_event(small, p->small_len, &po, e, p->first_ts_ns,
-						       p->ifname);
+						       p->ifname, NULL);
 
 				check_truncated(buf, n, p->small_len, got, small);
 				free(small);
@@ -447,7 +447,7 @@ static void check_json(const struct bind_event *e, const struct params *p)
 	static struct json j;
 	int n;
 
-	n = format_event_json(buf, sizeof(buf), e, p->realtime_offset_ns, p->ifname);
+	n = format_event_json(buf, sizeof(buf), e, p->realtime_offset_ns, p->ifname, NULL);
 	check_line(buf, n, true);
 	if (strchr(buf, '\n') != buf + n - 1)
 		fail("newline inside the JSON line");
@@ -480,7 +480,7 @@ static void check_json(const struct bind_event *e, const struct params *p)
 
 		if (small) {
 			int got = format_event_json(small, p->small_len, e, p->realtime_offset_ns,
-						    p->ifname);
+						    p->ifname, NULL);
 
 			check_truncated(buf, n, p->small_len, got, small);
 			free(small);
