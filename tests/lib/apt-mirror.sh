@@ -49,7 +49,7 @@ entries() {
 codename=${APT_CODENAME:-$(. /etc/os-release && echo "${VERSION_CODENAME:-}")}
 [ -n "$codename" ] || { echo "tests/lib/apt-mirror.sh: no VERSION_CODENAME in /etc/os-release" >&2; exit 1; }
 
-archive= security=
+archive="" security=""
 while IFS=$'\t' read -r uris suites; do
 	for uri in $uris; do
 		for suite in $suites; do
