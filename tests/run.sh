@@ -52,14 +52,15 @@ stage() {
 	tally "$label" "$line"
 }
 
+# shellcheck source=tests/lib/cmocka.sh
+. tests/lib/cmocka.sh
+
 # cmocka's own closing lines, turned into ours.
 unit_tests() {
-	local out passed failed
+	local out
 	out=$(build/unit_tests 2>&1)
 	echo "$out"
-	passed=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p')
-	failed=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p')
-	[ -n "$passed$failed" ] && echo "${passed:-0} passed, ${failed:-0} failed, 0 skipped"
+	cmocka_closing "$out"
 }
 
 # The harness must run to the end; its timings are reported, never asserted.
