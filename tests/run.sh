@@ -6,8 +6,9 @@
 #   tests/run.sh            unit tests, then the e2e suite on this kernel once
 #                           per backend and once over the forced perf buffer
 #   tests/run.sh --all      also: sanitizers + valgrind, fuzzing, the Debian
-#                           package, the benchmark harness (quick), and the
-#                           qemu kernel matrix
+#                           package, the Debian 13 toolchain (tests/trixie.sh),
+#                           the benchmark harness (quick), and the qemu kernel
+#                           matrix
 #   tests/run.sh --vmtest-only
 #
 # Each stage ends with its own "N passed, N failed, N skipped" line; this
@@ -111,6 +112,7 @@ if [ "$MODE" = all ]; then
 	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-20}"
 	stage stress tests/stress.sh
 	[ -x tests/package.sh ] && stage package tests/package.sh
+	[ -x tests/trixie.sh ] && stage "trixie toolchain" tests/trixie.sh
 	[ -x bench/bench.sh ] && stage "bench --quick" bench_quick
 fi
 if [ "$MODE" != host ]; then
