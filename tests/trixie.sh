@@ -19,8 +19,8 @@
 #   tests/trixie.sh [--startup [RUNS]]
 #
 # --startup also measures start-up (exec to the header, bench/startup.c) of
-# the trixie build and of the same sources built on this machine, runs of the
-# two interleaved, and prints the medians of RUNS (11) each; reported, never
+# the trixie build and of the same sources built on this machine (both with
+# their release's hardening flags), runs of the two interleaved, and prints the medians of RUNS (11) each; reported, never
 # asserted (a start that prints no header is a failure).
 #
 # As root. Everything after the host checks runs in a private mount
@@ -282,9 +282,16 @@ e2e() {
 startup_compare() {
 	local runs=$1 host host_bin=$LOGS/host/bindsnoop host_so trixie_so i backend args build where name so
 	local med min max kb failed
-	# The same sources built on this machine, outside the tree.
-	make -C "$TOP" --no-print-directory -s OUTPUT="$LOGS/host" BINARY="$host_bin" "$host_bin" \
-		>"$LOGS/build-host.log" 2>&1 || die "building bindsnoop on this machine failed (log: $LOGS/build-host.log)" startup
+	# The same sources built on this machine, outside the tree, with this
+	# release's hardening flags as the trixie build has trixie's.
+	local flags=(env DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get) cflags cppflags ldflags
+	if ! cflags=$("${flags[@]}" CFLAGS) || ! cppflags=$("${flags[@]}" CPPFLAGS) || ! ldflags=$("${flags[@]}" LDFLAGS); then
+		die "dpkg-buildflags failed on this machine (dpkg-dev)" startup
+	fi
+	rm -rf "$LOGS/host"
+	make -C "$TOP" --no-print-directory -s OUTPUT="$LOGS/host" BINARY="$host_bin" \
+		CFLAGS="$cflags $cppflags" LDFLAGS="$ldflags" "$host_bin" >"$LOGS/build-host.log" 2>&1 ||
+		die "building bindsnoop on this machine failed (log: $LOGS/build-host.log)" startup
 	cc -O2 -g -Wall -Wextra "$TOP/bench/startup.c" -o "$LOGS/startup.host" ||
 		die "building bench/startup.c on this machine failed" startup
 	in_src gcc -O2 -g -Wall -Wextra -Werror bench/startup.c -o build/startup ||
