@@ -26,8 +26,11 @@ LIBBPF_LIBS	= $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
 ALL_CFLAGS	= $(CFLAGS) $(WARNINGS) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS) \
 		  -DBINDSNOOP_VERSION='"$(VERSION)"' -MMD -MP
 ALL_LDLIBS	= $(LIBBPF_LIBS) -lelf -lz $(LDLIBS)
-BPF_CFLAGS	:= -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -I. \
-		   -MMD -MP
+# The kernel side always needs -g (the BTF that CO-RE reads) and -O2 (the
+# verifier); the user's BPF_CFLAGS (e.g. -Werror) are added after ours.
+BPF_CFLAGS	?=
+ALL_BPF_CFLAGS	= -g -O2 -Wall $(BPF_CFLAGS) -target bpf -D__TARGET_ARCH_$(ARCH) \
+		  -I$(VMLINUX_DIR) -I. -MMD -MP
 
 # The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.
 LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/owner.o \
@@ -63,7 +66,7 @@ $(OUTPUT):
 # Kernel side.
 $(OUTPUT)/bindsnoop.bpf.o: bindsnoop.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(ALL_BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/bindsnoop.skel.h: $(OUTPUT)/bindsnoop.bpf.o
 	$(call msg,GEN-SKEL,$@)

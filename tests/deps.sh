@@ -6,11 +6,11 @@
 
 set -eu
 
-BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev make gcc pkg-config"
-TEST="libcmocka-dev iproute2 util-linux jq valgrind libcap2-bin bpftrace linux-perf build-essential debhelper devscripts lintian fakeroot mandoc groff man-db"
+# BUILD, TEST, VMTEST
+# shellcheck source=tests/lib/packages.sh
+. "$(dirname "$0")/lib/packages.sh"
 # 32-bit test programs (tests/e2e.sh compat32) on x86-64 only.
 [ "$(dpkg --print-architecture)" = amd64 ] && TEST="$TEST gcc-multilib"
-VMTEST="qemu-system-x86 busybox-static zstd xz-utils cpio"
 
 missing=
 for pkg in $BUILD $TEST ${WITH_VMTEST:+$VMTEST}; do

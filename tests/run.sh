@@ -6,8 +6,9 @@
 #   tests/run.sh            unit tests, then the e2e suite on this kernel once
 #                           per backend and once over the forced perf buffer
 #   tests/run.sh --all      also: sanitizers + valgrind, fuzzing, the Debian
-#                           package, the benchmark harness (quick), and the
-#                           qemu kernel matrix
+#                           package, the Debian 13 toolchain (tests/trixie.sh),
+#                           the benchmark harness (quick), and the qemu kernel
+#                           matrix
 #   tests/run.sh --vmtest-only
 #
 # Each stage ends with its own "N passed, N failed, N skipped" line; this
@@ -86,17 +87,19 @@ stage() {
 	kernel_check "$label"
 }
 
+# shellcheck source=tests/lib/cmocka.sh
+. tests/lib/cmocka.sh
+
 # cmocka's own closing lines (one pair per test program), turned into ours.
 unit_tests() {
-	local out prog passed=0 failed=0 p f
+	local out prog line passed=0 failed=0 p f
 	for prog in build/unit_tests build/unit_config; do
 		out=$("$prog" 2>&1)
 		echo "$out"
-		p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p')
-		f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p')
-		# A program that printed neither crashed: no closing line, the stage fails.
-		[ -n "$p$f" ] || return 1
-		passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+		# A program that printed no summary crashed: no closing line, the stage fails.
+		line=$(cmocka_closing "$out") || return 1
+		read -r p _ f _ <<<"${line//,/}"
+		passed=$((passed + p)) failed=$((failed + f))
 	done
 	echo "$passed passed, $failed failed, 0 skipped"
 }
@@ -156,6 +159,7 @@ if [ "$MODE" = all ]; then
 	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-20}"
 	stage stress tests/stress.sh
 	[ -x tests/package.sh ] && stage package tests/package.sh
+	[ -x tests/trixie.sh ] && stage "trixie toolchain" tests/trixie.sh
 	[ -x bench/bench.sh ] && stage "bench --quick" bench_quick
 fi
 if [ "$MODE" != host ]; then

@@ -177,7 +177,9 @@ static struct bind_event event(int family, const char *addr, __u16 port, __u16 p
 	e.sock_type = protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	if (family == AF_INET || family == AF_INET6)
 		inet_pton(family, addr, e.addr);
-	strncpy(e.comm, comm, sizeof(e.comm)); /* no NUL when comm fills it, like the kernel's */
+	/* No NUL when comm fills it (e is zeroed); memcpy, not strncpy, which
+	 * gcc's -Wstringop-truncation rightly suspects of a missing NUL. */
+	memcpy(e.comm, comm, strnlen(comm, sizeof(e.comm)));
 	return e;
 }
 
