@@ -7,7 +7,7 @@
 
 _bindsnoop_long_opts='--timestamp --wide --print-uid --errors --failed
 	--pid --uid --port --count --interval --duration --json
-	--cgroupmap --mntnsmap --cgroup --backend --btf
+	--cgroupmap --mntnsmap --cgroup --unit --container --owner --backend --btf
 	--verbose --help --usage --version'
 _bindsnoop_short_opts='-t -w -U -E -x -p -u -P -i -d -j -c -v -h -V'
 
@@ -42,6 +42,12 @@ _bindsnoop_arg()
 		mapfile -t matches < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		;;
+	--unit)
+		# The services and scopes that have a cgroup now.
+		mapfile -t matches < <(compgen -W "$(find /sys/fs/cgroup -type d \
+			\( -name '*.service' -o -name '*.scope' \) -printf '%f\n' 2>/dev/null |
+			sort -u)" -- "$cur")
+		;;
 	*)
 		# -u UID, -P PORTS, -i/-d SECONDS: numbers, nothing to offer.
 		;;
@@ -53,7 +59,8 @@ _bindsnoop_takes_arg()
 {
 	case $1 in
 	-p | --pid | -u | --uid | -P | --port | -i | --interval | -d | \
-	--duration | --cgroupmap | --mntnsmap | -c | --cgroup | --backend | --btf)
+	--duration | --cgroupmap | --mntnsmap | -c | --cgroup | --unit | --container | \
+	--backend | --btf)
 		return 0 ;;
 	esac
 	return 1
