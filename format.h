@@ -39,6 +39,13 @@ struct event_fields fields_for_output(const struct print_opts *po, bool json, bo
 /* The event's device name (the kernel side's), or NULL when unbound or unknown. */
 const char *event_ifname(const struct bind_event *e);
 
+/*
+ * bcc's row formats, which format_event() writes by hand (faster, same
+ * bytes; the fuzzer holds it to these).
+ */
+#define ROW_FMT		"%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d"
+#define ROW_FMT_WIDE	"%10d %-12.12s %-4s %-39s %5d %-5s %2d"
+
 /* Longest line format_event() writes, escaped COMM included. */
 #define LINE_MAX_LEN	8192
 /* Longest escaped COMM: every byte as \xNN, plus the NUL. */

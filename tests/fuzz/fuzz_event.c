@@ -7,6 +7,8 @@
  *   format_event_json(): fit the tool's LINE_MAX_LEN line buffer, end in the
  *   only '\n' of the line, and hold nothing but printable ASCII before it, so
  *   no raw kernel byte (an escape sequence in a comm, say) reaches a terminal.
+ * - Without prefix columns, format_event()'s hand-written row is exactly
+ *   what snprintf() makes of ROW_FMT / ROW_FMT_WIDE with the same fields.
  * - Cut to a smaller buffer they behave like snprintf(): same return value,
  *   a NUL-terminated prefix of the whole line, nothing written past the end.
  * - The JSON line is one valid JSON object (strict RFC 8259 grammar, checked
@@ -27,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include "format.h"
 
 static const char *current_line;
@@ -409,6 +413,40 @@ static void read_params(const uint8_t *tail, size_t size, const struct bind_even
 	}
 }
 
+/* The row as bcc's printf formats print it, IFNAME (-w) and newline included. */
+static int reference_row(char *buf, size_t len, bool wide, const struct bind_event *e,
+			 const char *ifname)
+{
+	char comm[COMM_ESCAPED_LEN], addr[64], opts[BS_OPT_COUNT + 1], name[IF_NAMESIZE * 4 + 1];
+	size_t i = 0;
+	int n;
+
+	escape_comm(e->comm, sizeof(e->comm), comm);
+	/* What fits whole in 12 columns: an escape is never cut in half. */
+	while (comm[i]) {
+		size_t step = comm[i] == '\\' ? 4 : 1;
+
+		if (i + step > 12)
+			break;
+		i += step;
+	}
+	comm[i] = '\0';
+	/* libc's own, as format.c's hand-written IPv4 must match it */
+	if ((e->family != AF_INET && e->family != AF_INET6) ||
+	    !inet_ntop(e->family, e->addr, addr, sizeof(addr)))
+		strcpy(addr, "?");
+	opts_to_str(e->opts, opts);
+	n = snprintf(buf, len, wide ? ROW_FMT_WIDE : ROW_FMT, (int)e->pid, comm,
+		     proto_name(e->protocol), addr, e->port, opts, e->bound_dev_if);
+	if (wide) {
+		if (ifname)
+			escape_comm(ifname, IF_NAMESIZE, name);
+		n += snprintf(buf + n, len - n, " %s", ifname ? name : "-");
+	}
+	n += snprintf(buf + n, len - n, "\n");
+	return n;
+}
+
 static void check_text(const struct bind_event *e, const struct params *p)
 {
 	char buf[LINE_MAX_LEN];
@@ -426,6 +464,13 @@ static void check_text(const struct bind_event *e, const struct params *p)
 		check_line(buf, n, true);
 		if (strchr(buf, '\n') != buf + n - 1)
 			fail("newline inside the line");
+		if (combo <= 1) {
+			char ref[LINE_MAX_LEN];
+			int rn = reference_row(ref, sizeof(ref), po.wide, e, p->ifname);
+
+			if (rn != n || strcmp(ref, buf))
+				fail("row differs from printf's:\n%s%s", ref, buf);
+		}
 
 		if (combo == (int)(p->small_len & 15)) {
 			char *small = malloc(p->small_len ? p->small_len : 1);
