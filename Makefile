@@ -111,7 +111,7 @@ $(OUTPUT)/workload32: tests/workload.c trace_helpers.c | $(OUTPUT)
 # The benchmark's floor: empty programs on each backend's hooks (bench/README.md).
 $(OUTPUT)/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(ALL_BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/floor.skel.h: $(OUTPUT)/floor.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -62,7 +62,7 @@ COUNTS=$LOGS/counts
 MOUNTED_MARK=$LOGS/mounted	# part two mounted something
 
 # BUILD; the rest is what the unit tests and the e2e suite run (cmocka, jq,
-# ip, unshare/setpriv, capsh, awk), dpkg-buildflags, and on x86-64 the
+# ip, unshare/setpriv, capsh, awk, mount), dpkg-buildflags, and on x86-64 the
 # 32-bit libc for the workload's 32-bit build (the e2e compat32 cases).
 # shellcheck source=tests/lib/packages.sh
 . tests/lib/packages.sh
@@ -73,7 +73,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 	EXTRA_TARGETS=workload32
 fi
 # shellcheck disable=SC2086 # BUILD is a list
-PACKAGES=$(printf '%s\n' $BUILD libcmocka-dev jq iproute2 util-linux libcap2-bin mawk dpkg-dev $MULTILIB | sort -u | tr '\n' ' ')
+PACKAGES=$(printf '%s\n' $BUILD libcmocka-dev jq iproute2 util-linux libcap2-bin mawk dpkg-dev mount $MULTILIB | sort -u | tr '\n' ' ')
 PACKAGES=${PACKAGES% }
 
 PASSED=0 FAILED=0 SKIPPED=0
