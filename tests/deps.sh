@@ -8,7 +8,7 @@ set -eu
 
 BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev make gcc pkg-config"
 TEST="libcmocka-dev iproute2 util-linux jq valgrind libcap2-bin bpftrace linux-perf build-essential debhelper devscripts lintian fakeroot mandoc groff man-db"
-VMTEST="qemu-system-x86 busybox-static zstd xz-utils cpio"
+VMTEST="qemu-system-x86 qemu-system-arm binutils-aarch64-linux-gnu busybox-static zstd xz-utils cpio"
 
 missing=
 for pkg in $BUILD $TEST ${WITH_VMTEST:+$VMTEST}; do
