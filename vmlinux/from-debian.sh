@@ -5,7 +5,7 @@
 #
 # Writes vmlinux/ARCH/vmlinux.h from the BTF of a Debian kernel package:
 # downloads PACKAGE (a linux-image-* package or meta package; default
-# linux-image-6.12-DEBARCH) for ARCH from SUITE (default: this machine's
+# linux-image-6.12-FLAVOUR: amd64, arm64, powerpc64le, s390x) for ARCH from SUITE (default: this machine's
 # release) through a private apt setup (tests/lib/debian-apt.sh), cuts the
 # BTF blob out of the kernel image in /boot, and dumps it as C with
 # bpftool. The first line of the header names the kernel and this command.
@@ -28,7 +28,7 @@ die() { printf 'vmlinux/from-debian.sh: %s\n' "$*" >&2; exit 1; }
 arch=$1
 arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
 suite=${2:-$(host_suite)}
-package=${3:-linux-image-6.12-$DEB_ARCH}
+package=${3:-linux-image-6.12-$FLAVOUR}
 command -v bpftool >/dev/null || die "bpftool not found: apt-get install bpftool"
 
 work=$(mktemp -d /var/tmp/bindsnoop-vmlinux.XXXXXX)
@@ -36,7 +36,7 @@ trap 'rm -rf "$work"' EXIT
 log=$work/apt.log
 
 debian_apt_setup "$work/apt" "$suite" "$DEB_ARCH" || die "no private apt setup for $suite $DEB_ARCH"
-apt-get "${DEBIAN_APT[@]}" update -q >>"$log" 2>&1 || { tail -n 5 "$log" >&2; die "apt-get update for $suite $DEB_ARCH failed"; }
+debian_apt_update "$log" || { tail -n 5 "$log" >&2; die "apt-get update for $suite $DEB_ARCH failed"; }
 # A meta package names the versioned image package it depends on.
 image_pkg=$package
 dep=$(apt-cache "${DEBIAN_APT[@]}" depends "$package" 2>/dev/null |

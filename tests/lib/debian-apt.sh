@@ -11,14 +11,16 @@
 # (x86, arm64, powerpc, s390: vmlinux/ARCH, make ARCH=), Debian's, the GNU
 # triplet, the ELF machine number.
 
-# arch_facts ARCH: sets DEB_ARCH, TRIPLET and ELF_MACHINE for ARCH; fails
+# shellcheck disable=SC2034 # for the scripts that source this file
+# arch_facts ARCH: sets DEB_ARCH, TRIPLET, ELF_MACHINE and FLAVOUR (of
+# Debian's kernel packages: linux-image-6.1.0-57-FLAVOUR) for ARCH; fails
 # for an architecture we know nothing about.
 arch_facts() {
 	case $1 in
-	x86) DEB_ARCH=amd64 TRIPLET=x86_64-linux-gnu ELF_MACHINE=62 ;;
-	arm64) DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu ELF_MACHINE=183 ;;
-	powerpc) DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu ELF_MACHINE=21 ;;
-	s390) DEB_ARCH=s390x TRIPLET=s390x-linux-gnu ELF_MACHINE=22 ;;
+	x86) DEB_ARCH=amd64 TRIPLET=x86_64-linux-gnu ELF_MACHINE=62 FLAVOUR=amd64 ;;
+	arm64) DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu ELF_MACHINE=183 FLAVOUR=arm64 ;;
+	powerpc) DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu ELF_MACHINE=21 FLAVOUR=powerpc64le ;;
+	s390) DEB_ARCH=s390x TRIPLET=s390x-linux-gnu ELF_MACHINE=22 FLAVOUR=s390x ;;
 	*) return 1 ;;
 	esac
 }
@@ -42,10 +44,10 @@ host_suite() {
 
 # debian_apt_setup DIR SUITE DEB_ARCH: creates (or reuses) the setup in DIR
 # for SUITE and SUITE-security, and sets the array DEBIAN_APT to the apt
-# options that select it.
+# options that select it (and DEBIAN_APT_DIR to DIR).
 debian_apt_setup() {
 	local dir=$1 suite=$2 arch=$3 mirrors archive security
-	DEBIAN_APT=()
+	DEBIAN_APT=() DEBIAN_APT_DIR=$dir
 	mirrors=$("$(dirname "${BASH_SOURCE[0]}")/apt-mirror.sh") || return 1
 	archive=$(awk '$1 == "archive" { print $2 }' <<<"$mirrors")
 	security=$(awk '$1 == "security" { print $2 }' <<<"$mirrors")
@@ -71,6 +73,20 @@ debian_apt_setup() {
 	)
 }
 
+# debian_apt_update LOG: apt-get update for the setup. An index that the
+# mirror serves out of step with its Release file (this machine's mirror did
+# so for bookworm-security's ppc64el Packages) leaves that suite out, with a
+# warning, as long as another list came down: what is needed may be there.
+debian_apt_update() {
+	local log=$1
+	apt-get "${DEBIAN_APT[@]}" update -q >>"$log" 2>&1 && return 0
+	compgen -G "$DEBIAN_APT_DIR/state/lists/*Packages*" >/dev/null || return 1
+	{
+		echo "warning: apt-get update left some suites out, going on without them (log: $log):"
+		grep -E '^(E|W): Failed to fetch' "$log" | sort -u | cut -c1-200
+	} >&2
+}
+
 # debian_root DIR SUITE DEB_ARCH LOG PKG...: DIR/root holds the files of
 # PKG and of everything they depend on, for DEB_ARCH, unpacked (dpkg-deb
 # -x, no maintainer scripts run). apt resolves the dependencies against an
@@ -81,12 +97,11 @@ debian_root() {
 	shift 4
 	debian_apt_setup "$dir/apt" "$suite" "$arch" || return 1
 	if ! compgen -G "$dir/apt/state/lists/*Packages*" >/dev/null; then
-		apt-get "${DEBIAN_APT[@]}" update -q >>"$log" 2>&1 || return 1
+		debian_apt_update "$log" || return 1
 	fi
 	# Stale lists name versions the archive no longer has: update, retry.
 	if ! debian_root_download "$@" >>"$log" 2>&1; then
-		apt-get "${DEBIAN_APT[@]}" update -q >>"$log" 2>&1 &&
-			debian_root_download "$@" >>"$log" 2>&1 || return 1
+		debian_apt_update "$log" && debian_root_download "$@" >>"$log" 2>&1 || return 1
 	fi
 	debs=$(debian_root_debs "$@") || return 1
 	stamp=$(printf '%s\n' "$debs" | xargs -n 1 basename)
