@@ -10,11 +10,38 @@ OUTPUT		?= build
 BINARY		?= bindsnoop
 CLANG		?= clang
 BPFTOOL		?= bpftool
-PKG_CONFIG	?= pkg-config
-CC		?= cc
 
-ARCH		:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# The architecture to build for, in the kernel's naming: this machine's,
+# or another on the command line. Cross-building, e.g. with Debian's cross
+# compiler and the target's -dev packages (dpkg multiarch, pkgconf:arm64):
+#   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+# or with clang and the target's packages unpacked in a folder, as
+# tests/vmtest/cross-build.sh does (CC="clang --target=... --sysroot=...").
+HOST_ARCH	:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+		     -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+ARCH		:= $(HOST_ARCH)
 VMLINUX_DIR	:= vmlinux/$(ARCH)
+ifeq ($(wildcard $(VMLINUX_DIR)/vmlinux.h),)
+ifneq ($(filter-out clean uninstall,$(or $(MAKECMDGOALS),all)),)
+$(error ARCH=$(ARCH): no $(VMLINUX_DIR)/vmlinux.h (have: $(patsubst vmlinux/%/vmlinux.h,%,$(wildcard vmlinux/*/vmlinux.h))); vmlinux/from-debian.sh makes one)
+endif
+endif
+CROSS_COMPILE	?=
+PKG_CONFIG	?= $(CROSS_COMPILE)pkg-config
+ifneq ($(CROSS_COMPILE),)
+ifeq ($(origin CC),default)
+CC		:= $(CROSS_COMPILE)gcc
+endif
+endif
+CC		?= cc
+# "bpf" is this machine's byte order; a cross build says which it wants.
+ifeq ($(ARCH),$(HOST_ARCH))
+BPF_TARGET	:= bpf
+else ifeq ($(ARCH),s390)
+BPF_TARGET	:= bpfeb
+else
+BPF_TARGET	:= bpfel
+endif
 VERSION		?= 0.1.0
 
 # The user's CFLAGS/LDFLAGS come first and are kept; ours are added.
@@ -29,7 +56,7 @@ ALL_LDLIBS	= $(LIBBPF_LIBS) -lelf -lz $(LDLIBS)
 # The kernel side always needs -g (the BTF that CO-RE reads) and -O2 (the
 # verifier); the user's BPF_CFLAGS (e.g. -Werror) are added after ours.
 BPF_CFLAGS	?=
-ALL_BPF_CFLAGS	= -g -O2 -Wall $(BPF_CFLAGS) -target bpf -D__TARGET_ARCH_$(ARCH) \
+ALL_BPF_CFLAGS	= -g -O2 -Wall $(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) \
 		  -I$(VMLINUX_DIR) -I. -MMD -MP
 
 # The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # The benchmark rows this machine's kernel cannot give (it has no kprobes
-# and refuses fentry): bench/guest.sh inside Debian's kernels under qemu,
-# booted by tests/vmtest/vmtest.sh, one kernel at a time so the guests do
+# and refuses fentry): bench/guest.sh inside Debian's x86 kernels under
+# qemu, booted by tests/vmtest/vmtest.sh, one kernel at a time so the guests do
 # not compete for the CPUs. bench/bench.sh calls it; run alone it prints
 # the same lines:
 #   RELEASE BACKEND ROW cpu=1.23 min=1.20 max=1.31 wall=1.40 untraced_us=.. traced_us=..
@@ -45,7 +45,7 @@ cp ./bindsnoop "$PAYLOAD/" && cp build/floor "$PAYLOAD/build/" &&
 "${CC:-cc}" -O2 -Wall -Wextra -pthread -I. bench/bindloop.c trace_helpers.c -o "$PAYLOAD/build/bindloop" || exit 1
 
 VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh --payload "$PAYLOAD" --suite "$SUITE" \
-	--backends "fentry kprobe tracepoint" -j 1 --suite-timeout 900 \
+	--backends "fentry kprobe tracepoint" -j 1 --suite-timeout 900 --arches x86 \
 	${KERNELS:+--kernels "$KERNELS"} >"$OUT/vmtest.out" 2>&1
 rc=$?
 

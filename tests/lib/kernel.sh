@@ -8,10 +8,11 @@
 
 # Kernel log lines that mean the kernel hit something it should not have.
 # (WARN() prints "WARNING:", BUG_ON() "kernel BUG at", an oops "Oops:" or
-# "general protection fault", lockdep and KASAN "BUG:"/"WARNING:".)
+# "general protection fault", lockdep and KASAN "BUG:"/"WARNING:"; the
+# stack dump is "Call Trace:" on x86, "Call trace:" on arm64.)
 # The guest's /init greps with the same pattern (vmtest.sh passes it on).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-KERNEL_WARNING_RE='WARNING:|BUG:|kernel BUG at|Oops|general protection|Call Trace|UBSAN:'
+KERNEL_WARNING_RE='WARNING:|BUG:|kernel BUG at|Oops|general protection|Call [Tt]race|UBSAN:'
 
 # Prints the names of the taint bits set in MASK, as the kernel's letters
 # (Documentation/admin-guide/tainted-kernels.rst): 512 -> W.

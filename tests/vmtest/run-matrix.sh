@@ -2,27 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # `make vmtest`: the e2e suite that runs on the host, unchanged, inside
-# Debian's 5.10, 6.1 and 6.12 kernels under qemu, once per backend and once
-# over the forced perf buffer. Prints one "KERNEL BACKEND: N passed, ..." row
-# per kernel x backend (vmtest.sh does the booting; see README.md here).
+# Debian's 5.10, 6.1 and 6.12 kernels under qemu, for x86 and arm64, once
+# per backend and once over the forced perf buffer. Prints one "KERNEL
+# BACKEND: N passed, ..." row per kernel x backend (vmtest.sh does the
+# booting; see README.md here). Arguments go to vmtest.sh (--kernels ...).
 
 set -eu
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib/debian-apt.sh
+. tests/lib/debian-apt.sh
 
-payload=build/vmtest/payload
-rm -rf "$payload"
-mkdir -p "$payload/build" "$payload/tests"
-cp bindsnoop "$payload/"
-cp build/workload "$payload/build/"
-# The 32-bit workload (static) for the compat cases, where the host builds one.
-[ ! -x build/workload32 ] || cp build/workload32 "$payload/build/"
-cp tests/e2e.sh "$payload/tests/"
-mkdir -p "$payload/tests/lib" && cp tests/lib/common.sh "$payload/tests/lib/"
+# One payload per architecture of the kernels chosen: this machine's build
+# as it is, a static cross build (tests/vmtest/cross-build.sh) for another.
+payloads=()
+for arch in $(tests/vmtest/vmtest.sh --print-arches "$@"); do
+	payload=build/vmtest/payload-$arch
+	rm -rf "$payload"
+	mkdir -p "$payload/build" "$payload/tests"
+	if [ "$arch" = "$(host_arch)" ]; then
+		cp bindsnoop "$payload/"
+		cp build/workload "$payload/build/"
+		# The 32-bit workload (static) for the compat cases, where the host builds one.
+		[ ! -x build/workload32 ] || cp build/workload32 "$payload/build/"
+	else
+		tests/vmtest/cross-build.sh "$arch"
+		cp "build/$arch/bindsnoop" "$payload/"
+		cp "build/$arch/workload" "$payload/build/"
+	fi
+	cp tests/e2e.sh "$payload/tests/"
+	mkdir -p "$payload/tests/lib" && cp tests/lib/common.sh "$payload/tests/lib/"
+	payloads+=(--payload "$arch=$payload")
+done
 
-# The guest is busybox; the suite also uses these host tools (copied in with
+# The guest is busybox; the suite also uses these tools (copied in with
 # their libraries): bpftool for pinned maps and leftovers, setpriv and capsh
 # for the privilege cases, util-linux unshare for namespaces.
-# All kernels at once (-j 3 on 2 cores): no core idles while the last kernel runs alone.
-exec tests/vmtest/vmtest.sh --payload "$payload" -j "${VMTEST_JOBS:-3}" \
+# Three kernels at once on 2 cores: no core idles while the last kernel runs alone.
+exec tests/vmtest/vmtest.sh "${payloads[@]}" -j "${VMTEST_JOBS:-3}" \
 	--host-tools "bpftool setpriv capsh unshare" \
 	--backends "${VMTEST_BACKENDS:-auto fentry kprobe tracepoint kprobe+perfbuf}" "$@"

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# tests/vmtest/cross-build.sh ARCH
+#
+# Builds bindsnoop and the test workload for ARCH (arm64, powerpc, s390)
+# into build/ARCH/, linked statically so that a guest needs no libraries
+# for them. The compiler is clang (--target), the linker the GNU one of
+# binutils-TRIPLET, and the target's C library, libbpf, libelf and zlib
+# come from ARCH's Debian packages of this machine's release, unpacked in
+# a folder of their own (VMTEST_CACHE/sysroot/ARCH): the host's dpkg gets
+# no foreign architecture. Apt output goes to build/ARCH/sysroot.log.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib/debian-apt.sh
+. "$top/tests/lib/debian-apt.sh"
+
+die() { printf 'cross-build.sh: %s\n' "$*" >&2; exit 1; }
+
+[[ $# -eq 1 ]] || die "usage: tests/vmtest/cross-build.sh ARCH"
+arch=$1
+arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
+[[ -f $top/vmlinux/$arch/vmlinux.h ]] || die "$arch: no vmlinux/$arch/vmlinux.h (vmlinux/from-debian.sh $arch makes one)"
+cache=$(realpath -m -- "${VMTEST_CACHE:-$top/.cache/vmtest}")
+out=$top/build/$arch
+mkdir -p "$out"
+log=$out/sysroot.log
+: >"$log"
+
+if ! command -v "$TRIPLET-ld" >/dev/null; then
+	echo "cross-build.sh: installing binutils-$TRIPLET"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"binutils-$TRIPLET" >>"$log" 2>&1 ||
+		die "apt-get install binutils-$TRIPLET failed (log: $log)"
+fi
+
+# What the link needs: the C library and its start files, libgcc (and
+# its crtbegin.o), the libraries bindsnoop links, their static archives.
+debian_root "$cache/sysroot/$arch" "$(host_suite)" "$DEB_ARCH" "$log" \
+	libc6-dev libgcc-12-dev libbpf-dev libelf-dev zlib1g-dev libzstd-dev ||
+	{ tail -n 5 "$log" >&2; die "cannot fetch the $DEB_ARCH packages (log: $log)"; }
+sysroot=$cache/sysroot/$arch/root
+
+# pkg-config reads the target's .pc files and prefixes the sysroot.
+export PKG_CONFIG_SYSROOT_DIR=$sysroot
+export PKG_CONFIG_LIBDIR=$sysroot/usr/lib/$TRIPLET/pkgconfig:$sysroot/usr/share/pkgconfig
+# A static libelf needs libzstd and zlib after it: --static lists them.
+make -C "$top" --no-print-directory ARCH="$arch" OUTPUT="build/$arch" BINARY="build/$arch/bindsnoop" \
+	CC="clang --target=$TRIPLET --sysroot=$sysroot" PKG_CONFIG="pkg-config --static" \
+	LDFLAGS="-static" "build/$arch/bindsnoop" "build/$arch/workload"

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#
+# vmlinux/from-debian.sh ARCH [SUITE [PACKAGE]]
+#
+# Writes vmlinux/ARCH/vmlinux.h from the BTF of a Debian kernel package:
+# downloads PACKAGE (a linux-image-* package or meta package; default
+# linux-image-6.12-FLAVOUR: amd64, arm64, powerpc64le, s390x) for ARCH from SUITE (default: this machine's
+# release) through a private apt setup (tests/lib/debian-apt.sh), cuts the
+# BTF blob out of the kernel image in /boot, and dumps it as C with
+# bpftool. The first line of the header names the kernel and this command.
+#
+# The BTF blob of a kernel image is the .BTF section, copied as it is:
+# a 24-byte header (magic 0xeb9f in the kernel's byte order, version 1,
+# flags, header length, then offset and length of the type and the string
+# sections), the types, the strings. Images that are compressed (no blob
+# in the file itself) are unpacked with tests/vmtest/extract-vmlinux.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=tests/lib/debian-apt.sh
+. "$top/tests/lib/debian-apt.sh"
+
+die() { printf 'vmlinux/from-debian.sh: %s\n' "$*" >&2; exit 1; }
+
+[[ $# -ge 1 && $# -le 3 ]] || die "usage: vmlinux/from-debian.sh ARCH [SUITE [PACKAGE]]"
+arch=$1
+arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
+suite=${2:-$(host_suite)}
+package=${3:-linux-image-6.12-$FLAVOUR}
+command -v bpftool >/dev/null || die "bpftool not found: apt-get install bpftool"
+
+work=$(mktemp -d /var/tmp/bindsnoop-vmlinux.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+log=$work/apt.log
+
+debian_apt_setup "$work/apt" "$suite" "$DEB_ARCH" || die "no private apt setup for $suite $DEB_ARCH"
+debian_apt_update "$log" || { tail -n 5 "$log" >&2; die "apt-get update for $suite $DEB_ARCH failed"; }
+# A meta package names the versioned image package it depends on.
+image_pkg=$package
+dep=$(apt-cache "${DEBIAN_APT[@]}" depends "$package" 2>/dev/null |
+	awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
+[[ -z $dep ]] || image_pkg=$dep
+mkdir "$work/deb"
+(cd "$work/deb" && apt-get "${DEBIAN_APT[@]}" download -q "$image_pkg" >>"$log" 2>&1) ||
+	{ tail -n 3 "$log" >&2; die "apt-get download $image_pkg ($suite $DEB_ARCH) failed"; }
+deb=$(echo "$work"/deb/*.deb)
+version=$(dpkg-deb -f "$deb" Version)
+release=${image_pkg#linux-image-}
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" ./boot
+image=$(compgen -G "$work/boot/vmlinu[xz]-$release" | head -n 1) ||
+	die "$image_pkg has no /boot/vmlinuz-$release or vmlinux-$release"
+
+# Prints the offset and size of the first well-formed BTF blob in FILE.
+find_btf() {
+	local file=$1 magic endian off hdr type_off type_len str_off str_len size
+	for magic in '\x9F\xEB\x01\x00:little' '\xEB\x9F\x01\x00:big'; do
+		endian=${magic#*:}
+		while read -r off; do
+			read -r hdr type_off type_len str_off str_len < <(
+				od -An -w20 -tu4 --endian="$endian" -j $((off + 4)) -N 20 "$file")
+			# What pahole writes for a kernel: the types right after
+			# the header, the strings right after the types.
+			((hdr == 24 && type_off == 0 && str_off == type_len && type_len > 0 && str_len > 0)) || continue
+			size=$((hdr + str_off + str_len))
+			((off + size <= $(stat -c %s "$file"))) || continue
+			echo "$off $size"
+			return 0
+		done < <(LC_ALL=C grep -obUaP -- "${magic%:*}" "$file" | cut -d: -f1)
+	done
+	return 1
+}
+
+btf=$work/btf
+if ! where=$(find_btf "$image"); then
+	"$top/tests/vmtest/extract-vmlinux.sh" "$image" "$work/vmlinux" ||
+		die "$image: no BTF in it, and nothing it unpacks to"
+	image=$work/vmlinux
+	where=$(find_btf "$image") || die "$image_pkg: no BTF in its kernel image"
+fi
+read -r off size <<<"$where"
+dd if="$image" of="$btf" bs=64K skip="$off" count="$size" iflag=skip_bytes,count_bytes status=none
+
+out=$top/vmlinux/$arch/vmlinux.h
+mkdir -p "$top/vmlinux/$arch"
+{
+	printf '/* Generated from the BTF of Linux %s (%s, Debian package %s %s) with: vmlinux/from-debian.sh %s %s %s */\n' \
+		"$release" "$DEB_ARCH" "$image_pkg" "$version" "$arch" "$suite" "$package"
+	bpftool btf dump file "$btf" format c
+} >"$out.tmp" || die "bpftool cannot read the BTF cut out of $image_pkg"
+mv "$out.tmp" "$out"
+echo "vmlinux/from-debian.sh: $out from $image_pkg $version ($((size / 1024)) KiB of BTF)"
