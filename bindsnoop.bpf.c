@@ -608,16 +608,28 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 #define IA32_NR_bind		361
 #define SYS_BIND		2	/* socketcall()'s number for bind */
 
+/*
+ * Is the current task in a 32-bit syscall? A direct load where the kernel has
+ * bpf_get_current_task_btf() (5.11+), a probed read before (libbpf turns the
+ * check into a constant, so 5.10's verifier never sees the newer helper).
+ */
+static __always_inline bool in_compat_syscall(void)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+		return bpf_get_current_task_btf()->thread_info.status & TS_COMPAT;
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), thread_info.status) &
+	       TS_COMPAT;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 args[3];
 	long nr;
 	int fd;
 	__u64 uaddr;
 
-	if (!(task->thread_info.status & TS_COMPAT))
+	if (!in_compat_syscall())
 		return 0;
 	nr = regs->orig_ax;
 	if (nr == IA32_NR_bind) {
