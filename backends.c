@@ -331,6 +331,17 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			goto fail;
 		}
 	}
+	if (cfg->count) {
+		int table_fd = bpf_map__fd(t->skel->maps.counts_a);
+		__u32 zero = 0;
+
+		/* The first table the programs count into (count.c swaps it with -i). */
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.counts), &zero, &table_fd, BPF_ANY)) {
+			err = -errno;
+			snprintf(why, whylen, "setting up the --count table: %s", error_text(-err));
+			goto fail;
+		}
+	}
 	err = attach_programs(t, cfg, kf, bp, why, whylen);
 	if (err)
 		goto fail;
