@@ -751,8 +751,8 @@ group_leftovers() {
 		return
 	fi
 	local before
-	before=$(our_objects)
-	if [ -n "$before" ]; then
+	# A finished run's programs go a little later (RCU): wait for them first.
+	if ! before=$(none_left); then
 		skip no_programs_left "another bindsnoop is running: $before"
 		return
 	fi
