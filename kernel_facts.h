@@ -22,6 +22,7 @@ enum kernel_func {
 	KFUNC_MAX,
 };
 
+/* Their names; defined in plan.c, so that the unit tests' plan.o needs no kernel_facts.o. */
 extern const char *const kernel_func_names[KFUNC_MAX];
 
 /* inet_sock flag bits that moved into inet_flags in 6.6 (core_fixes.bpf.h). */
