@@ -30,6 +30,8 @@ esac
 
 TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
 RESULTS=()
+# Every failed check's own line ("FAIL name: why"), named by its stage.
+FAILS=()
 LOG=$(mktemp /tmp/bindsnoop-tests.XXXXXX)
 trap 'rm -f "$LOG"' EXIT
 # shellcheck source=tests/lib/kernel.sh
@@ -73,18 +75,28 @@ kernel_check() {
 # stage LABEL CMD...: run a suite, show its output, count its closing line,
 # and check the kernel's log and taint around it.
 stage() {
-	local label=$1 line
+	local label=$1 line t0=$SECONDS
 	shift
 	echo "== $label"
 	kernel_mark
 	"$@" 2>&1 | tee "$LOG"
+	echo "== $label: $((SECONDS - t0)) s"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOG" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "$label: no closing line (the suite crashed?)"
 		line="0 passed, 1 failed, 0 skipped"
 	fi
 	tally "$label" "$line"
+	collect_fails "$label: " '^FAIL '
 	kernel_check "$label"
+}
+
+# collect_fails PREFIX REGEX: the lines of $LOG that match, kept for the end.
+collect_fails() {
+	local l
+	while IFS= read -r l; do
+		FAILS+=("$1$l")
+	done < <(grep -E -- "$2" "$LOG")
 }
 
 # shellcheck source=tests/lib/cmocka.sh
@@ -130,6 +142,7 @@ host_e2e() {
 # each and check their own kernels; the host's kernel is checked around them.
 vmtest() {
 	echo "== qemu kernel matrix"
+	local t0=$SECONDS
 	kernel_mark
 	tests/vmtest/run-matrix.sh 2>&1 | tee "$LOG"
 	local rc=${PIPESTATUS[0]} rows row counts failed_before=$TOTAL_F
@@ -142,11 +155,15 @@ vmtest() {
 		tally "vm ${row%%:*}${row#*skipped}" "$counts"
 	done <<<"$rows"
 	[ -n "$rows" ] || tally "vmtest: no result rows" "0 passed, 1 failed, 0 skipped"
+	# vmtest.sh names each failed check "KERNEL BACKEND: FAIL ...".
+	collect_fails "vm " '^[^ ]+ [^ ]+: FAIL '
+
 	# A failure that no row counted (a setup error, say).
 	if [ "$rc" != 0 ] && [ "$TOTAL_F" = "$failed_before" ]; then
 		tally "vmtest exit status $rc" "0 passed, 1 failed, 0 skipped"
 	fi
 	kernel_check "qemu kernel matrix (host kernel)"
+	echo "== qemu kernel matrix: $((SECONDS - t0)) s"
 }
 
 if [ "$MODE" != vmtest ]; then
@@ -172,5 +189,10 @@ fi
 
 echo "== summary"
 printf '%s\n' "${RESULTS[@]}"
-echo "$TOTAL_P passed, $TOTAL_F failed, $TOTAL_S skipped"
+# Last but the total: a log's tail names what failed, not only how much.
+if ((${#FAILS[@]} > 0)); then
+	echo "failed checks (${#FAILS[@]}; the stages' output above has the rest):"
+	printf '%s\n' "${FAILS[@]:0:15}" | cut -c 1-300
+fi
+echo "$TOTAL_P passed, $TOTAL_F failed, $TOTAL_S skipped in $SECONDS s"
 [ "$TOTAL_F" = 0 ]

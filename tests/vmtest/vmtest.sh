@@ -945,12 +945,20 @@ show_failure() {
 	local name=$1 backend=$2 log=$out/$1.log
 	# The boot row's reasons are in the kernel lines below the matrix.
 	[[ -s $log && $backend != boot ]] || return 0
-	printf '%s\n' "--- $name $backend: guest console (last 40 lines of this backend's run) ---"
+	local part
 	# Exact names: "kprobe" must not pick up "kprobe+perfbuf".
-	awk -v begin="@@vmtest begin $backend" -v end="@@vmtest end $backend " '
+	part=$(awk -v begin="@@vmtest begin $backend" -v end="@@vmtest end $backend " '
 		(i = index($0, begin)) && substr($0, i + length(begin)) == "" { on = 1; next }
 		index($0, end) { on = 0 }
-		on' "$log" | tail -n 40
+		on' "$log")
+	# The failed checks first, each on a line naming the kernel and the
+	# backend ("KERNEL BACKEND: FAIL ..."): tests/run.sh repeats these
+	# at the very end of its output, where a CI log's tail shows them.
+	grep '^FAIL ' <<<"$part" | head -n 20 | while IFS= read -r line; do
+		printf '%s %s: %s\n' "$(<"$cache/kernels/$name/release")" "$backend" "$line"
+	done
+	printf '%s\n' "--- $name $backend: guest console (last 40 lines of this backend's run) ---"
+	tail -n 40 <<<"$part"
 }
 
 report() {
