@@ -228,20 +228,38 @@ static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[
 }
 
 /*
+ * One field of a kernel object. @btf: the verifier knows the pointer's type
+ * (fexit's arguments and what they point to), so a plain load does; the
+ * JIT guards it against faults, and it costs a few instructions where a
+ * probe read is a helper call. Otherwise (kprobe, tracepoint: the pointer is
+ * a number to the verifier) a probe read. @btf is a constant in every
+ * caller, so the other branch is compiled out. Fields outside the pointer's
+ * own type (inet_sock's, through a struct sock pointer) are always probed:
+ * the verifier refuses a plain load past the end of the type it knows.
+ */
+#define KREAD(btf, p, field) ((btf) ? (p)->field : BPF_CORE_READ(p, field))
+#define KREAD_BITFIELD(btf, p, field) \
+	((btf) ? BPF_CORE_READ_BITFIELD(p, field) : BPF_CORE_READ_BITFIELD_PROBED(p, field))
+
+/*
  * Fill @e from @sk. For a failed bind the socket still holds zeros, so the
  * address and port come from the sockaddr the caller asked for (@uaddr, a
  * kernel copy for kprobe/fexit, the caller's own memory for tracepoints).
+ * @btf: see KREAD.
  */
 static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
-						 const void *uaddr, bool user_uaddr, int ret)
+						 const void *uaddr, bool user_uaddr, int ret,
+						 bool btf)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family = KREAD(btf, sk, __sk_common.skc_family);
 
 	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
 	e->cgroup_id = want_cgroup ? bpf_get_current_cgroup_id() : 0;
 	if (want_details) {
-		e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		struct net *net = KREAD(btf, sk, __sk_common.skc_net.net);
+
+		e->netns_id = KREAD(btf, net, ns.inum);
 		e->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 		e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 		BPF_CORE_READ_STR_INTO(&e->pcomm, task, real_parent, comm);
@@ -262,18 +280,18 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 		e->tid = (__u32)pid_tgid;
 		e->uid = (__u32)uid_gid;
 		e->gid = uid_gid >> 32;
-		e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+		e->bound_dev_if = KREAD(btf, sk, __sk_common.skc_bound_dev_if);
 		e->ifname[0] = '\0';
 		if (want_ifname && e->bound_dev_if > 0)
 			read_ifname(sk, e->bound_dev_if, e->ifname);
-		e->protocol = BPF_CORE_READ(sk, sk_protocol);
-		e->sock_type = BPF_CORE_READ(sk, sk_type);
+		e->protocol = KREAD(btf, sk, sk_protocol);
+		e->sock_type = KREAD(btf, sk, sk_type);
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 
 		e->opts = inet_bind_opts(sk);
-		if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
+		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuse))
 			e->opts |= BS_OPT_REUSEADDR;
-		if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuseport))
+		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuseport))
 			e->opts |= BS_OPT_REUSEPORT;
 	}
 
@@ -283,9 +301,11 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 
 		e->port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
 		if (family == AF_INET) {
-			__be32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+			__be32 saddr = KREAD(btf, sk, __sk_common.skc_rcv_saddr);
 
 			__builtin_memcpy(e->addr, &saddr, sizeof(saddr));
+		} else if (btf) {
+			__builtin_memcpy(e->addr, &sk->__sk_common.skc_v6_rcv_saddr, sizeof(e->addr));
 		} else {
 			bpf_core_read(e->addr, sizeof(e->addr), &sk->__sk_common.skc_v6_rcv_saddr);
 		}
@@ -348,7 +368,7 @@ static __always_inline void count_bind(const struct bind_event *e)
  * hand one event to the buffer or to the --count table.
  */
 static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
-				     bool user_uaddr, int ret)
+				     bool user_uaddr, int ret, bool btf)
 {
 	struct bind_event *e;
 	__u16 family;
@@ -356,7 +376,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 
 	if (!sk)
 		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	family = KREAD(btf, sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	if (ret && !trace_errors)
@@ -374,9 +394,16 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		}
 	}
 
-	fill_event_from_sock(e, sk, uaddr, user_uaddr, ret);
+	fill_event_from_sock(e, sk, uaddr, user_uaddr, ret, btf);
 
-	if (!port_traced(e->port)) {
+	/*
+	 * The port read back from the event (volatile: a real u16 load) rather
+	 * than the byte-swapped register the compiler would reuse: the verifier
+	 * knows a u16 load is below 65536, but not the result of a byte swap
+	 * (BPF_END: an unbounded scalar on 6.12, seen), and refuses the bitmap
+	 * index.
+	 */
+	if (!port_traced(*(volatile __u16 *)&e->port)) {
 		if (use_ringbuf && !count_mode)
 			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		return 0;
@@ -401,9 +428,9 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
  * in-kernel users): the syscall tracepoints never see them, and the MPTCP
  * bind is reported once, from mptcp_bind(), with the MPTCP socket.
  */
-static __always_inline bool user_socket(struct socket *sock)
+static __always_inline bool user_socket(struct socket *sock, bool btf)
 {
-	return sock && BPF_CORE_READ(sock, file);
+	return sock && KREAD(btf, sock, file);
 }
 
 /* ---- backend 1: fexit (BPF trampolines) ---- */
@@ -411,9 +438,9 @@ static __always_inline bool user_socket(struct socket *sock)
 static __always_inline int fexit_bind(void *ctx, struct socket *sock, struct sockaddr *uaddr,
 				      int ret)
 {
-	if (!user_socket(sock) || !task_traced())
+	if (!user_socket(sock, true) || !task_traced())
 		return 0;
-	return emit_bind(ctx, BPF_CORE_READ(sock, sk), uaddr, false, ret);
+	return emit_bind(ctx, sock->sk, uaddr, false, ret, true);
 }
 
 SEC("fexit/inet_bind")
@@ -448,7 +475,7 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 	struct bind_entry entry = {};
 	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
 
-	if (!user_socket(sock) || !task_traced())
+	if (!user_socket(sock, false) || !task_traced())
 		return 0;
 	entry.sock = (__u64)sock;
 	entry.uaddr = (__u64)uaddr;
@@ -467,7 +494,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 	if (!entry)
 		return 0;
 	sock = (struct socket *)entry->sock;
-	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret);
+	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, false);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -571,7 +598,7 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 	entry = bpf_map_lookup_elem(&entries, &key);
 	if (!entry)
 		return 0;
-	emit_bind(ctx, sock_from_fd(entry->fd), (void *)entry->uaddr, true, (int)ctx->ret);
+	emit_bind(ctx, sock_from_fd(entry->fd), (void *)entry->uaddr, true, (int)ctx->ret, false);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -592,7 +619,7 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
 	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs), true,
-		  (int)ctx->ret);
+		  (int)ctx->ret, false);
 	return 0;
 }
 
@@ -649,7 +676,7 @@ int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 	}
 	if (!task_traced())
 		return 0;
-	emit_bind(ctx, sock_from_fd(fd), (void *)uaddr, true, (int)ret);
+	emit_bind(ctx, sock_from_fd(fd), (void *)uaddr, true, (int)ret, false);
 	return 0;
 }
 #endif
