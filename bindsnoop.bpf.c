@@ -297,9 +297,12 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	if (ret == 0) {
-		struct inet_sock *inet = (void *)sk;
-
-		e->port = bpf_ntohs(BPF_CORE_READ(inet, inet_sport));
+		/*
+		 * inet_num, the bound port in host order: inet_sport is its
+		 * network-order copy, set beside it by every bind (and by
+		 * socket() for raw sockets), but lives past struct sock.
+		 */
+		e->port = KREAD(btf, sk, __sk_common.skc_num);
 		if (family == AF_INET) {
 			__be32 saddr = KREAD(btf, sk, __sk_common.skc_rcv_saddr);
 
@@ -552,18 +555,33 @@ int BPF_KRETPROBE(kretprobe_mptcp_v6_bind, int ret)
 
 /* ---- backend 3: syscall tracepoints ---- */
 
-/* fd -> file -> socket -> sock, through the current task's fd table. */
+/*
+ * fd -> file -> socket -> sock, through the current task's fd table. The
+ * walk to the table is plain loads where the kernel has
+ * bpf_get_current_task_btf() (5.11+; libbpf makes the check a constant, so
+ * 5.10's verifier never sees the newer helper); the table's slots and what
+ * they point to are probed either way (the verifier types neither).
+ */
 static __always_inline struct sock *sock_from_fd(int fd)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds, *file = NULL;
 	struct socket *sock;
 	umode_t mode;
 
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
+		struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+
+		if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+			return NULL;
+		fds = fdt->fd;
+	} else {
+		struct task_struct *task = (void *)bpf_get_current_task();
+		struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+
+		if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+			return NULL;
+		fds = BPF_CORE_READ(fdt, fd);
+	}
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	if (!file)
 		return NULL;
