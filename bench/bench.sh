@@ -550,7 +550,9 @@ declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buf
 	[count]="bind, --count (each bind a new key)" [getppid]="getppid()"
 	[count_samekey]="bind, --count (the same key)" [floor]="floor: empty programs, bind"
 	[floor_samekey]="floor, bind to a fixed port" [floor_getppid]="floor, getppid()"
-	[floor_nocompat_getppid]="floor without the 32-bit program, getppid()")
+	[floor_nocompat_getppid]="floor without the 32-bit program, getppid()"
+	[progs_floor]="programs' own time per bind: floor" [progs_bind]="programs' own time per bind: full output"
+	[progs_count]="programs' own time per bind: --count")
 # What each row is measured against (its floor), and by how much it may exceed it.
 declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor
 	[count_samekey]=floor_samekey [getppid]=floor_getppid)
@@ -576,6 +578,11 @@ guests() {
 	while read -r release backend row rest; do
 		label="${release%%-amd64} $backend, ${GUEST_ROW_NAMES[$row]:-$row}"
 		case $rest in
+		prog_ns=*)
+			# Guest ns under -icount: instructions the programs ran.
+			GUEST_LINES+=("$(printf '%-62s | %s ns (instructions) per op' "$label" "${rest#*=}")")
+			continue
+			;;
 		skipped=* | failed=*)
 			GUEST_LINES+=("$(printf '%-62s | %s' "$label" "${rest#*=}")")
 			[[ $rest == failed=* ]] && HARNESS_ERRORS=$((HARNESS_ERRORS + 1))

@@ -15,6 +15,8 @@
 #             hooks instead: the price of the hook itself
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
+#   progs_floor, progs_bind, progs_count  the programs' own run time per
+#             bind (bpf_stats): floor, full output, --count
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do. The guest has
 # one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
@@ -133,6 +135,32 @@ row() {	# NAME MODE ITERATIONS PERFBUF LOOP_ARGS -- BINDSNOOP_ARGS...
 	PASSED=$((PASSED + 1))
 }
 
+# The programs' own run time per op (kernel.bpf_stats_enabled: the sum of
+# every loaded program's run_time_ns over the loop's ops), from a round of
+# its own, as the statistics add two clock reads to every program run.
+# Under -icount guest nanoseconds count instructions: this is what the
+# programs execute, without the hook's entry (trampoline, kprobe) around them.
+progs_row() {	# NAME MODE ITERATIONS LOOP_ARGS -- TRACER_ARGS...
+	local name=$1 mode=$2 iters=$3 largs=() ns
+	read -ra largs <<<"$4"
+	shift 5
+	if ! command -v bpftool >/dev/null || [ ! -w /proc/sys/kernel/bpf_stats_enabled ]; then
+		skip_row "$name" "no bpftool or kernel.bpf_stats_enabled here"
+		return
+	fi
+	if ! tracer_start "$@"; then
+		skip_row "$name" "$(grep -m1 '^bindsnoop:' "$WORK/err" || tail -n 1 "$WORK/err")"
+		return
+	fi
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	run_loop "$mode" "$iters" "${largs[@]}" >/dev/null
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+	ns=$(bpftool prog show -j | jq '[.[] | .run_time_ns // 0] | add // 0')
+	tracer_stop
+	echo "@@bench $name prog_ns=$((ns / iters))"
+	PASSED=$((PASSED + 1))
+}
+
 skip_row() {
 	echo "@@bench $1 skipped=$2"
 	SKIPPED=$((SKIPPED + 1))
@@ -152,6 +180,9 @@ FLOOR_ROW=1 row floor_samekey bind "$BINDS" 0 "-p 4999" --
 row count_samekey bind "$BINDS" 0 "-p 4999" -- --count
 FLOOR_ROW=1 row floor_getppid getppid "$PPIDS" 0 "" --
 row getppid getppid "$PPIDS" 0 "" --
+FLOOR_ROW=1 progs_row progs_floor bind "$BINDS" "" --
+progs_row progs_bind bind "$BINDS" "" --
+progs_row progs_count bind "$BINDS" "" -- --count
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
 	FLOOR_ROW=1 FLOOR_ARGS=--no-compat row floor_nocompat_getppid getppid "$PPIDS" 0 "" --

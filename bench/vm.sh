@@ -9,7 +9,7 @@
 #   RELEASE BACKEND ROW cpu=1.23 min=1.20 max=1.31 wall=1.40 untraced_us=.. traced_us=..
 #   RELEASE BACKEND ROW skipped=REASON | failed=REASON
 #
-#   bench/vm.sh [--quick] [--kernels "6.1 6.12"]
+#   bench/vm.sh [--quick] [--kernels "6.1 6.12"] [--backends "fentry kprobe tracepoint"]
 #
 # --quick (CI) proves it works: one kernel (6.12), one round, small loops.
 # Exit status 1 when a guest did not boot or a row failed.
@@ -17,11 +17,12 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-QUICK=0 KERNELS=
+QUICK=0 KERNELS= BACKENDS="fentry kprobe tracepoint"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--kernels) KERNELS=$2; shift ;;
+	--backends) BACKENDS=$2; shift ;;
 	*) echo "bench/vm.sh: $1: unknown argument" >&2; exit 64 ;;
 	esac
 	shift
@@ -45,7 +46,7 @@ cp ./bindsnoop "$PAYLOAD/" && cp build/floor "$PAYLOAD/build/" &&
 "${CC:-cc}" -O2 -Wall -Wextra -pthread -I. bench/bindloop.c trace_helpers.c -o "$PAYLOAD/build/bindloop" || exit 1
 
 VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh --payload "$PAYLOAD" --suite "$SUITE" \
-	--backends "fentry kprobe tracepoint" -j 1 --suite-timeout 900 --arches x86 \
+	--host-tools bpftool --backends "$BACKENDS" -j 1 --suite-timeout 900 --arches x86 \
 	${KERNELS:+--kernels "$KERNELS"} >"$OUT/vmtest.out" 2>&1
 rc=$?
 
