@@ -49,7 +49,10 @@ PAYLOAD=$CACHE/payload
 SUITE=$(host_suite)
 KERNEL=6.12-arm64
 # The chroot's tools; the Build-Depends come from debian/control (build-dep).
-PACKAGES="build-essential crossbuild-essential-arm64 debhelper dpkg-dev lintian"
+# The cross C compiler alone, not crossbuild-essential-arm64: no C++ and no
+# dpkg-cross for a C package, and neither dpkg-buildpackage nor apt-get
+# build-dep asks for them.
+PACKAGES="build-essential gcc-aarch64-linux-gnu debhelper dpkg-dev lintian"
 started=$SECONDS
 
 note() { echo "# $*"; }
