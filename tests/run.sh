@@ -6,7 +6,9 @@
 #   tests/run.sh            unit tests, then the e2e suite on this kernel once
 #                           per backend and once over the forced perf buffer
 #   tests/run.sh --all      also: sanitizers + valgrind, fuzzing, the Debian
-#                           package, the Debian 13 toolchain (tests/trixie.sh),
+#                           package (native, and cross-built for arm64 and run
+#                           in an arm64 guest: tests/package-arm64.sh), the
+#                           Debian 13 toolchain (tests/trixie.sh),
 #                           the benchmark harness (quick), and the qemu kernel
 #                           matrix
 #   tests/run.sh --vmtest-only
@@ -176,6 +178,7 @@ if [ "$MODE" = all ]; then
 	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-20}"
 	stage stress tests/stress.sh
 	[ -x tests/package.sh ] && stage package tests/package.sh
+	[ -x tests/package-arm64.sh ] && stage "package arm64" tests/package-arm64.sh
 	[ -x tests/trixie.sh ] && stage "trixie toolchain" tests/trixie.sh
 	[ -x bench/bench.sh ] && stage "bench --quick" bench_quick
 fi
