@@ -129,6 +129,12 @@ $(OUTPUT)/workload: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
 
+# The benchmark's loop (bench/bindloop.c); bench/bench.sh builds its own
+# copy, the guests' (bench/vm.sh, cross builds too) come from here.
+$(OUTPUT)/bindloop: bench/bindloop.c trace_helpers.c | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
+
 # A 32-bit build of the same workload (static: the guests have no i386 libc),
 # for the 32-bit (compat) syscall cases; x86-64 only.
 $(OUTPUT)/workload32: tests/workload.c trace_helpers.c | $(OUTPUT)

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # The benchmark rows this machine's kernel cannot give (it has no kprobes
-# and refuses fentry): bench/guest.sh inside Debian's x86 kernels under
-# qemu, booted by tests/vmtest/vmtest.sh, one kernel at a time so the guests do
+# and refuses fentry): bench/guest.sh inside Debian's x86 kernels (and
+# arm64's 6.12, from a static cross build) under qemu, booted by tests/vmtest/vmtest.sh, one kernel at a time so the guests do
 # not compete for the CPUs. bench/bench.sh calls it; run alone it prints
 # the same lines:
 #   RELEASE BACKEND ROW cpu=1.23 min=1.20 max=1.31 wall=1.40 untraced_us=.. traced_us=..
@@ -12,6 +12,7 @@
 #   bench/vm.sh [--quick] [--kernels "6.1 6.12"] [--backends "fentry kprobe tracepoint"]
 #
 # --quick (CI) proves it works: one kernel (6.12), one round, small loops.
+# Without it: 5.10, 6.1, 6.12 (x86) and 6.12-arm64, 5 rounds.
 # Exit status 1 when a guest did not boot or a row failed.
 
 set -u
@@ -29,25 +30,40 @@ while [ $# -gt 0 ]; do
 done
 
 OUT=build/vmbench
-PAYLOAD=$OUT/payload
 if [ "$QUICK" = 1 ]; then
 	SUITE="./bench/guest.sh --rounds 1 --binds 200 --ppids 2000"
 	: "${KERNELS:=6.12}"
 else
 	SUITE="./bench/guest.sh --rounds 5 --binds 5000 --ppids 200000"
+	# x86's three, and arm64 where every backend runs (fentry needs 6.4+ there).
+	: "${KERNELS:=5.10 6.1 6.12 6.12-arm64}"
 fi
 
 [ -x ./bindsnoop ] || { echo "bench/vm.sh: ./bindsnoop is missing: run make" >&2; exit 1; }
-rm -rf "$PAYLOAD" && mkdir -p "$PAYLOAD/build" "$PAYLOAD/bench" || exit 1
-rm -f "$OUT"/*.log
 [ -x build/floor ] || { echo "bench/vm.sh: build/floor is missing: run make build/floor" >&2; exit 1; }
-cp ./bindsnoop "$PAYLOAD/" && cp build/floor "$PAYLOAD/build/" &&
-	cp bench/guest.sh bench/lib.sh "$PAYLOAD/bench/" || exit 1
-"${CC:-cc}" -O2 -Wall -Wextra -pthread -I. bench/bindloop.c trace_helpers.c -o "$PAYLOAD/build/bindloop" || exit 1
+rm -f "$OUT"/*.log
+HOST_ARCH=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+payloads=()
+for arch in $(tests/vmtest/vmtest.sh --print-arches --kernels "$KERNELS"); do
+	payload=$OUT/payload-$arch
+	rm -rf "$payload" && mkdir -p "$payload/build" "$payload/bench" || exit 1
+	cp bench/guest.sh bench/lib.sh "$payload/bench/" || exit 1
+	if [ "$arch" = "$HOST_ARCH" ]; then
+		make -s --no-print-directory build/bindloop >/dev/null || exit 1
+		cp ./bindsnoop "$payload/" && cp build/floor build/bindloop "$payload/build/" || exit 1
+	else
+		# Static, as for the matrix: the guest has no libbpf.
+		tests/vmtest/cross-build.sh "$arch" bindsnoop floor bindloop >"$OUT/cross-$arch.log" 2>&1 ||
+			{ echo "bench/vm.sh: cross-build for $arch failed: see $OUT/cross-$arch.log" >&2; exit 1; }
+		cp "build/$arch/bindsnoop" "$payload/" && cp "build/$arch/floor" "build/$arch/bindloop" "$payload/build/" ||
+			exit 1
+	fi
+	payloads+=(--payload "$arch=$payload")
+done
 
-VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh --payload "$PAYLOAD" --suite "$SUITE" \
-	--host-tools bpftool --backends "$BACKENDS" -j 1 --suite-timeout 900 --arches x86 \
-	${KERNELS:+--kernels "$KERNELS"} >"$OUT/vmtest.out" 2>&1
+VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh "${payloads[@]}" --suite "$SUITE" \
+	--host-tools bpftool --backends "$BACKENDS" -j 1 --suite-timeout 900 --kernels "$KERNELS" \
+	>"$OUT/vmtest.out" 2>&1
 rc=$?
 
 # Each guest's console: tag its @@bench lines with the release and the backend.

@@ -8,9 +8,10 @@
 #   tests/e2e.sh [--backend auto|fentry|kprobe|tracepoint] [--kernel-side-only]
 #                [GROUP-GLOB]
 #
-# --kernel-side-only leaves out the groups whose subject is bindsnoop's user
-# space (USER_SPACE_GROUPS below); the qemu guests run those once per
-# kernel and buffer kind instead of once per backend.
+# --kernel-side-only (or E2E_KERNEL_SIDE_ONLY=1) leaves out the groups whose
+# subject is bindsnoop's user space (USER_SPACE_GROUPS below); the qemu
+# guests run those once per kernel and buffer kind instead of once per
+# backend.
 #
 # Ends with "N passed, N failed, N skipped"; exits 1 on any failure.
 # BINDSNOOP_FORCE_PERFBUF=1 in the environment runs it over the perf buffer.
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 BACKEND=auto
 ONLY='*'
-KERNEL_SIDE_ONLY=
+KERNEL_SIDE_ONLY=${E2E_KERNEL_SIDE_ONLY:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--backend) BACKEND=$2; shift 2 ;;

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# tests/vmtest/cross-build.sh ARCH
+# tests/vmtest/cross-build.sh ARCH [NAME...]
 #
-# Builds bindsnoop and the test workload for ARCH (arm64, powerpc, s390)
-# into build/ARCH/, linked statically so that a guest needs no libraries
+# Builds bindsnoop and the test workload (or the NAMEs given: bindsnoop,
+# workload, floor, bindloop) for ARCH (arm64, powerpc, s390) into build/ARCH/, linked statically so that a guest needs no libraries
 # for them. The compiler is clang (--target), the linker the GNU one of
 # binutils-TRIPLET, and the target's C library, libbpf, libelf and zlib
 # come from ARCH's Debian packages of this machine's release, unpacked in
@@ -19,8 +19,18 @@ top=$(cd "$here/../.." && pwd)
 
 die() { printf 'cross-build.sh: %s\n' "$*" >&2; exit 1; }
 
-[[ $# -eq 1 ]] || die "usage: tests/vmtest/cross-build.sh ARCH"
+[[ $# -ge 1 ]] || die "usage: tests/vmtest/cross-build.sh ARCH [NAME...]"
 arch=$1
+shift
+names=("$@")
+[[ $# -gt 0 ]] || names=(bindsnoop workload)
+targets=()
+for name in "${names[@]}"; do
+	case $name in
+	bindsnoop | workload | floor | bindloop) targets+=("build/$arch/$name") ;;
+	*) die "$name: not something this builds (bindsnoop, workload, floor, bindloop)" ;;
+	esac
+done
 arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
 [[ -f $top/vmlinux/$arch/vmlinux.h ]] || die "$arch: no vmlinux/$arch/vmlinux.h (vmlinux/from-debian.sh $arch makes one)"
 cache=$(realpath -m -- "${VMTEST_CACHE:-$top/.cache/vmtest}")
@@ -49,4 +59,4 @@ export PKG_CONFIG_LIBDIR=$sysroot/usr/lib/$TRIPLET/pkgconfig:$sysroot/usr/share/
 # A static libelf needs libzstd and zlib after it: --static lists them.
 make -C "$top" --no-print-directory ARCH="$arch" OUTPUT="build/$arch" BINARY="build/$arch/bindsnoop" \
 	CC="clang --target=$TRIPLET --sysroot=$sysroot" PKG_CONFIG="pkg-config --static" \
-	LDFLAGS="-static" "build/$arch/bindsnoop" "build/$arch/workload"
+	LDFLAGS="-static" "${targets[@]}"
