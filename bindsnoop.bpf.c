@@ -634,9 +634,15 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 
 	if (!task_traced())
 		return 0;
+	/*
+	 * bpf_task_pt_regs() gives a BTF-typed pointer: libbpf's plain
+	 * (non-CORE) argument macros are direct loads from it (x86: both;
+	 * arm64: the second, while libbpf reads its first, orig_x0, with a
+	 * probe either way).
+	 */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs), true,
+	fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_SYSCALL(regs), true,
 		  (int)ctx->ret, false);
 	return 0;
 }
