@@ -159,7 +159,7 @@ void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN])
+size_t escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, o = 0;
@@ -177,6 +177,7 @@ void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN])
 		out[o++] = hex[c & 15];
 	}
 	out[o] = '\0';
+	return o;
 }
 
 /* Append to @buf at *@n like snprintf(), keeping *@n the would-be length. */
@@ -211,7 +212,10 @@ struct field_out {
 
 static void put_bytes(struct field_out *o, const char *s, size_t k)
 {
-	if (o->n < o->len) {
+	/* The usual case: the line's buffer has room (LINE_MAX_LEN). */
+	if (o->n + k < o->len) {
+		memcpy(o->buf + o->n, s, k);
+	} else if (o->n < o->len) {
 		size_t room = o->len - 1 - o->n;
 
 		memcpy(o->buf + o->n, s, k < room ? k : room);
@@ -219,47 +223,104 @@ static void put_bytes(struct field_out *o, const char *s, size_t k)
 	o->n += k;
 }
 
+static void put_char(struct field_out *o, char c)
+{
+	if (o->n + 1 < o->len)
+		o->buf[o->n] = c;
+	o->n++;
+}
+
 static void put_pad(struct field_out *o, size_t k)
 {
-	static const char blanks[] = "                                        ";	/* 40 */
+	static const char blanks[16] = "                ";
 
-	while (k > 0) {
-		size_t step = k < sizeof(blanks) - 1 ? k : sizeof(blanks) - 1;
+	/* Whole 16-byte stores (inlined; a library memset per pad cost more). */
+	if (o->n + k + sizeof(blanks) < o->len) {
+		char *d = o->buf + o->n;
+		size_t i;
 
-		put_bytes(o, blanks, step);
-		k -= step;
+		for (i = 0; i < k; i += sizeof(blanks))
+			memcpy(d + i, blanks, sizeof(blanks));
+	} else if (o->n < o->len) {
+		memset(o->buf + o->n, ' ', o->n + k < o->len ? k : o->len - 1 - o->n);
 	}
+	o->n += k;
+}
+
+/* Decimal digits of @u. */
+static size_t digit_count(unsigned int u)
+{
+	size_t k = 1;
+
+	while (u >= 10000) {
+		u /= 10000;
+		k += 4;
+	}
+	return k + (u >= 10) + (u >= 100) + (u >= 1000);
 }
 
 /* "%Wd" (right-aligned) or "%-Wd" of a 32-bit value. */
-static void put_int(struct field_out *o, long long v, size_t width, bool left)
+static void put_int(struct field_out *o, int v, size_t width, bool left)
 {
-	char digits[24], *p = digits + sizeof(digits);
-	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-	size_t k;
+	/* Two digits a step: half the divisions of one at a time. */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	unsigned int u = v < 0 ? -(unsigned int)v : (unsigned int)v;
+	size_t k = digit_count(u) + (v < 0);
+	char *p;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	k = (size_t)(digits + sizeof(digits) - p);
 	if (!left && k < width)
 		put_pad(o, width - k);
-	put_bytes(o, p, k);
+	if (o->n + k >= o->len) {
+		/* No room for all of it: the slow way, through put_bytes's cut. */
+		char digits[24];
+
+		p = digits + sizeof(digits);
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v < 0)
+			*--p = '-';
+		put_bytes(o, p, k);
+	} else {
+		/* Straight into the line, from its last digit back. */
+		p = o->buf + o->n + k;
+		while (u >= 100) {
+			unsigned int r = u % 100;
+
+			u /= 100;
+			p -= 2;
+			memcpy(p, pairs + 2 * r, 2);
+		}
+		if (u >= 10) {
+			p -= 2;
+			memcpy(p, pairs + 2 * u, 2);
+		} else {
+			*--p = (char)('0' + u);
+		}
+		if (v < 0)
+			*--p = '-';
+		o->n += k;
+	}
 	if (left && k < width)
+		put_pad(o, width - k);
+}
+
+/* "%-Ws" of @k bytes at @s. */
+static void put_field(struct field_out *o, const char *s, size_t k, size_t width)
+{
+	put_bytes(o, s, k);
+	if (k < width)
 		put_pad(o, width - k);
 }
 
 /* "%-W.Ps" (@prec 0: no precision, "%-Ws"). */
 static void put_str_left(struct field_out *o, const char *s, size_t width, size_t prec)
 {
-	size_t k = prec ? strnlen(s, prec) : strlen(s);
-
-	put_bytes(o, s, k);
-	if (k < width)
-		put_pad(o, width - k);
+	put_field(o, s, prec ? strnlen(s, prec) : strlen(s), width);
 }
 
 static void terminate(struct field_out *o)
@@ -304,10 +365,12 @@ static void format_prefix(char *buf, size_t len, size_t *n, const struct print_o
  * Cut an escaped COMM to @width columns without splitting a \xNN, so a cut
  * never leaves a half escape that reads like a different byte.
  */
-static void fit_escaped(char *s, size_t width)
+static size_t fit_escaped(char *s, size_t k, size_t width)
 {
 	size_t i = 0;
 
+	if (k <= width)
+		return k;
 	while (s[i]) {
 		size_t step = s[i] == '\\' ? 4 : 1;
 
@@ -316,6 +379,7 @@ static void fit_escaped(char *s, size_t width)
 		i += step;
 	}
 	s[i] = '\0';
+	return i;
 }
 
 int format_header(char *buf, size_t len, const struct print_opts *po)
@@ -337,10 +401,9 @@ int format_event(char *buf, size_t len, const struct print_opts *po, const struc
 		 __u64 first_ts_ns, const char *ifname, const struct owner *owner)
 {
 	char comm[COMM_ESCAPED_LEN], addr[INET6_ADDRSTRLEN], opts[BS_OPT_COUNT + 1];
-	size_t n = 0;
+	size_t n = 0, comm_len;
 
-	escape_comm(e->comm, sizeof(e->comm), comm);
-	fit_escaped(comm, COMM_WIDTH);
+	comm_len = fit_escaped(comm, escape_comm(e->comm, sizeof(e->comm), comm), COMM_WIDTH);
 	addr_to_str(e->family, e->addr, addr, sizeof(addr));
 	opts_to_str(e->opts, opts);
 	format_prefix(buf, len, &n, po, e, first_ts_ns);
@@ -349,17 +412,17 @@ int format_event(char *buf, size_t len, const struct print_opts *po, const struc
 		struct field_out o = { buf, len, n };
 
 		put_int(&o, (int)e->pid, po->wide ? 10 : 8, false);
-		put_bytes(&o, " ", 1);
-		put_str_left(&o, comm, 12, 12);
-		put_bytes(&o, " ", 1);
+		put_char(&o, ' ');
+		put_field(&o, comm, comm_len, 12);	/* fit_escaped: at most 12 */
+		put_char(&o, ' ');
 		put_str_left(&o, proto_name(e->protocol), 4, po->wide ? 0 : 4);
-		put_bytes(&o, " ", 1);
+		put_char(&o, ' ');
 		put_str_left(&o, addr, po->wide ? 39 : 15, po->wide ? 0 : 15);
-		put_bytes(&o, " ", 1);
+		put_char(&o, ' ');
 		put_int(&o, e->port, 5, false);
-		put_bytes(&o, " ", 1);
-		put_str_left(&o, opts, 5, 0);
-		put_bytes(&o, " ", 1);
+		put_char(&o, ' ');
+		put_field(&o, opts, BS_OPT_COUNT, 5);
+		put_char(&o, ' ');
 		put_int(&o, e->bound_dev_if, 2, false);
 		terminate(&o);
 		n = o.n;
@@ -372,17 +435,17 @@ int format_event(char *buf, size_t len, const struct print_opts *po, const struc
 
 			if (ifname)
 				escape_comm(ifname, IF_NAMESIZE, name);
-			put_bytes(&o, " ", 1);	/* IFNAME_FMT */
+			put_char(&o, ' ');	/* IFNAME_FMT */
 			put_str_left(&o, ifname ? name : "-", 0, 0);
 		}
 		if (po->owner) {
 			char word[OWNER_PATH_MAX * 4];
 
 			owner_word(owner, word, sizeof(word));
-			put_bytes(&o, " ", 1);
+			put_char(&o, ' ');
 			put_str_left(&o, word, 0, 0);
 		}
-		put_bytes(&o, "\n", 1);
+		put_char(&o, '\n');
 		terminate(&o);
 		n = o.n;
 	}

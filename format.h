@@ -63,8 +63,11 @@ const char *proto_name(__u16 protocol);
 /* inet_ntop() of an event address; "?" for a family that is neither. */
 void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len);
 
-/* Printable ASCII as is, every other byte (and '\') as \xNN; stops at NUL or @len. */
-void escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN]);
+/*
+ * Printable ASCII as is, every other byte (and '\') as \xNN; stops at NUL or
+ * @len. Returns the length written (without the NUL).
+ */
+size_t escape_comm(const char *comm, size_t len, char out[COMM_ESCAPED_LEN]);
 
 /*
  * Header and rows of the event table; snprintf()-style return values.
