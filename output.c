@@ -17,10 +17,13 @@
 /* Longest a lone event waits below the wake-up mark before it is printed. */
 #define POLL_TIMEOUT_MS		100
 #define STATS_PERIOD_NS		1000000000ULL
+/* struct printer's line buffer: written out when a longest line might not fit. */
+#define LINES_BUF_SIZE		(1 << 16)
 
 int printer_init(struct printer *p, const struct config *cfg, const struct plan *plan)
 {
 	struct timespec mono, real;
+	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
@@ -30,12 +33,22 @@ int printer_init(struct printer *p, const struct config *cfg, const struct plan 
 	p->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
 				(real.tv_nsec - mono.tv_nsec);
 	p->owners = plan->fields.cgroup;
-	return p->owners ? owner_cache_init(&p->owner_cache) : 0;
+	p->lines = malloc(LINES_BUF_SIZE);
+	if (!p->lines) {
+		fprintf(stderr, "bindsnoop: %s\n", error_text(ENOMEM));
+		return -ENOMEM;
+	}
+	err = p->owners ? owner_cache_init(&p->owner_cache) : 0;
+	if (err)
+		printer_free(p);
+	return err;
 }
 
 void printer_free(struct printer *p)
 {
 	owner_cache_free(&p->owner_cache);
+	free(p->lines);
+	p->lines = NULL;
 }
 
 /*
@@ -57,8 +70,28 @@ bool output_done(const struct printer *p)
 	return p->output_closed || p->write_errno;
 }
 
+/* The formatted event lines, all of them (a short write is continued). */
+static void write_lines(struct printer *p)
+{
+	size_t done = 0;
+
+	while (done < p->lines_len && !output_done(p)) {
+		ssize_t w = write(STDOUT_FILENO, p->lines + done, p->lines_len - done);
+
+		if (w > 0)
+			done += (size_t)w;
+		else if (w < 0 && errno != EINTR)
+			output_failed(p, errno);
+		else if (w == 0)
+			output_failed(p, EIO);
+	}
+	p->lines_len = 0;
+}
+
 void flush_output(struct printer *p)
 {
+	if (p->lines_len)
+		write_lines(p);
 	if (fflush(stdout))
 		output_failed(p, errno);
 }
@@ -76,9 +109,9 @@ void print_header(struct printer *p)
 static int print_record(struct printer *p, const void *data, size_t size)
 {
 	const struct config *cfg = p->cfg;
-	char line[LINE_MAX_LEN];
 	struct bind_event e;
 	struct owner owner;
+	char *line;
 	int len;
 
 	if (output_done(p))
@@ -91,18 +124,24 @@ static int print_record(struct printer *p, const void *data, size_t size)
 	}
 	if (p->owners)
 		owner_lookup(&p->owner_cache, e.cgroup_id, &owner);
+	/* Room for the longest line, else write out what is there first. */
+	if (LINES_BUF_SIZE - p->lines_len < LINE_MAX_LEN) {
+		write_lines(p);
+		if (output_done(p))
+			return -EPIPE;
+	}
+	line = p->lines + p->lines_len;
 	if (cfg->json)
-		len = format_event_json(line, sizeof(line), &e, p->realtime_offset_ns, event_ifname(&e),
+		len = format_event_json(line, LINE_MAX_LEN, &e, p->realtime_offset_ns, event_ifname(&e),
 					&owner);
 	else
-		len = format_event(line, sizeof(line), &cfg->print, &e, p->first_ts_ns,
+		len = format_event(line, LINE_MAX_LEN, &cfg->print, &e, p->first_ts_ns,
 				   event_ifname(&e), p->owners ? &owner : NULL);
-	if (len >= (int)sizeof(line))
-		len = sizeof(line) - 1;
-	if (fwrite(line, 1, len, stdout) != (size_t)len) {
-		output_failed(p, errno);
-		return -EPIPE;
-	}
+	/* A line longer than LINE_MAX_LEN keeps what fit, as snprintf() cuts it. */
+	if (len >= LINE_MAX_LEN)
+		len = LINE_MAX_LEN - 1;
+	if (len > 0)
+		p->lines_len += (size_t)len;
 	return 0;
 }
 

@@ -24,6 +24,14 @@ struct printer {
 	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
 	bool owners;		/* JSON, --owner: cgroup ids become owners */
 	struct owner_cache owner_cache;
+	/*
+	 * Event lines are formatted straight into this buffer and written
+	 * with write(2), not copied through stdio (a copy and a locked call
+	 * per line). Headers and --count tables use stdout; flush_output()
+	 * writes this first, so the order holds.
+	 */
+	char *lines;
+	size_t lines_len;
 };
 
 /* -errno when the owner cache cannot be allocated. */
