@@ -577,6 +577,19 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 }
 
 /*
+ * The syscall's first argument in the task's saved user registers, read at
+ * exit. On powerpc the return value has overwritten gpr[3] by then and the
+ * argument survives in orig_gpr3 (as in orig_gpr2 on s390, orig_x0 on
+ * arm64); Debian 12's libbpf 1.1 reads gpr[3] for powerpc (libbpf fixed it
+ * in November 2024: "libbpf: Fix accessing the syscall argument on powerpc").
+ */
+#if defined(__TARGET_ARCH_powerpc)
+#define SYSCALL_EXIT_PARM1(regs) BPF_CORE_READ((regs), orig_gpr3)
+#else
+#define SYSCALL_EXIT_PARM1(regs) PT_REGS_PARM1_CORE_SYSCALL(regs)
+#endif
+
+/*
  * Exit-only variant (kernels with bpf_task_pt_regs, 5.15+): the syscall's
  * arguments are still in the task's saved user registers at exit, so one
  * program does the work of two and no entry map is needed.
@@ -590,7 +603,7 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 	if (!task_traced())
 		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	fd = (int)SYSCALL_EXIT_PARM1(regs);
 	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs), true,
 		  (int)ctx->ret);
 	return 0;
