@@ -610,6 +610,33 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 }
 
 /*
+ * On s390x, glibc's bind() is socketcall(SYS_BIND, args) (svc 102; glibc
+ * makes every socket call that way while it supports kernels before 4.3),
+ * which syscalls:sys_exit_bind never sees. At socketcall's exit, the call
+ * number is its first argument (orig_gpr2) and args points at the user's
+ * unsigned long fd, addr, addrlen. Every socket call of every traced task
+ * runs this once; anything but SYS_BIND returns at once.
+ */
+#if defined(__TARGET_ARCH_s390)
+#define SOCKETCALL_BIND 2	/* socketcall()'s number for bind */
+
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs;
+	unsigned long args[2];
+
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (SYSCALL_EXIT_PARM1(regs) != SOCKETCALL_BIND || !task_traced())
+		return 0;
+	if (bpf_probe_read_user(args, sizeof(args), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs)))
+		return 0;
+	emit_bind(ctx, sock_from_fd((int)args[0]), (void *)args[1], true, (int)ctx->ret);
+	return 0;
+}
+#endif
+
+/*
  * 32-bit programs on x86-64 make compat syscalls, and the syscalls:*
  * tracepoints skip those (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS). The raw
  * sys_exit tracepoint sees every syscall of every task, so this program
