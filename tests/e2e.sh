@@ -461,6 +461,8 @@ pin_id_map() {
 	local path=$1 id=$2
 	mkdir -p /sys/fs/bpf 2>/dev/null
 	rm -f "$path"
+	# u64_hex prints 8 words on purpose
+	# shellcheck disable=SC2046
 	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name idset >/dev/null &&
 		$BPFTOOL map update pinned "$path" key hex $(u64_hex "$id") value hex $(u64_hex 1) &&
 		PINNED="$PINNED $path"
