@@ -622,6 +622,19 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 }
 
 /*
+ * The syscall's first argument in the task's saved user registers, read at
+ * exit. On powerpc the return value has overwritten gpr[3] by then and the
+ * argument survives in orig_gpr3 (as in orig_gpr2 on s390, orig_x0 on
+ * arm64); Debian 12's libbpf 1.1 reads gpr[3] for powerpc (libbpf fixed it
+ * in November 2024: "libbpf: Fix accessing the syscall argument on powerpc").
+ */
+#if defined(__TARGET_ARCH_powerpc)
+#define SYSCALL_EXIT_PARM1(regs) ((regs)->orig_gpr3)
+#else
+#define SYSCALL_EXIT_PARM1(regs) PT_REGS_PARM1_SYSCALL(regs)
+#endif
+
+/*
  * Exit-only variant (kernels with bpf_task_pt_regs, 5.15+): the syscall's
  * arguments are still in the task's saved user registers at exit, so one
  * program does the work of two and no entry map is needed.
@@ -641,11 +654,38 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 	 * probe either way).
 	 */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+	fd = (int)SYSCALL_EXIT_PARM1(regs);
 	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_SYSCALL(regs), true,
 		  (int)ctx->ret, false);
 	return 0;
 }
+
+/*
+ * On s390x, glibc's bind() is socketcall(SYS_BIND, args) (svc 102; glibc
+ * makes every socket call that way while it supports kernels before 4.3),
+ * which syscalls:sys_exit_bind never sees. At socketcall's exit, the call
+ * number is its first argument (orig_gpr2) and args points at the user's
+ * unsigned long fd, addr, addrlen. Every socket call of every traced task
+ * runs this once; anything but SYS_BIND returns at once.
+ */
+#if defined(__TARGET_ARCH_s390)
+#define SOCKETCALL_BIND 2	/* socketcall()'s number for bind */
+
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs;
+	unsigned long args[2];
+
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (SYSCALL_EXIT_PARM1(regs) != SOCKETCALL_BIND || !task_traced())
+		return 0;
+	if (bpf_probe_read_user(args, sizeof(args), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs)))
+		return 0;
+	emit_bind(ctx, sock_from_fd((int)args[0]), (void *)args[1], true, (int)ctx->ret, false);
+	return 0;
+}
+#endif
 
 /*
  * 32-bit programs on x86-64 make compat syscalls, and the syscalls:*

@@ -93,6 +93,19 @@ static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf)
 	plan_function_hooks(bp, kprobe_hooks, sizeof(kprobe_hooks) / sizeof(kprobe_hooks[0]), kf);
 }
 
+/*
+ * s390x's glibc binds through socketcall(SYS_BIND, ...), which the
+ * syscalls:*_bind tracepoints never see; the BPF object built for s390 has a
+ * program on syscalls:sys_exit_socketcall (task registers, 5.15+) for them.
+ */
+#if defined(__s390x__)
+#define SOCKETCALL_PROG "tp_exit_socketcall_regs"
+#define SOCKETCALL_DETAIL "; socketcall binds: syscalls:sys_exit_socketcall"
+#else
+#define SOCKETCALL_PROG NULL
+#define SOCKETCALL_DETAIL ""
+#endif
+
 static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *kf)
 {
 	/*
@@ -104,9 +117,11 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 	bp->needs_tracefs = true;
 	if (kf->task_pt_regs) {
 		add_prog(bp, "tp_exit_bind_regs");
+		add_prog(bp, SOCKETCALL_PROG);
 		bp->detail = compat ? "syscalls:sys_exit_bind, arguments from the task's registers; "
 				      "32-bit binds: raw_syscalls:sys_exit"
-				    : "syscalls:sys_exit_bind, arguments from the task's registers";
+				    : "syscalls:sys_exit_bind, arguments from the task's registers"
+				      SOCKETCALL_DETAIL;
 	} else {
 		add_prog(bp, "tp_enter_bind");
 		add_prog(bp, "tp_exit_bind");

@@ -473,16 +473,24 @@ group_interval() {
 
 cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
 
-# u64 as the 8 little-endian hex bytes bpftool takes for a key.
-le64() { printf '%016x' "$1" | sed 's/../& /g' | awk '{ for (i = 8; i >= 1; i--) printf "%s ", $i }'; }
+# u64 as the 8 hex bytes bpftool takes for a key or value: in this
+# machine's byte order (s390x is big endian), which od tells from 1 as a u32.
+u64_hex() {
+	local order=big
+	[ "$(printf '\1\0\0\0' | od -An -tu4 | tr -d ' ')" != 1 ] || order=little
+	printf '%016x' "$1" | sed 's/../& /g' | awk -v order="$order" '{
+		for (i = 1; i <= 8; i++) printf "%s ", order == "big" ? $i : $(9 - i) }'
+}
 
 # A pinned hash map like bcc's users make, holding one id.
 pin_id_map() {
 	local path=$1 id=$2
 	mkdir -p /sys/fs/bpf 2>/dev/null
 	rm -f "$path"
+	# u64_hex prints 8 words on purpose
+	# shellcheck disable=SC2046
 	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name idset >/dev/null &&
-		$BPFTOOL map update pinned "$path" key hex $(le64 "$id") value hex 01 00 00 00 00 00 00 00 &&
+		$BPFTOOL map update pinned "$path" key hex $(u64_hex "$id") value hex $(u64_hex 1) &&
 		PINNED="$PINNED $path"
 }
 
@@ -527,10 +535,10 @@ group_noprealloc() {
 	local path=/sys/fs/bpf/bindsnoop_e2e_noprealloc cgid major minor v backend
 	cgid=$(stat -c %i "$CGROUP_DIR")
 	rm -f "$path"
-	# flags 1: BPF_F_NO_PREALLOC; le64 prints 8 words on purpose
+	# flags 1: BPF_F_NO_PREALLOC; u64_hex prints 8 words on purpose
 	# shellcheck disable=SC2046
 	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name noprealloc flags 1 &&
-		$BPFTOOL map update pinned "$path" key hex $(le64 "$cgid") value hex 01 00 00 00 00 00 00 00 &&
+		$BPFTOOL map update pinned "$path" key hex $(u64_hex "$cgid") value hex $(u64_hex 1) &&
 		PINNED="$PINNED $path" || { fail noprealloc_map "bpftool could not make the map"; return; }
 	IFS=. read -r major minor _ <<<"$(uname -r)"
 	minor=${minor%%[!0-9]*}

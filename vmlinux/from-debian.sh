@@ -72,11 +72,36 @@ find_btf() {
 	return 1
 }
 
+# s390's vmlinuz compresses a raw image (objcopy -O binary), not an ELF,
+# so extract-vmlinux.sh finds nothing there; the BTF blob is in the raw
+# image all the same. Prints the file, holding a BTF blob, that one of
+# the compressed streams in FILE unpacks to.
+find_btf_in_stream() {
+	local file=$1 magic tool off n=0
+	for magic in '\xFD\x37\x7A\x58\x5A\x00:xz -dc --single-stream' '\x28\xB5\x2F\xFD:zstd -dcq' '\x1F\x8B\x08:gzip -dc'; do
+		read -ra tool <<<"${magic#*:}"
+		while read -r off; do
+			n=$((n + 1))
+			# Trailing bytes make each of these exit non-zero after a whole stream.
+			tail -c "+$((off + 1))" "$file" | "${tool[@]}" >"$work/stream.$n" 2>/dev/null || true
+			if find_btf "$work/stream.$n" >/dev/null; then
+				echo "$work/stream.$n"
+				return 0
+			fi
+			rm -f "$work/stream.$n"
+		done < <(LC_ALL=C grep -obUaP -- "${magic%%:*}" "$file" | cut -d: -f1)
+	done
+	return 1
+}
+
 btf=$work/btf
 if ! where=$(find_btf "$image"); then
-	"$top/tests/vmtest/extract-vmlinux.sh" "$image" "$work/vmlinux" ||
-		die "$image: no BTF in it, and nothing it unpacks to"
-	image=$work/vmlinux
+	if "$top/tests/vmtest/extract-vmlinux.sh" "$image" "$work/vmlinux" 2>/dev/null; then
+		image=$work/vmlinux
+	else
+		image=$(find_btf_in_stream "$image") ||
+			die "$image: no BTF in it, nor in anything it unpacks to"
+	fi
 	where=$(find_btf "$image") || die "$image_pkg: no BTF in its kernel image"
 fi
 read -r off size <<<"$where"

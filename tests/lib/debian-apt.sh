@@ -12,15 +12,15 @@
 # triplet, the ELF machine number.
 
 # shellcheck disable=SC2034 # for the scripts that source this file
-# arch_facts ARCH: sets DEB_ARCH, TRIPLET, ELF_MACHINE and FLAVOUR (of
-# Debian's kernel packages: linux-image-6.1.0-57-FLAVOUR) for ARCH; fails
-# for an architecture we know nothing about.
+# arch_facts ARCH: sets DEB_ARCH, TRIPLET, ELF_MACHINE, FLAVOUR (of
+# Debian's kernel packages: linux-image-6.1.0-57-FLAVOUR) and ENDIAN
+# (little, big) for ARCH; fails for an architecture we know nothing about.
 arch_facts() {
 	case $1 in
-	x86) DEB_ARCH=amd64 TRIPLET=x86_64-linux-gnu ELF_MACHINE=62 FLAVOUR=amd64 ;;
-	arm64) DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu ELF_MACHINE=183 FLAVOUR=arm64 ;;
-	powerpc) DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu ELF_MACHINE=21 FLAVOUR=powerpc64le ;;
-	s390) DEB_ARCH=s390x TRIPLET=s390x-linux-gnu ELF_MACHINE=22 FLAVOUR=s390x ;;
+	x86) DEB_ARCH=amd64 TRIPLET=x86_64-linux-gnu ELF_MACHINE=62 FLAVOUR=amd64 ENDIAN=little ;;
+	arm64) DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu ELF_MACHINE=183 FLAVOUR=arm64 ENDIAN=little ;;
+	powerpc) DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu ELF_MACHINE=21 FLAVOUR=powerpc64le ENDIAN=little ;;
+	s390) DEB_ARCH=s390x TRIPLET=s390x-linux-gnu ELF_MACHINE=22 FLAVOUR=s390x ENDIAN=big ;;
 	*) return 1 ;;
 	esac
 }

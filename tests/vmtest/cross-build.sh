@@ -53,10 +53,42 @@ debian_root "$cache/sysroot/$arch" "$(host_suite)" "$DEB_ARCH" "$log" \
 	{ tail -n 5 "$log" >&2; die "cannot fetch the $DEB_ARCH packages (log: $log)"; }
 sysroot=$cache/sysroot/$arch/root
 
+# The skeleton: bpftool opens the BPF object to list its maps and
+# programs, and a libbpf before Linux 6.13's ("Support opening bpf objects
+# of either endianness") refuses an object of the other byte order:
+# "libbpf: elf: endianness mismatch", for s390's bpfeb object, from Debian
+# 12's bpftool (7.1, libbpf 1.1) and Debian 13's (7.5, libbpf 1.5) alike.
+# So for such a target, the bpftool of BPFTOOL_SUITE (default forky,
+# Debian 14: 7.8, libbpf 1.8) is fetched for this machine's architecture
+# into VMTEST_CACHE/bpftool and run through its own dynamic loader with its
+# own libraries. BPFTOOL=... overrides.
+target_endian=$ENDIAN
+arch_facts "$(host_arch)" || die "$(host_arch): this machine's architecture is not one this knows"
+bpftool=${BPFTOOL:-bpftool}
+if [[ -z ${BPFTOOL:-} && $target_endian != "$ENDIAN" ]]; then
+	bt_suite=${BPFTOOL_SUITE:-forky}
+	bt=$cache/bpftool/$bt_suite-$DEB_ARCH
+	debian_root "$bt" "$bt_suite" "$DEB_ARCH" "$log" bpftool ||
+		{ tail -n 5 "$log" >&2; die "cannot fetch $bt_suite's bpftool for $DEB_ARCH (log: $log)"; }
+	interp=$(readelf -l "$bt/root/usr/sbin/bpftool" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+	# Unpacked without base-files' /lib64 -> usr/lib64 link: /usr has it.
+	[[ -e $bt/root$interp || ! -e $bt/root/usr$interp ]] || interp=/usr$interp
+	[[ -e $bt/root$interp ]] || die "$bt/root/usr/sbin/bpftool: no program interpreter '$interp' in $bt/root"
+	bpftool=$out/bpftool-$bt_suite
+	cat >"$bpftool" <<-EOF
+		#!/bin/sh
+		# $bt_suite's bpftool with its own loader and libraries (cross-build.sh).
+		exec "$bt/root$interp" --library-path "$bt/root/usr/lib/$TRIPLET:$bt/root/lib/$TRIPLET" "$bt/root/usr/sbin/bpftool" "\$@"
+	EOF
+	chmod +x "$bpftool"
+	"$bpftool" version >/dev/null || die "$bpftool does not run"
+fi
+arch_facts "$arch"
+
 # pkg-config reads the target's .pc files and prefixes the sysroot.
 export PKG_CONFIG_SYSROOT_DIR=$sysroot
 export PKG_CONFIG_LIBDIR=$sysroot/usr/lib/$TRIPLET/pkgconfig:$sysroot/usr/share/pkgconfig
 # A static libelf needs libzstd and zlib after it: --static lists them.
-make -C "$top" --no-print-directory ARCH="$arch" OUTPUT="build/$arch" BINARY="build/$arch/bindsnoop" \
+make -C "$top" --no-print-directory ARCH="$arch" OUTPUT="build/$arch" BINARY="build/$arch/bindsnoop" BPFTOOL="$bpftool" \
 	CC="clang --target=$TRIPLET --sysroot=$sysroot" PKG_CONFIG="pkg-config --static" \
 	LDFLAGS="-static" "${targets[@]}"

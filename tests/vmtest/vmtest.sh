@@ -172,10 +172,9 @@ qemu_facts() {
 		qemu=qemu-system-aarch64 qemu_pkg=qemu-system-arm console=ttyAMA0
 		qemu_args=(-machine "virt,accel=tcg" -cpu "${VMTEST_CPU:-max,pauth=off}")
 		;;
-	# Both boot Debian 12's 6.1 kernel to /init (SLOF loads the ppc64el
-	# vmlinux ELF; s390x boots its vmlinuz), but those kernels have no
-	# BTF, so there is no vmlinux/ARCH/vmlinux.h and no payload for them
-	# yet: see README.md, "Kernels and architectures".
+	# SLOF loads the ppc64el vmlinux ELF as it is; s390x boots its
+	# vmlinuz. Debian 13's 6.12 kernels (Debian 12's 6.1 have no BTF):
+	# /init after 4-5 s and 7 s.
 	powerpc)
 		qemu=qemu-system-ppc64 qemu_pkg=qemu-system-ppc console=hvc0
 		qemu_args=(-machine "pseries,accel=tcg" ${VMTEST_CPU:+-cpu "$VMTEST_CPU"})
@@ -308,12 +307,27 @@ apt_download() {
 # does not have (bullseye-security listed linux-image-5.10.0-46-arm64, its
 # pool had no file), so the older ones are the fall-back.
 meta_images() {
-	local version
-	for version in $(apt-cache "${apt_opts[@]}" madison "$1" 2>/dev/null |
+	local version named first series flavour
+	named=$(for version in $(apt-cache "${apt_opts[@]}" madison "$1" 2>/dev/null |
 		awk -F '|' '{ gsub(/ /, "", $2); print $2 }'); do
 		apt-cache "${apt_opts[@]}" depends "$1=$version" 2>/dev/null |
 			awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }'
-	done | awk '!seen[$0]++'
+	done)
+	[[ -n $named ]] || return 0
+	first=${named%%$'\n'*}
+	{
+		printf '%s\n' "$named"
+		# A mirror that lags behind its own lists (trixie's ppc64el and
+		# s390x 6.12.117 and .118 answered 404, .113 was there) needs
+		# older builds of the series than the meta package's versions
+		# name: the lists' other linux-image-MAJOR.MINOR.N+ABI-FLAVOUR
+		# packages, newest first.
+		if [[ $first =~ ^linux-image-([0-9]+[.][0-9]+)[.][0-9]+([+][a-z0-9]+-.+)$ ]]; then
+			series=${BASH_REMATCH[1]} flavour=${BASH_REMATCH[2]}
+			apt-cache "${apt_opts[@]}" pkgnames "linux-image-$series." 2>/dev/null |
+				awk -v f="$flavour" 'substr($0, length($0) - length(f) + 1) == f' | sort -rV
+		fi
+	} | awk '!seen[$0]++'
 }
 
 # Makes $cache/kernels/NAME hold: the kernel image (x86: bzImage and, when
