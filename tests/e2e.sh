@@ -6,7 +6,7 @@
 # produced. Runs as root, on the host and unchanged inside the qemu guests.
 #
 #   tests/e2e.sh [--backend auto|fentry|kprobe|tracepoint] [--kernel-side-only]
-#                [GROUP-GLOB]
+#                [GROUP-GLOB...]
 #
 # --kernel-side-only (or E2E_KERNEL_SIDE_ONLY=1) leaves out the groups whose
 # subject is bindsnoop's user space (USER_SPACE_GROUPS below); the qemu
@@ -20,14 +20,14 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 BACKEND=auto
-ONLY='*'
+ONLY=()
 KERNEL_SIDE_ONLY=${E2E_KERNEL_SIDE_ONLY:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--backend) BACKEND=$2; shift 2 ;;
 	--kernel-side-only) KERNEL_SIDE_ONLY=1; shift ;;
 	-h|--help) sed -n '3,12p' "$0"; exit 0 ;;
-	*) ONLY=$1; shift ;;
+	*) ONLY+=("$1"); shift ;;
 	esac
 done
 
@@ -50,7 +50,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-selected() { case $1 in $ONLY) return 0 ;; esac; return 1; }
+# No GROUP-GLOB: every group; else those that match one of them.
+selected() {
+	local glob
+	[ ${#ONLY[@]} -gt 0 ] || return 0
+	for glob in "${ONLY[@]}"; do
+		# shellcheck disable=SC2254 # a glob on purpose
+		case $1 in $glob) return 0 ;; esac
+	done
+	return 1
+}
 
 # ---- the tracer ----
 

@@ -23,7 +23,8 @@ usage: tests/vmtest/vmtest.sh --payload [ARCH=]DIR [options]
   --backends "A B"     backends to run; "X+perfbuf" runs backend X with
                        BINDSNOOP_FORCE_PERFBUF=1
                        (default: "auto fentry kprobe tracepoint kprobe+perfbuf")
-  --suite CMD          command run in /suite (default: ./tests/e2e.sh);
+  --suite [ARCH=]CMD   command run in /suite (default: ./tests/e2e.sh);
+                       ARCH=CMD: in the guests of ARCH only (repeatable);
                        "--backend X" is appended
   --modules "A B"      kernel modules (and their dependencies) to load in
                        the guest before the suite, e.g. "sctp"
@@ -60,7 +61,7 @@ top=$(cd "$here/../.." && pwd)
 cache=$(realpath -m -- "${VMTEST_CACHE:-$top/.cache/vmtest}")
 out=$(realpath -m -- "${VMTEST_OUT:-$top/build/vmtest}")
 
-declare -A payloads=()
+declare -A payloads=() suites=()
 print_arches=
 arch_filter=
 this_arch=$(host_arch)
@@ -108,7 +109,7 @@ parse_args() {
 		--arches) arch_filter=${2?}; shift ;;
 		--print-arches) print_arches=1 ;;
 		--backends) backends=${2?}; shift ;;
-		--suite) suite=${2:?--suite needs a command}; shift ;;
+		--suite) add_suite "${2:?--suite needs a command}"; shift ;;
 		--modules) modules=${2?}; shift ;;
 		--host-tools) host_tools=${2?}; shift ;;
 		--timeout) boot_limit=${2?}; shift ;;
@@ -135,13 +136,26 @@ parse_args() {
 			die "--backends: $b: not a backend name"
 	done
 	[[ -n ${backends// /} ]] || die "--backends: empty list"
-	[[ $suite != *"'"* ]] || die "--suite: no single quotes, please"
-	local first=${suite%% *} arch
+	local first arch
 	for arch in "${!payloads[@]}"; do
+		first=$(suite_of "$arch")
+		[[ $first != *"'"* ]] || die "--suite: no single quotes, please"
+		first=${first%% *}
 		[[ -x ${payloads[$arch]}/${first#./} ]] ||
 			warn "warning: ${payloads[$arch]}/${first#./} is not an executable file"
 	done
 }
+
+# --suite CMD, or ARCH=CMD for the guests of one architecture only.
+add_suite() {
+	if [[ $1 =~ ^([a-z0-9]+)=(.+)$ ]]; then
+		suites[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+	else
+		suite=$1
+	fi
+}
+
+suite_of() { printf '%s' "${suites[$1]:-$suite}"; }
 
 # --payload DIR or ARCH=DIR.
 add_payload() {
@@ -667,7 +681,7 @@ build_base_initramfs() {
 	done
 	cat >"$root/etc/vmtest.conf" <<-EOF
 		KERNEL_WARNING_RE='$KERNEL_WARNING_RE'
-		SUITE='$suite'
+		SUITE='$(suite_of "$arch")'
 		TIMEOUT=$suite_limit
 		TOOLS='${tools[*]}'
 	EOF
