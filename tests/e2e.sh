@@ -5,13 +5,13 @@
 # (each in a private network namespace), and assert the exact line each bind
 # produced. Runs as root, on the host and unchanged inside the qemu guests.
 #
-#   tests/e2e.sh [--backend auto|fentry|kprobe|tracepoint] [--kernel-side-only]
-#                [GROUP-GLOB...]
+#   tests/e2e.sh [--backend auto|fentry|kprobe|tracepoint]
+#                [--scope all|buffer|kernel] [GROUP-GLOB...]
 #
-# --kernel-side-only (or E2E_KERNEL_SIDE_ONLY=1) leaves out the groups whose
-# subject is bindsnoop's user space (USER_SPACE_GROUPS below); the qemu
-# guests run those once per kernel and buffer kind instead of once per
-# backend.
+# --scope (or E2E_SCOPE): "kernel" leaves out the groups whose subject is
+# bindsnoop's user space (USER_SPACE_GROUPS and BUFFER_GROUPS below),
+# "buffer" only the first of those; the qemu guests run them once per
+# kernel (and buffer kind) instead of once per backend.
 #
 # Ends with "N passed, N failed, N skipped"; exits 1 on any failure.
 # BINDSNOOP_FORCE_PERFBUF=1 in the environment runs it over the perf buffer.
@@ -21,11 +21,11 @@ cd "$(dirname "$0")/.." || exit 1
 
 BACKEND=auto
 ONLY=()
-KERNEL_SIDE_ONLY=${E2E_KERNEL_SIDE_ONLY:-}
+SCOPE=${E2E_SCOPE:-all}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--backend) BACKEND=$2; shift 2 ;;
-	--kernel-side-only) KERNEL_SIDE_ONLY=1; shift ;;
+	--scope) SCOPE=$2; shift 2 ;;
 	-h|--help) sed -n '3,12p' "$0"; exit 0 ;;
 	*) ONLY+=("$1"); shift ;;
 	esac
@@ -1035,15 +1035,23 @@ if [ "$BACKEND" != auto ]; then
 	tracer_stop
 fi
 
-# Their subject is user space: option parsing, stopping, the output and
-# its write errors, the --count -i rotation, owner names (their filters
-# are -c's cgroup_dir check, which group_cgroup covers per backend). The
-# kernel side they use is the same for every backend of a buffer kind.
-USER_SPACE_GROUPS=" owner interval duration write_errors signals pipe bad_input "
+# Their subject is user space, the same for every backend and buffer:
+# option parsing, -d, the --count -i rotation (no buffer), owner names
+# (their filters are -c's cgroup_dir check, which group_cgroup covers per
+# backend).
+USER_SPACE_GROUPS=" owner interval duration bad_input "
+# User space that reads the buffer: write errors, the drain at a signal, | head.
+BUFFER_GROUPS=" write_errors signals pipe "
+case $SCOPE in
+all) skip_groups= ;;
+buffer) skip_groups=$USER_SPACE_GROUPS ;;
+kernel) skip_groups="$USER_SPACE_GROUPS$BUFFER_GROUPS" ;;
+*) echo "tests/e2e.sh: --scope $SCOPE: not all, buffer or kernel" >&2; exit 64 ;;
+esac
 left_out=
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
 	compat32 write_errors signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
-	if [ -n "$KERNEL_SIDE_ONLY" ] && [[ $USER_SPACE_GROUPS == *" $group "* ]]; then
+	if [[ " $skip_groups " == *" $group "* ]]; then
 		left_out+=" $group"
 		continue
 	fi
@@ -1052,7 +1060,7 @@ for group in columns comm errors prefixes wide json btf pid uid ports cgroup nop
 		"group_$group"
 	fi
 done
-[ -z "$left_out" ] || echo "# left out (--kernel-side-only):$left_out"
+[ -z "$left_out" ] || echo "# left out (--scope $SCOPE):$left_out"
 
 summary
 [ "$FAILED" = 0 ]

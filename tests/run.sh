@@ -175,7 +175,7 @@ fi
 if [ "$MODE" = all ]; then
 	stage demo tests/demo.sh --check
 	stage sanitizers tests/sanitize.sh
-	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-20}"
+	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-10}"
 	stage stress tests/stress.sh
 	[ -x tests/package.sh ] && stage package tests/package.sh
 	[ -x tests/package-arm64.sh ] && stage "package arm64" tests/package-arm64.sh
