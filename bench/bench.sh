@@ -762,5 +762,7 @@ if [ "$QUICK" = 0 ]; then
 	mkdir -p bench/results
 	out=bench/results/$(date +%F)-$(uname -r)-$COMMIT.txt
 	cp "$WORK/report.txt" "$out.tmp" && mv "$out.tmp" "$out" && note "written to $out"
+	# The guests' raw rows too (bench/vm.sh's lines), for tables made from them.
+	[ ! -s "$WORK/vm.out" ] || cp "$WORK/vm.out" "${out%.txt}.guests.txt"
 fi
 [ "$HARNESS_ERRORS" = 0 ]
