@@ -18,6 +18,9 @@ usage: tests/vmtest/vmtest.sh --payload [ARCH=]DIR [options]
                        each architecture of the kernels chosen
   --kernels "A B"      kernel names from tests/vmtest/kernels (default: all)
   --arches "A B"       only the kernels of these architectures (x86 arm64)
+  --prepare            fetch the kernels and the guests' tools into the
+                       cache and build the initramfs, then exit (boot
+                       nothing): tests/run.sh does so in the background
   --print-arches       print the architectures of the kernels chosen, one
                        a line, and exit (no --payload needed)
   --backends "A B"     backends to run; "X+perfbuf" runs backend X with
@@ -63,6 +66,7 @@ out=$(realpath -m -- "${VMTEST_OUT:-$top/build/vmtest}")
 
 declare -A payloads=() suites=()
 print_arches=
+prepare=
 arch_filter=
 this_arch=$(host_arch)
 kernel_names=
@@ -108,6 +112,7 @@ parse_args() {
 		--kernels) kernel_names=${2?}; shift ;;
 		--arches) arch_filter=${2?}; shift ;;
 		--print-arches) print_arches=1 ;;
+		--prepare) prepare=1 ;;
 		--backends) backends=${2?}; shift ;;
 		--suite) add_suite "${2:?--suite needs a command}"; shift ;;
 		--modules) modules=${2?}; shift ;;
@@ -1072,6 +1077,13 @@ main() {
 		flock 9
 	fi
 	ensure_host_tools
+	# The cache (kernels, guest tools, apt lists) is shared with other
+	# runs of other output folders (bench/vm.sh's): one fills it at a time.
+	exec 8>"$cache/.lock"
+	if ! flock -n 8; then
+		say "waiting for the other vmtest.sh that fills $cache"
+		flock 8
+	fi
 	local i
 	for i in "${!k_names[@]}"; do
 		fetch_kernel "${k_names[$i]}" "${k_sources[$i]}" "${k_metas[$i]}" "${kernel_arch[${k_names[$i]}]}"
@@ -1083,6 +1095,11 @@ main() {
 	for name in "${k_names[@]}"; do
 		initrds[$name]=$(initrd_for "$name") || die "$name: cannot build its initrd"
 	done
+	flock -u 8
+	if [[ -n $prepare ]]; then
+		say "prepared ${#k_names[@]} kernel(s) in $(elapsed "$t0") s (--prepare: none booted)"
+		return 0
+	fi
 
 	local running=0
 	trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
