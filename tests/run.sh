@@ -18,6 +18,9 @@
 # run is a skip with the kernel's reason. A kernel warning (WARNING, BUG,
 # Oops, ... in the host's kernel log) or a new taint bit while a stage ran
 # fails that stage too, with a row of its own. Exit status 1 on any failure.
+# With --all the qemu matrix runs in the background beside the stages that
+# only build, fuzz or package (after those whose checks have time limits);
+# its output is shown when it ends, before the summary.
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -35,7 +38,7 @@ RESULTS=()
 # Every failed check's own line ("FAIL name: why"), named by its stage.
 FAILS=()
 LOG=$(mktemp /tmp/bindsnoop-tests.XXXXXX)
-trap 'rm -f "$LOG" "${PREP_LOG:-}"' EXIT
+trap 'rm -f "$LOG" "${MATRIX_LOG:-}"' EXIT
 # shellcheck source=tests/lib/kernel.sh
 . tests/lib/kernel.sh
 
@@ -142,18 +145,26 @@ host_e2e() {
 
 # The guests print one "KERNEL BACKEND: N passed, N failed, N skipped" row
 # each and check their own kernels; the host's kernel is checked around them.
-vmtest() {
-	echo "== qemu kernel matrix"
-	local t0=$SECONDS
-	if [ -n "$PREP_PID" ]; then
-		# A failed preparation is only a slower start: the run below
-		# fetches what is missing itself and says why if it cannot.
-		wait "$PREP_PID" || { echo "(the background preparation failed; its end:)"; tail -n 5 "$PREP_LOG"; }
-		PREP_PID=
-	fi
+# start_matrix runs it in the background (its output kept in MATRIX_LOG);
+# vmtest waits for it (or runs it now) and counts its rows.
+MATRIX_PID= MATRIX_LOG= MATRIX_T0=
+start_matrix() {
+	MATRIX_LOG=$(mktemp /tmp/bindsnoop-matrix.XXXXXX)
+	MATRIX_T0=$SECONDS
 	kernel_mark
-	tests/vmtest/run-matrix.sh 2>&1 | tee "$LOG"
-	local rc=${PIPESTATUS[0]} rows row counts failed_before=$TOTAL_F
+	MATRIX_SEQ=$MARK_SEQ MATRIX_TAINT=$MARK_TAINT
+	tests/vmtest/run-matrix.sh >"$MATRIX_LOG" 2>&1 &
+	MATRIX_PID=$!
+}
+
+vmtest() {
+	local rc rows row counts failed_before=$TOTAL_F
+	[ -n "$MATRIX_PID" ] || start_matrix
+	echo "== qemu kernel matrix (started $((SECONDS - MATRIX_T0)) s ago)"
+	wait "$MATRIX_PID"
+	rc=$?
+	cat "$MATRIX_LOG"
+	cp "$MATRIX_LOG" "$LOG"
 	rows=$(grep -E '^[^ ]+ [^ ]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped( \(.*\))?$' "$LOG")
 	while IFS= read -r row; do
 		[ -n "$row" ] || continue
@@ -170,28 +181,26 @@ vmtest() {
 	if [ "$rc" != 0 ] && [ "$TOTAL_F" = "$failed_before" ]; then
 		tally "vmtest exit status $rc" "0 passed, 1 failed, 0 skipped"
 	fi
+	# The host's kernel over the whole time the matrix ran.
+	MARK_SEQ=$MATRIX_SEQ MARK_TAINT=$MATRIX_TAINT
 	kernel_check "qemu kernel matrix (host kernel)"
-	echo "== qemu kernel matrix: $((SECONDS - t0)) s"
+	echo "== qemu kernel matrix: $((SECONDS - MATRIX_T0)) s"
 }
 
-PREP_PID= PREP_LOG=
 if [ "$MODE" != vmtest ]; then
 	stage unit unit_tests
 	host_e2e
 fi
 if [ "$MODE" = all ]; then
-	# The matrix's kernel downloads, guest tools and cross builds (about
-	# two minutes, mostly waiting on the mirror) go on in the background
-	# while the stages below run; the host e2e stages above ran alone.
-	PREP_LOG=$(mktemp /tmp/bindsnoop-vmprep.XXXXXX)
-	tests/vmtest/run-matrix.sh --prepare >"$PREP_LOG" 2>&1 &
-	PREP_PID=$!
-fi
-if [ "$MODE" = all ]; then
+	# The stages with time limits in their checks (signals, -d, stopping)
+	# run first, with the machine to themselves; then the qemu matrix
+	# starts in the background (TCG guests: most of the CPU time of a run)
+	# and the stages that only build, fuzz or package run beside it.
 	stage demo tests/demo.sh --check
 	stage sanitizers tests/sanitize.sh
-	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-10}"
 	stage stress tests/stress.sh
+	start_matrix
+	[ -x tests/fuzz.sh ] && stage fuzz tests/fuzz.sh "${FUZZ_SECONDS:-10}"
 	[ -x tests/package.sh ] && stage package tests/package.sh
 	[ -x tests/package-arm64.sh ] && stage "package arm64" tests/package-arm64.sh
 	[ -x tests/trixie.sh ] && stage "trixie toolchain" tests/trixie.sh
