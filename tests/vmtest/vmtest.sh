@@ -20,7 +20,7 @@ usage: tests/vmtest/vmtest.sh --payload [ARCH=]DIR [options]
   --arches "A B"       only the kernels of these architectures (x86 arm64)
   --prepare            fetch the kernels and the guests' tools into the
                        cache and build the initramfs, then exit (boot
-                       nothing): tests/run.sh does so in the background
+                       nothing), e.g. ahead of a run without the network
   --print-arches       print the architectures of the kernels chosen, one
                        a line, and exit (no --payload needed)
   --backends "A B"     backends to run; "X+perfbuf" runs backend X with
