@@ -153,6 +153,50 @@ static __always_inline void stat_inc(__u32 slot)
 		(*val)++;	/* per-CPU slot: no atomic needed */
 }
 
+/*
+ * The current task's comm and ids with plain loads from its BTF-typed
+ * task_struct where the kernel has bpf_get_current_task_btf() (5.11+):
+ * bpf_get_current_comm() and bpf_get_current_uid_gid() cost a helper call
+ * and a string copy or two id mappings each (~180 and ~100 instructions a
+ * bind, measured under qemu -icount on 6.12). libbpf makes the check a
+ * constant, so 5.10's verifier sees only the helpers.
+ */
+#define HAVE_TASK_BTF bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)
+
+static __always_inline void read_current_comm(char comm[TASK_COMM_LEN])
+{
+	if (HAVE_TASK_BTF) {
+		/*
+		 * Two 8-byte loads, as bpf_get_current_comm() copies without a
+		 * lock too; the kernel keeps comm NUL-terminated, and byte 15 is
+		 * zeroed as the helper does, should a kernel's comm grow.
+		 */
+		const __u64 *src = (const __u64 *)bpf_get_current_task_btf()->comm;
+		__u64 lo = src[0], hi = src[1];
+
+		__builtin_memcpy(comm, &lo, sizeof(lo));
+		__builtin_memcpy(comm + 8, &hi, sizeof(hi));
+		comm[TASK_COMM_LEN - 1] = '\0';
+	} else {
+		bpf_get_current_comm(comm, TASK_COMM_LEN);
+	}
+}
+
+/*
+ * (gid << 32 | uid) of the current task's credentials, as
+ * bpf_get_current_uid_gid() gives them: ids in the initial user namespace,
+ * where the kernel's kuid_t value is the id itself.
+ */
+static __always_inline __u64 current_uid_gid(void)
+{
+	if (HAVE_TASK_BTF) {
+		const struct cred *cred = bpf_get_current_task_btf()->cred;
+
+		return (__u64)cred->gid.val << 32 | cred->uid.val;
+	}
+	return bpf_get_current_uid_gid();
+}
+
 static __always_inline __u64 current_mntns_id(void)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
@@ -167,7 +211,7 @@ static __always_inline bool task_traced(void)
 
 	if (target_pid && (pid_tgid >> 32) != target_pid)
 		return false;
-	if (filter_uid && (__u32)bpf_get_current_uid_gid() != target_uid)
+	if (filter_uid && (__u32)current_uid_gid() != target_uid)
 		return false;
 	if (filter_cgroup_map) {
 		__u64 cgid = bpf_get_current_cgroup_id();
@@ -274,7 +318,7 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 	/* --count keys on address and port only: the rest would be read for nothing. */
 	if (!count_mode) {
 		__u64 pid_tgid = bpf_get_current_pid_tgid();
-		__u64 uid_gid = bpf_get_current_uid_gid();
+		__u64 uid_gid = current_uid_gid();
 
 		e->pid = pid_tgid >> 32;
 		e->tid = (__u32)pid_tgid;
@@ -286,7 +330,7 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 			read_ifname(sk, e->bound_dev_if, e->ifname);
 		e->protocol = KREAD(btf, sk, sk_protocol);
 		e->sock_type = KREAD(btf, sk, sk_type);
-		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		read_current_comm(e->comm);
 
 		e->opts = inet_bind_opts(sk);
 		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuse))
