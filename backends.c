@@ -181,19 +181,18 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
 		ro->inet_flag_bind_no_port = kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT];
 }
 
-/* Load exactly the programs the plan names. */
-static int select_programs(struct bindsnoop_bpf *skel, const struct backend_plan *bp, char *why,
-			   size_t whylen)
+/* Load exactly the programs @t is to attach. */
+static int select_programs(const struct tracer *t, char *why, size_t whylen)
 {
 	struct bpf_program *prog;
 	int i;
 
-	bpf_object__for_each_program(prog, skel->obj)
+	bpf_object__for_each_program(prog, t->skel->obj)
 		bpf_program__set_autoload(prog, false);
-	for (i = 0; i < bp->nprogs; i++) {
-		prog = bpf_object__find_program_by_name(skel->obj, bp->progs[i]);
+	for (i = 0; i < t->nprogs; i++) {
+		prog = bpf_object__find_program_by_name(t->skel->obj, t->progs[i]);
 		if (!prog) {
-			snprintf(why, whylen, "the BPF object has no program %s", bp->progs[i]);
+			snprintf(why, whylen, "the BPF object has no program %s", t->progs[i]);
 			return -ENOENT;
 		}
 		bpf_program__set_autoload(prog, true);
@@ -225,18 +224,17 @@ static int size_maps(struct bindsnoop_bpf *skel, const struct plan *p,
 }
 
 static int attach_programs(struct tracer *t, const struct config *cfg,
-			   const struct kernel_facts *kf, const struct backend_plan *bp, char *why,
-			   size_t whylen)
+			   const struct kernel_facts *kf, char *why, size_t whylen)
 {
 	int i, err;
 
-	for (i = 0; i < bp->nprogs; i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, bp->progs[i]);
+	for (i = 0; i < t->nprogs; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, t->progs[i]);
 		struct bpf_link *link;
 
 		if (t->backend == cfg->test.fail_backend && t->nr_links == cfg->test.fail_after) {
 			snprintf(why, whylen, "attaching %s: failure injected by BINDSNOOP_TEST_FAIL_ATTACH",
-				 bp->progs[i]);
+				 t->progs[i]);
 			return -EAGAIN;
 		}
 		/* The plan names at most MAX_LINKS programs; this holds whatever it says. */
@@ -248,7 +246,7 @@ static int attach_programs(struct tracer *t, const struct config *cfg,
 		link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
-			snprintf(why, whylen, "attaching %s: %s (%s)%s", bp->progs[i],
+			snprintf(why, whylen, "attaching %s: %s (%s)%s", t->progs[i],
 				 error_text(-err), errno_str(-err),
 				 (err == -EACCES || err == -EPERM) && kf->perf_events_restricted
 					 ? "; kernel.perf_event_paranoid is above 2, so kprobes and "
@@ -278,14 +276,61 @@ static int mount_tracefs(const struct config *cfg, char *why, size_t whylen)
 }
 
 /*
- * Open, load and attach backend @b. On failure everything it created is
- * gone again (programs, links, maps) and @why says what the kernel refused.
+ * Open the BPF object and load the programs @t->progs names, with the
+ * plan's read-only data and map sizes. On failure nothing of it is left.
+ */
+static int open_and_load(struct tracer *t, const struct config *cfg,
+			 const struct kernel_facts *kf, const struct plan *p,
+			 const struct backend_plan *bp, const struct filter_maps *fm, char *why,
+			 size_t whylen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
+	int err;
+
+	t->skel = bindsnoop_bpf__open_opts(&open_opts);
+	if (!t->skel) {
+		err = -errno;
+		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
+		return err;
+	}
+	set_rodata(t->skel, cfg, kf, p, fm);
+	err = select_programs(t, why, whylen);
+	if (err)
+		goto fail;
+	err = size_maps(t->skel, p, bp, fm);
+	if (err) {
+		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
+		goto fail;
+	}
+	if (t->casts && cfg->test.refuse_casts) {
+		err = -EINVAL;
+		snprintf(why, whylen, "the kernel refused the programs: failure injected by "
+			 "BINDSNOOP_TEST_REFUSE_CASTS");
+		goto fail;
+	}
+	err = bindsnoop_bpf__load(t->skel);
+	if (err) {
+		snprintf(why, whylen, "the kernel refused the programs: %s (%s)", error_text(-err),
+			 errno_str(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	bindsnoop_bpf__destroy(t->skel);
+	t->skel = NULL;
+	return err;
+}
+
+/*
+ * Open, load and attach backend @b: its _cast programs where the plan has
+ * them, the probing ones if the kernel refuses those. On failure everything
+ * it created is gone again (programs, links, maps) and @why says what the
+ * kernel refused.
  */
 static int tracer_load(struct tracer *t, enum backend b, const struct config *cfg,
 		       const struct kernel_facts *kf, const struct plan *p,
 		       const struct filter_maps *fm, char *why, size_t whylen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
 	const struct backend_plan *bp = &p->backends[b];
 	int err;
 
@@ -300,27 +345,21 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 		if (err)
 			return err;
 	}
-	t->skel = bindsnoop_bpf__open_opts(&open_opts);
-	if (!t->skel) {
-		err = -errno;
-		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
-		return err;
+	t->progs = bp->progs;
+	t->nprogs = bp->nprogs;
+	t->casts = bp->casts;
+	err = open_and_load(t, cfg, kf, p, bp, fm, why, whylen);
+	if (err && bp->casts) {
+		if (cfg->verbose)
+			fprintf(stderr, "bindsnoop: backend %s: typed reads (bpf_rdonly_cast) refused: "
+				"%s; probing instead\n", backend_names[b], why);
+		t->progs = bp->plain_progs;
+		t->nprogs = bp->nplain;
+		t->casts = false;
+		err = open_and_load(t, cfg, kf, p, bp, fm, why, whylen);
 	}
-	set_rodata(t->skel, cfg, kf, p, fm);
-	err = select_programs(t->skel, bp, why, whylen);
 	if (err)
-		goto fail;
-	err = size_maps(t->skel, p, bp, fm);
-	if (err) {
-		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
-		goto fail;
-	}
-	err = bindsnoop_bpf__load(t->skel);
-	if (err) {
-		snprintf(why, whylen, "the kernel refused the programs: %s (%s)", error_text(-err),
-			 errno_str(-err));
-		goto fail;
-	}
+		return err;
 	for (__u32 slot = 0; slot < CGROUP_SLOTS; slot++) {
 		if (fm->cgroup_fd[slot] < 0)
 			continue;
@@ -342,7 +381,7 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			goto fail;
 		}
 	}
-	err = attach_programs(t, cfg, kf, bp, why, whylen);
+	err = attach_programs(t, cfg, kf, why, whylen);
 	if (err)
 		goto fail;
 	return 0;
@@ -367,7 +406,8 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 			if (cfg->verbose && bp->note)
 				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->note);
 			if (cfg->verbose)
-				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->detail);
+				fprintf(stderr, "bindsnoop: backend %s: %s%s\n", backend_names[b],
+					bp->detail, t->casts ? "; typed reads (bpf_rdonly_cast)" : "");
 			return 0;
 		}
 		if (cfg->backend != BACKEND_AUTO) {

@@ -289,11 +289,11 @@ static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[
  * Fill @e from @sk. For a failed bind the socket still holds zeros, so the
  * address and port come from the sockaddr the caller asked for (@uaddr, a
  * kernel copy for kprobe/fexit, the caller's own memory for tracepoints).
- * @btf: see KREAD.
+ * @btf: see KREAD; @cast: bpf_rdonly_cast() may be called (core_fixes.bpf.h).
  */
 static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
 						 const void *uaddr, bool user_uaddr, int ret,
-						 bool btf)
+						 bool btf, bool cast)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
 	__u16 family = KREAD(btf, sk, __sk_common.skc_family);
@@ -332,7 +332,7 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 		e->sock_type = KREAD(btf, sk, sk_type);
 		read_current_comm(e->comm);
 
-		e->opts = inet_bind_opts(sk);
+		e->opts = inet_bind_opts(sk, cast);
 		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuse))
 			e->opts |= BS_OPT_REUSEADDR;
 		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuseport))
@@ -415,7 +415,7 @@ static __always_inline void count_bind(const struct bind_event *e)
  * hand one event to the buffer or to the --count table.
  */
 static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
-				     bool user_uaddr, int ret, bool btf)
+				     bool user_uaddr, int ret, bool btf, bool cast)
 {
 	struct bind_event *e;
 	__u16 family;
@@ -441,7 +441,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		}
 	}
 
-	fill_event_from_sock(e, sk, uaddr, user_uaddr, ret, btf);
+	fill_event_from_sock(e, sk, uaddr, user_uaddr, ret, btf, cast);
 
 	/*
 	 * The port read back from the event (volatile: a real u16 load) rather
@@ -480,49 +480,51 @@ static __always_inline bool user_socket(struct socket *sock, bool btf)
 	return sock && KREAD(btf, sock, file);
 }
 
+/*
+ * Every backend comes twice: as written, and as *_cast, whose programs read
+ * the socket through bpf_rdonly_cast() where the plain ones probe (user
+ * space picks the _cast ones on 6.2+ and falls back to the others if the
+ * kernel refuses them, as one without a JIT for kfunc calls does).
+ */
+
 /* ---- backend 1: fexit (BPF trampolines) ---- */
 
 static __always_inline int fexit_bind(void *ctx, struct socket *sock, struct sockaddr *uaddr,
-				      int ret)
+				      int ret, bool cast)
 {
 	if (!user_socket(sock, true) || !task_traced())
 		return 0;
-	return emit_bind(ctx, sock->sk, uaddr, false, ret, true);
+	return emit_bind(ctx, sock->sk, uaddr, false, ret, true, cast);
 }
 
-SEC("fexit/inet_bind")
-int BPF_PROG(fexit_inet_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
-{
-	return fexit_bind(ctx, sock, uaddr, ret);
+#define FEXIT_PROG(func, suffix, cast)							\
+SEC("fexit/" #func)									\
+int BPF_PROG(fexit_##func##suffix, struct socket *sock, struct sockaddr *uaddr,		\
+	     int addr_len, int ret)							\
+{											\
+	return fexit_bind(ctx, sock, uaddr, ret, cast);					\
 }
 
-SEC("fexit/inet6_bind")
-int BPF_PROG(fexit_inet6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
-{
-	return fexit_bind(ctx, sock, uaddr, ret);
-}
+#define FEXIT_PROGS(suffix, cast)							\
+	FEXIT_PROG(inet_bind, suffix, cast)						\
+	FEXIT_PROG(inet6_bind, suffix, cast)						\
+	FEXIT_PROG(mptcp_bind, suffix, cast)						\
+	FEXIT_PROG(mptcp_v6_bind, suffix, cast)
 
-SEC("fexit/mptcp_bind")
-int BPF_PROG(fexit_mptcp_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len, int ret)
-{
-	return fexit_bind(ctx, sock, uaddr, ret);
-}
-
-SEC("fexit/mptcp_v6_bind")
-int BPF_PROG(fexit_mptcp_v6_bind, struct socket *sock, struct sockaddr *uaddr, int addr_len,
-	     int ret)
-{
-	return fexit_bind(ctx, sock, uaddr, ret);
-}
+FEXIT_PROGS(, false)
+FEXIT_PROGS(_cast, true)
 
 /* ---- backend 2: kprobe + kretprobe ---- */
 
-static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *uaddr, __u64 kind)
+static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *uaddr, __u64 kind,
+					bool cast)
 {
 	struct bind_entry entry = {};
 	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
 
-	if (!user_socket(sock, false) || !task_traced())
+	if (cast ? !user_socket(TYPED(struct socket, sock), true) : !user_socket(sock, false))
+		return 0;
+	if (!task_traced())
 		return 0;
 	entry.sock = (__u64)sock;
 	entry.uaddr = (__u64)uaddr;
@@ -531,17 +533,20 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 	return 0;
 }
 
-static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
+static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool cast)
 {
 	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
 	struct bind_entry *entry;
-	struct socket *sock;
 
 	entry = bpf_map_lookup_elem(&entries, &key);
 	if (!entry)
 		return 0;
-	sock = (struct socket *)entry->sock;
-	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, false);
+	if (cast)
+		emit_bind(ctx, TYPED(struct socket, entry->sock)->sk, (void *)entry->uaddr, false, ret,
+			  true, true);
+	else
+		emit_bind(ctx, BPF_CORE_READ((struct socket *)entry->sock, sk), (void *)entry->uaddr,
+			  false, ret, false, false);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -549,53 +554,26 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 #define KIND_INET	0
 #define KIND_MPTCP	(1ULL << 32)
 
-SEC("kprobe/inet_bind")
-int BPF_KPROBE(kprobe_inet_bind, struct socket *sock, struct sockaddr *uaddr)
-{
-	return kprobe_enter(sock, uaddr, KIND_INET);
+#define KPROBE_PROGS(func, kind, suffix, cast)						\
+SEC("kprobe/" #func)									\
+int BPF_KPROBE(kprobe_##func##suffix, struct socket *sock, struct sockaddr *uaddr)	\
+{											\
+	return kprobe_enter(sock, uaddr, kind, cast);					\
+}											\
+SEC("kretprobe/" #func)									\
+int BPF_KRETPROBE(kretprobe_##func##suffix, int ret)					\
+{											\
+	return kprobe_return(ctx, ret, kind, cast);					\
 }
 
-SEC("kretprobe/inet_bind")
-int BPF_KRETPROBE(kretprobe_inet_bind, int ret)
-{
-	return kprobe_return(ctx, ret, KIND_INET);
-}
+#define KPROBE_ALL(suffix, cast)							\
+	KPROBE_PROGS(inet_bind, KIND_INET, suffix, cast)				\
+	KPROBE_PROGS(inet6_bind, KIND_INET, suffix, cast)				\
+	KPROBE_PROGS(mptcp_bind, KIND_MPTCP, suffix, cast)				\
+	KPROBE_PROGS(mptcp_v6_bind, KIND_MPTCP, suffix, cast)
 
-SEC("kprobe/inet6_bind")
-int BPF_KPROBE(kprobe_inet6_bind, struct socket *sock, struct sockaddr *uaddr)
-{
-	return kprobe_enter(sock, uaddr, KIND_INET);
-}
-
-SEC("kretprobe/inet6_bind")
-int BPF_KRETPROBE(kretprobe_inet6_bind, int ret)
-{
-	return kprobe_return(ctx, ret, KIND_INET);
-}
-
-SEC("kprobe/mptcp_bind")
-int BPF_KPROBE(kprobe_mptcp_bind, struct socket *sock, struct sockaddr *uaddr)
-{
-	return kprobe_enter(sock, uaddr, KIND_MPTCP);
-}
-
-SEC("kretprobe/mptcp_bind")
-int BPF_KRETPROBE(kretprobe_mptcp_bind, int ret)
-{
-	return kprobe_return(ctx, ret, KIND_MPTCP);
-}
-
-SEC("kprobe/mptcp_v6_bind")
-int BPF_KPROBE(kprobe_mptcp_v6_bind, struct socket *sock, struct sockaddr *uaddr)
-{
-	return kprobe_enter(sock, uaddr, KIND_MPTCP);
-}
-
-SEC("kretprobe/mptcp_v6_bind")
-int BPF_KRETPROBE(kretprobe_mptcp_v6_bind, int ret)
-{
-	return kprobe_return(ctx, ret, KIND_MPTCP);
-}
+KPROBE_ALL(, false)
+KPROBE_ALL(_cast, true)
 
 /* ---- backend 3: syscall tracepoints ---- */
 
@@ -604,9 +582,10 @@ int BPF_KRETPROBE(kretprobe_mptcp_v6_bind, int ret)
  * walk to the table is plain loads where the kernel has
  * bpf_get_current_task_btf() (5.11+; libbpf makes the check a constant, so
  * 5.10's verifier never sees the newer helper); the table's slots and what
- * they point to are probed either way (the verifier types neither).
+ * they point to are probed (the verifier types neither), or with @cast
+ * read through bpf_rdonly_cast() (the result is then BTF-typed).
  */
-static __always_inline struct sock *sock_from_fd(int fd)
+static __always_inline struct sock *sock_from_fd(int fd, bool cast)
 {
 	struct file **fds, *file = NULL;
 	struct socket *sock;
@@ -629,6 +608,14 @@ static __always_inline struct sock *sock_from_fd(int fd)
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	if (!file)
 		return NULL;
+	if (cast) {
+		struct file *f = TYPED(struct file, file);
+
+		if ((f->f_inode->i_mode & S_IFMT) != S_IFSOCK)
+			return NULL;
+		sock = TYPED(struct socket, f->private_data);
+		return sock ? sock->sk : NULL;
+	}
 	mode = BPF_CORE_READ(file, f_inode, i_mode);
 	if ((mode & S_IFMT) != S_IFSOCK)
 		return NULL;
@@ -660,7 +647,8 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 	entry = bpf_map_lookup_elem(&entries, &key);
 	if (!entry)
 		return 0;
-	emit_bind(ctx, sock_from_fd(entry->fd), (void *)entry->uaddr, true, (int)ctx->ret, false);
+	emit_bind(ctx, sock_from_fd(entry->fd, false), (void *)entry->uaddr, true, (int)ctx->ret,
+		  false, false);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -683,8 +671,7 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
  * arguments are still in the task's saved user registers at exit, so one
  * program does the work of two and no entry map is needed.
  */
-SEC("tracepoint/syscalls/sys_exit_bind")
-int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int exit_bind_regs(struct trace_event_raw_sys_exit *ctx, bool cast)
 {
 	struct pt_regs *regs;
 	int fd;
@@ -699,9 +686,20 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 	 */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	fd = (int)SYSCALL_EXIT_PARM1(regs);
-	emit_bind(ctx, sock_from_fd(fd), (void *)PT_REGS_PARM2_SYSCALL(regs), true,
-		  (int)ctx->ret, false);
-	return 0;
+	return emit_bind(ctx, sock_from_fd(fd, cast), (void *)PT_REGS_PARM2_SYSCALL(regs), true,
+			 (int)ctx->ret, cast, cast);
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_bind_regs(ctx, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int tp_exit_bind_regs_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_bind_regs(ctx, true);
 }
 
 /*
@@ -715,8 +713,7 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 #if defined(__TARGET_ARCH_s390)
 #define SOCKETCALL_BIND 2	/* socketcall()'s number for bind */
 
-SEC("tracepoint/syscalls/sys_exit_socketcall")
-int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx, bool cast)
 {
 	struct pt_regs *regs;
 	unsigned long args[2];
@@ -726,8 +723,20 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	if (bpf_probe_read_user(args, sizeof(args), (void *)PT_REGS_PARM2_CORE_SYSCALL(regs)))
 		return 0;
-	emit_bind(ctx, sock_from_fd((int)args[0]), (void *)args[1], true, (int)ctx->ret, false);
-	return 0;
+	return emit_bind(ctx, sock_from_fd((int)args[0], cast), (void *)args[1], true,
+			 (int)ctx->ret, cast, cast);
+}
+
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_socketcall_regs(ctx, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall_regs_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_socketcall_regs(ctx, true);
 }
 #endif
 
@@ -759,8 +768,7 @@ static __always_inline bool in_compat_syscall(void)
 	       TS_COMPAT;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+static __always_inline int compat_exit_bind(void *ctx, struct pt_regs *regs, long ret, bool cast)
 {
 	__u32 args[3];
 	long nr;
@@ -784,8 +792,19 @@ int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 	}
 	if (!task_traced())
 		return 0;
-	emit_bind(ctx, sock_from_fd(fd), (void *)uaddr, true, (int)ret, false);
-	return 0;
+	return emit_bind(ctx, sock_from_fd(fd, cast), (void *)uaddr, true, (int)ret, cast, cast);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+{
+	return compat_exit_bind(ctx, regs, ret, false);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_compat_exit_bind_cast, struct pt_regs *regs, long ret)
+{
+	return compat_exit_bind(ctx, regs, ret, true);
 }
 #endif
 

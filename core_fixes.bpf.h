@@ -37,15 +37,33 @@ const volatile __u32 inet_flag_freebind = 11;
 const volatile __u32 inet_flag_transparent = 15;
 const volatile __u32 inet_flag_bind_no_port = 18;
 
-/* BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT for @sk. */
-static __always_inline __u8 inet_bind_opts(struct sock *sk)
+/*
+ * bpf_rdonly_cast() (6.2+) makes any kernel address a BTF-typed pointer to
+ * the given type, for reads only: each load is a plain one that the JIT
+ * guards against faults, where bpf_probe_read_kernel() is a helper call of
+ * ~100 instructions. The verifier turns the call itself into a register
+ * move. Only the *_cast programs call it (user space loads them where the
+ * kernel has it); __weak lets the object load on kernels without it.
+ */
+extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym __weak;
+#define TYPED(type, p) ((type *)bpf_rdonly_cast((void *)(p), bpf_core_type_id_kernel(type)))
+
+/*
+ * BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT for @sk. The
+ * fields live past struct sock, where a BTF-typed sock pointer does not
+ * reach: @cast reads them through a typed inet_sock, else with probes.
+ */
+static __always_inline __u8 inet_bind_opts(struct sock *sk, bool cast)
 {
 	__u8 opts = 0;
 
 	if (bpf_core_field_exists(((struct inet_sock___flags *)0)->inet_flags)) {
-		struct inet_sock___flags *inet = (void *)sk;
-		unsigned long flags = BPF_CORE_READ(inet, inet_flags);
+		unsigned long flags;
 
+		if (cast)
+			flags = TYPED(struct inet_sock___flags, sk)->inet_flags;
+		else
+			flags = BPF_CORE_READ((struct inet_sock___flags *)sk, inet_flags);
 		if (flags & (1UL << (inet_flag_freebind & 63)))
 			opts |= BS_OPT_FREEBIND;
 		if (flags & (1UL << (inet_flag_transparent & 63)))
@@ -55,12 +73,22 @@ static __always_inline __u8 inet_bind_opts(struct sock *sk)
 	} else if (bpf_core_field_exists(((struct inet_sock___old *)0)->freebind)) {
 		struct inet_sock___old *inet = (void *)sk;
 
-		if (BPF_CORE_READ_BITFIELD_PROBED(inet, freebind))
-			opts |= BS_OPT_FREEBIND;
-		if (BPF_CORE_READ_BITFIELD_PROBED(inet, transparent))
-			opts |= BS_OPT_TRANSPARENT;
-		if (BPF_CORE_READ_BITFIELD_PROBED(inet, bind_address_no_port))
-			opts |= BS_OPT_BIND_NO_PORT;
+		if (cast) {
+			inet = TYPED(struct inet_sock___old, sk);
+			if (BPF_CORE_READ_BITFIELD(inet, freebind))
+				opts |= BS_OPT_FREEBIND;
+			if (BPF_CORE_READ_BITFIELD(inet, transparent))
+				opts |= BS_OPT_TRANSPARENT;
+			if (BPF_CORE_READ_BITFIELD(inet, bind_address_no_port))
+				opts |= BS_OPT_BIND_NO_PORT;
+		} else {
+			if (BPF_CORE_READ_BITFIELD_PROBED(inet, freebind))
+				opts |= BS_OPT_FREEBIND;
+			if (BPF_CORE_READ_BITFIELD_PROBED(inet, transparent))
+				opts |= BS_OPT_TRANSPARENT;
+			if (BPF_CORE_READ_BITFIELD_PROBED(inet, bind_address_no_port))
+				opts |= BS_OPT_BIND_NO_PORT;
+		}
 	}
 	return opts;
 }

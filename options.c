@@ -363,6 +363,7 @@ static error_t parse_test_hooks(struct parse_state *ps, struct test_hooks *t)
 
 	t->force_perfbuf = force && strcmp(force, "0") != 0;
 	t->tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
+	t->refuse_casts = getenv("BINDSNOOP_TEST_REFUSE_CASTS") != NULL;
 	return parse_test_size(ps, "BINDSNOOP_TEST_ENTRIES", &t->entries) ?:
 	       parse_test_size(ps, "BINDSNOOP_TEST_COUNT_ENTRIES", &t->count_entries) ?:
 	       parse_fail_attach(ps, t);

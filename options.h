@@ -30,6 +30,8 @@ extern const char *const backend_names[BACKEND_MAX];
 struct test_hooks {
 	bool force_perfbuf;		/* BINDSNOOP_FORCE_PERFBUF: the perf buffer over the ring */
 	bool tp_pair;			/* BINDSNOOP_TEST_TP_PAIR: the pre-5.15 tracepoint pair */
+	/* BINDSNOOP_TEST_REFUSE_CASTS: the first load of _cast programs fails, as a kernel's refusal */
+	bool refuse_casts;
 	__u32 entries;			/* BINDSNOOP_TEST_ENTRIES: entry map size, 0 = default */
 	__u32 count_entries;		/* BINDSNOOP_TEST_COUNT_ENTRIES: --count table size */
 	/* BINDSNOOP_TEST_FAIL_ATTACH=BACKEND:N: that backend fails after N attached programs */

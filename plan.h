@@ -29,6 +29,14 @@ struct backend_plan {
 	/* BPF programs (by name) to load and attach, in this order */
 	const char *progs[MAX_LINKS];
 	int nprogs;
+	/*
+	 * progs read the socket through bpf_rdonly_cast() (6.2+); plain_progs
+	 * are the same hooks' programs with probe reads, loaded instead when the
+	 * kernel refuses those (no JIT for kfunc calls: s390x without a JIT).
+	 */
+	bool casts;
+	const char *plain_progs[MAX_LINKS];
+	int nplain;
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
 	__u32 entries_size;		/* the per-thread entry map: 1 when unused */

@@ -842,6 +842,27 @@ group_fallback() {
 	expect fallback_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
 }
 
+# Where the kernel has bpf_rdonly_cast() (6.2+) the backend loads its
+# _cast programs (-v says so); when the kernel refuses them it loads the
+# probing ones instead, says why, and traces the same line.
+group_casts() {
+	tracer_start -v || { fail casts "did not start: $(cat "$TMP/err")"; return; }
+	tracer_stop
+	local used
+	used=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*; typed reads (bpf_rdonly_cast)$/\1/p' "$TMP/err")
+	if [ -z "$used" ]; then
+		skip casts "no typed reads here: $(grep '^bindsnoop: backend' "$TMP/err" | tail -n 1)"
+		return
+	fi
+	BINDSNOOP_TEST_REFUSE_CASTS=1 tracer_start -v ||
+		{ fail casts_refused "did not start: $(cat "$TMP/err")"; return; }
+	wl; local p=$WL_PID port=$WL_PORT
+	tracer_stop
+	check casts_refused_reported "$(grep -c "^bindsnoop: backend $used: typed reads (bpf_rdonly_cast) refused: the kernel refused the programs: failure injected by BINDSNOOP_TEST_REFUSE_CASTS; probing instead$" "$TMP/err")" = 1
+	check casts_refused_probes "$(grep -c "^bindsnoop: backend $used: .*typed reads (bpf_rdonly_cast)$" "$TMP/err")" = 0
+	expect casts_refused_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
+}
+
 # -v names the backend that was chosen.
 group_verbose() {
 	tracer_start -v || { fail verbose_backend "did not start: $(cat "$TMP/err")"; return; }
@@ -1050,7 +1071,7 @@ kernel) skip_groups="$USER_SPACE_GROUPS$BUFFER_GROUPS" ;;
 esac
 left_out=
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
-	compat32 write_errors signals pipe leftovers fallback verbose unprivileged min_caps bad_input; do
+	compat32 write_errors signals pipe leftovers fallback casts verbose unprivileged min_caps bad_input; do
 	if [[ " $skip_groups " == *" $group "* ]]; then
 		left_out+=" $group"
 		continue

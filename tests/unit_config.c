@@ -214,7 +214,7 @@ static void test_options_test_hooks(void **state)
 static struct kernel_facts host_618(void)
 {
 	struct kernel_facts kf = {
-		.func_id = { 100, 101, 102, 103, 104 },
+		.func_id = { 100, 101, 102, 103, 104, 105 },
 		.fexit_allowed = false,
 		.fexit_errno = EPERM,
 		.kprobes = false,
@@ -259,9 +259,21 @@ static void assert_progs(const struct backend_plan *bp, const char *const *want,
 		assert_string_equal(bp->progs[i], want[i]);
 }
 
+/* The fallback of a plan with _cast programs: the same hooks' probing ones. */
+static void assert_plain_progs(const struct backend_plan *bp, const char *const *want, int n)
+{
+	int i;
+
+	assert_true(bp->casts);
+	assert_int_equal(bp->nplain, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(bp->plain_progs[i], want[i]);
+}
+
 static void test_plan_host_618(void **state)
 {
-	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind" };
+	static const char *const tp[] = { "tp_exit_bind_regs_cast", "tp_compat_exit_bind_cast" };
+	static const char *const tp_plain[] = { "tp_exit_bind_regs", "tp_compat_exit_bind" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -280,6 +292,7 @@ static void test_plan_host_618(void **state)
 			    "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 2);
+	assert_plain_progs(&p.backends[BACKEND_TRACEPOINT], tp_plain, 2);
 	assert_false(p.backends[BACKEND_TRACEPOINT].uses_entries);
 	assert_true(p.backends[BACKEND_TRACEPOINT].needs_tracefs);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, 1);
@@ -314,6 +327,9 @@ static void test_plan_debian_510(void **state)
 	assert_true(p.backends[BACKEND_KPROBE].uses_entries);
 	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, ENTRY_MAP_ENTRIES);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 3);
+	/* no bpf_rdonly_cast before 6.2: the probing programs only */
+	assert_false(p.backends[BACKEND_FENTRY].casts || p.backends[BACKEND_KPROBE].casts ||
+		     p.backends[BACKEND_TRACEPOINT].casts);
 	assert_true(p.backends[BACKEND_TRACEPOINT].uses_entries);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_enter_bind + sys_exit_bind; 32-bit binds: raw_syscalls:sys_exit");
@@ -343,7 +359,7 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 
 static void test_plan_arm64_before_6_4(void **state)
 {
-	static const char *const tp[] = { "tp_exit_bind_regs" };
+	static const char *const tp[] = { "tp_exit_bind_regs_cast" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -361,6 +377,40 @@ static void test_plan_arm64_before_6_4(void **state)
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 1);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_exit_bind, arguments from the task's registers");
+}
+
+/* Debian 12's 6.12 x86-64 under qemu: every backend, each with _cast programs and their fallback. */
+static void test_plan_casts_6_12(void **state)
+{
+	static const char *const fexit[] = { "fexit_inet_bind_cast", "fexit_inet6_bind_cast",
+					     "fexit_mptcp_bind_cast", "fexit_mptcp_v6_bind_cast" };
+	static const char *const fexit_plain[] = { "fexit_inet_bind", "fexit_inet6_bind",
+						   "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
+	static const char *const kprobe[] = { "kprobe_inet_bind_cast", "kretprobe_inet_bind_cast",
+					      "kprobe_inet6_bind_cast", "kretprobe_inet6_bind_cast" };
+	static const char *const kprobe_plain[] = { "kprobe_inet_bind", "kretprobe_inet_bind",
+						    "kprobe_inet6_bind", "kretprobe_inet6_bind" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = host_618();
+	struct plan p;
+
+	(void)state;
+	kf.fexit_allowed = true;
+	kf.kprobes = true;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 4);
+	assert_plain_progs(&p.backends[BACKEND_FENTRY], fexit_plain, 4);
+	kf.func_id[KFUNC_MPTCP_BIND] = 0;
+	kf.func_id[KFUNC_MPTCP_V6_BIND] = 0;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
+	assert_plain_progs(&p.backends[BACKEND_KPROBE], kprobe_plain, 4);
+	/* the pre-5.15 tracepoint pair has no _cast programs */
+	kf.task_pt_regs = false;
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_false(p.backends[BACKEND_TRACEPOINT].casts);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].nplain, 0);
+	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
 }
 
 static void test_plan_ipv6_module(void **state)
@@ -473,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_plan_debian_510),
 		cmocka_unit_test(test_plan_refuses_no_prealloc_map_where_it_warns),
 		cmocka_unit_test(test_plan_arm64_before_6_4),
+		cmocka_unit_test(test_plan_casts_6_12),
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),
