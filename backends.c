@@ -200,9 +200,10 @@ static int select_programs(const struct tracer *t, char *why, size_t whylen)
 	return 0;
 }
 
-static int size_maps(struct bindsnoop_bpf *skel, const struct plan *p,
-		     const struct backend_plan *bp, const struct filter_maps *fm)
+static int size_maps(const struct tracer *t, const struct plan *p, const struct backend_plan *bp,
+		     const struct filter_maps *fm)
 {
+	struct bindsnoop_bpf *skel = t->skel;
 	struct bpf_map *events = skel->maps.events;
 	int err;
 
@@ -213,7 +214,10 @@ static int size_maps(struct bindsnoop_bpf *skel, const struct plan *p,
 		err = err ?: bpf_map__set_key_size(events, sizeof(__u32));
 		err = err ?: bpf_map__set_value_size(events, sizeof(__u32));
 	}
-	err = err ?: bpf_map__set_max_entries(skel->maps.entries, bp->entries_size);
+	err = err ?: bpf_map__set_max_entries(skel->maps.entries,
+					      t->casts ? bp->entries_size : bp->plain_entries_size);
+	/* Task storage only where programs use it: 5.10 has no such map type. */
+	err = err ?: bpf_map__set_autocreate(skel->maps.task_binds, t->casts && bp->task_storage);
 	err = err ?: bpf_map__set_max_entries(skel->maps.counts_a, p->count_sizes[0]);
 	err = err ?: bpf_map__set_max_entries(skel->maps.counts_b, p->count_sizes[1]);
 	if (!err && fm->cgroupmap_fd >= 0)
@@ -297,7 +301,7 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 	err = select_programs(t, why, whylen);
 	if (err)
 		goto fail;
-	err = size_maps(t->skel, p, bp, fm);
+	err = size_maps(t, p, bp, fm);
 	if (err) {
 		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
 		goto fail;

@@ -122,6 +122,24 @@ struct {
 	__type(value, struct bind_entry);
 } entries SEC(".maps");
 
+/*
+ * The kprobe_*_cast programs (6.2+) hand over in the task's own storage
+ * instead: a look-up in the task at entry and at return, where the entry
+ * map costs an insert, a look-up and a delete. [0]: inet_bind/inet6_bind,
+ * [1]: mptcp_bind/mptcp_v6_bind (before 6.6 the first calls inet_bind()
+ * for its subflow). Not created for other programs (backends.c).
+ */
+struct task_binds {
+	struct bind_entry kind[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_binds);
+} task_binds SEC(".maps");
+
 /* bcc's --cgroupmap / --mntnsmap: user space reuses a pinned map here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -516,6 +534,9 @@ FEXIT_PROGS(_cast, true)
 
 /* ---- backend 2: kprobe + kretprobe ---- */
 
+#define KIND_INET	0
+#define KIND_MPTCP	(1ULL << 32)
+
 static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *uaddr, __u64 kind,
 					bool cast)
 {
@@ -528,6 +549,16 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 		return 0;
 	entry.sock = (__u64)sock;
 	entry.uaddr = (__u64)uaddr;
+	if (cast) {
+		struct task_binds *tb = bpf_task_storage_get(&task_binds, bpf_get_current_task_btf(),
+							     NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+		if (tb)
+			tb->kind[kind >> 32] = entry;
+		else
+			stat_inc(BS_STAT_ENTRY_FULL);
+		return 0;
+	}
 	if (bpf_map_update_elem(&entries, &key, &entry, BPF_ANY))
 		stat_inc(BS_STAT_ENTRY_FULL);
 	return 0;
@@ -538,21 +569,27 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool ca
 	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
 	struct bind_entry *entry;
 
+	if (cast) {
+		struct task_binds *tb = bpf_task_storage_get(&task_binds, bpf_get_current_task_btf(),
+							     NULL, 0);
+		struct socket *sock;
+
+		if (!tb || !tb->kind[kind >> 32].sock)
+			return 0;
+		entry = &tb->kind[kind >> 32];
+		sock = TYPED(struct socket, entry->sock);
+		entry->sock = 0;
+		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, true, true);
+	}
 	entry = bpf_map_lookup_elem(&entries, &key);
 	if (!entry)
 		return 0;
-	if (cast)
-		emit_bind(ctx, TYPED(struct socket, entry->sock)->sk, (void *)entry->uaddr, false, ret,
-			  true, true);
-	else
-		emit_bind(ctx, BPF_CORE_READ((struct socket *)entry->sock, sk), (void *)entry->uaddr,
-			  false, ret, false, false);
+	emit_bind(ctx, BPF_CORE_READ((struct socket *)entry->sock, sk), (void *)entry->uaddr, false,
+		  ret, false, false);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
 
-#define KIND_INET	0
-#define KIND_MPTCP	(1ULL << 32)
 
 #define KPROBE_PROGS(func, kind, suffix, cast)						\
 SEC("kprobe/" #func)									\

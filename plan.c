@@ -184,6 +184,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 			memset(&plain, 0, sizeof(plain));
 			plan_backend(&plain, b, kf, false);
 			bp->casts = true;
+			/* kprobe_*_cast keep the entry in the task (bindsnoop.bpf.c) */
+			bp->task_storage = b == BACKEND_KPROBE;
 			memcpy(bp->plain_progs, plain.progs, sizeof(plain.progs));
 			bp->nplain = plain.nprogs;
 		}
@@ -195,8 +197,9 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 				 runtime_alloc_map);
 		}
 		/* Maps a run never touches get one entry: no buckets or elements for nothing. */
-		bp->entries_size = !bp->uses_entries ? 1 :
-				   cfg->test.entries ? cfg->test.entries : ENTRY_MAP_ENTRIES;
+		bp->plain_entries_size = !bp->uses_entries ? 1 :
+					 cfg->test.entries ? cfg->test.entries : ENTRY_MAP_ENTRIES;
+		bp->entries_size = bp->task_storage ? 1 : bp->plain_entries_size;
 	}
 
 	p->ringbuf = kf->ringbuf;

@@ -35,8 +35,10 @@ struct backend_plan {
 	 * kernel refuses those (no JIT for kfunc calls: s390x without a JIT).
 	 */
 	bool casts;
+	bool task_storage;		/* progs hand over in task storage, not the entry map */
 	const char *plain_progs[MAX_LINKS];
 	int nplain;
+	__u32 plain_entries_size;	/* entries_size for plain_progs */
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
 	__u32 entries_size;		/* the per-thread entry map: 1 when unused */

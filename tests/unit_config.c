@@ -405,6 +405,12 @@ static void test_plan_casts_6_12(void **state)
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
 	assert_plain_progs(&p.backends[BACKEND_KPROBE], kprobe_plain, 4);
+	/* kprobe's _cast programs keep the entry in the task: the map only for the fallback */
+	assert_true(p.backends[BACKEND_KPROBE].task_storage);
+	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
+	assert_int_equal(p.backends[BACKEND_KPROBE].plain_entries_size, ENTRY_MAP_ENTRIES);
+	assert_false(p.backends[BACKEND_FENTRY].task_storage);
+	assert_false(p.backends[BACKEND_TRACEPOINT].task_storage);
 	/* the pre-5.15 tracepoint pair has no _cast programs */
 	kf.task_pt_regs = false;
 	make_plan(&cfg, &kf, NULL, 4096, &p);
