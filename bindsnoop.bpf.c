@@ -225,9 +225,8 @@ static __always_inline __u64 current_mntns_id(void)
 /* The filters that depend only on the calling task: checked at entry. */
 static __always_inline bool task_traced(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	if (target_pid && (pid_tgid >> 32) != target_pid)
+	/* The helper only when -p asks: the verifier drops the branch, not a call before it. */
+	if (target_pid && (bpf_get_current_pid_tgid() >> 32) != target_pid)
 		return false;
 	if (filter_uid && (__u32)current_uid_gid() != target_uid)
 		return false;
@@ -304,17 +303,16 @@ static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[
 	((btf) ? BPF_CORE_READ_BITFIELD(p, field) : BPF_CORE_READ_BITFIELD_PROBED(p, field))
 
 /*
- * Fill @e from @sk. For a failed bind the socket still holds zeros, so the
+ * Fill @e from @sk (of @family, read by the caller). For a failed bind the socket still holds zeros, so the
  * address and port come from the sockaddr the caller asked for (@uaddr, a
  * kernel copy for kprobe/fexit, the caller's own memory for tracepoints).
  * @btf: see KREAD; @cast: bpf_rdonly_cast() may be called (core_fixes.bpf.h).
  */
 static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
-						 const void *uaddr, bool user_uaddr, int ret,
-						 bool btf, bool cast)
+						 __u16 family, const void *uaddr, bool user_uaddr,
+						 int ret, bool btf, bool cast)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
-	__u16 family = KREAD(btf, sk, __sk_common.skc_family);
 
 	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
 	e->cgroup_id = want_cgroup ? bpf_get_current_cgroup_id() : 0;
@@ -459,7 +457,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		}
 	}
 
-	fill_event_from_sock(e, sk, uaddr, user_uaddr, ret, btf, cast);
+	fill_event_from_sock(e, sk, family, uaddr, user_uaddr, ret, btf, cast);
 
 	/*
 	 * The port read back from the event (volatile: a real u16 load) rather
