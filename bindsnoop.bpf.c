@@ -566,11 +566,11 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool ca
 {
 	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
 	struct bind_entry *entry;
+	struct socket *sock;
 
 	if (cast) {
 		struct task_binds *tb = bpf_task_storage_get(&task_binds, bpf_get_current_task_btf(),
 							     NULL, 0);
-		struct socket *sock;
 
 		if (!tb || !tb->kind[kind >> 32].sock)
 			return 0;
@@ -582,8 +582,9 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool ca
 	entry = bpf_map_lookup_elem(&entries, &key);
 	if (!entry)
 		return 0;
-	emit_bind(ctx, BPF_CORE_READ((struct socket *)entry->sock, sk), (void *)entry->uaddr, false,
-		  ret, false, false);
+	/* Not inside BPF_CORE_READ(): that would make entry->sock a CO-RE access too. */
+	sock = (struct socket *)entry->sock;
+	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, false, false);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
