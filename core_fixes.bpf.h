@@ -45,8 +45,8 @@ const volatile __u32 inet_flag_bind_no_port = 18;
  * move. Only the *_cast programs call it (user space loads them where the
  * kernel has it); __weak lets the object load on kernels without it.
  */
-extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym __weak;
-#define TYPED(type, p) ((type *)bpf_rdonly_cast((void *)(p), bpf_core_type_id_kernel(type)))
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define TYPED(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
 
 /*
  * BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT for @sk. The
