@@ -181,7 +181,14 @@ static __always_inline void stat_inc(__u32 slot)
  */
 #define HAVE_TASK_BTF bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)
 
-static __always_inline void read_current_comm(char comm[TASK_COMM_LEN])
+/* The current task, BTF-typed, where the kernel has that (else NULL: the helpers are used). */
+static __always_inline struct task_struct *current_task_btf(void)
+{
+	return HAVE_TASK_BTF ? bpf_get_current_task_btf() : NULL;
+}
+
+/* @cur: current_task_btf()'s, fetched once by the caller. */
+static __always_inline void read_current_comm(struct task_struct *cur, char comm[TASK_COMM_LEN])
 {
 	if (HAVE_TASK_BTF) {
 		/*
@@ -189,7 +196,7 @@ static __always_inline void read_current_comm(char comm[TASK_COMM_LEN])
 		 * lock too; the kernel keeps comm NUL-terminated, and byte 15 is
 		 * zeroed as the helper does, should a kernel's comm grow.
 		 */
-		const __u64 *src = (const __u64 *)bpf_get_current_task_btf()->comm;
+		const __u64 *src = (const __u64 *)cur->comm;
 		__u64 lo = src[0], hi = src[1];
 
 		__builtin_memcpy(comm, &lo, sizeof(lo));
@@ -205,14 +212,22 @@ static __always_inline void read_current_comm(char comm[TASK_COMM_LEN])
  * bpf_get_current_uid_gid() gives them: ids in the initial user namespace,
  * where the kernel's kuid_t value is the id itself.
  */
-static __always_inline __u64 current_uid_gid(void)
+static __always_inline __u64 current_uid_gid(struct task_struct *cur)
 {
 	if (HAVE_TASK_BTF) {
-		const struct cred *cred = bpf_get_current_task_btf()->cred;
+		const struct cred *cred = cur->cred;
 
 		return (__u64)cred->gid.val << 32 | cred->uid.val;
 	}
 	return bpf_get_current_uid_gid();
+}
+
+/* (tgid << 32 | pid), as bpf_get_current_pid_tgid() gives them (the initial namespace's ids). */
+static __always_inline __u64 current_pid_tgid(struct task_struct *cur)
+{
+	if (HAVE_TASK_BTF)
+		return (__u64)cur->tgid << 32 | (__u32)cur->pid;
+	return bpf_get_current_pid_tgid();
 }
 
 static __always_inline __u64 current_mntns_id(void)
@@ -228,7 +243,7 @@ static __always_inline bool task_traced(void)
 	/* The helper only when -p asks: the verifier drops the branch, not a call before it. */
 	if (target_pid && (bpf_get_current_pid_tgid() >> 32) != target_pid)
 		return false;
-	if (filter_uid && (__u32)current_uid_gid() != target_uid)
+	if (filter_uid && (__u32)current_uid_gid(current_task_btf()) != target_uid)
 		return false;
 	if (filter_cgroup_map) {
 		__u64 cgid = bpf_get_current_cgroup_id();
@@ -333,8 +348,9 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 	e->ret = ret;
 	/* --count keys on address and port only: the rest would be read for nothing. */
 	if (!count_mode) {
-		__u64 pid_tgid = bpf_get_current_pid_tgid();
-		__u64 uid_gid = current_uid_gid();
+		struct task_struct *cur = current_task_btf();
+		__u64 pid_tgid = current_pid_tgid(cur);
+		__u64 uid_gid = current_uid_gid(cur);
 
 		e->pid = pid_tgid >> 32;
 		e->tid = (__u32)pid_tgid;
@@ -346,7 +362,7 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 			read_ifname(sk, e->bound_dev_if, e->ifname);
 		e->protocol = KREAD(btf, sk, sk_protocol);
 		e->sock_type = KREAD(btf, sk, sk_type);
-		read_current_comm(e->comm);
+		read_current_comm(cur, e->comm);
 
 		e->opts = inet_bind_opts(sk, cast);
 		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuse))
