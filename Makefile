@@ -99,10 +99,21 @@ $(OUTPUT)/bindsnoop.skel.h: $(OUTPUT)/bindsnoop.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name bindsnoop_bpf > $@
 
+# The same programs with typed reads (bpf_rdonly_cast(), 6.2+): a second
+# object, so that the first has no kfunc for libbpf to look for on older
+# kernels. backends.c opens its ELF through the first one's skeleton.
+$(OUTPUT)/bindsnoop_typed.bpf.o: bindsnoop.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(ALL_BPF_CFLAGS) -DBINDSNOOP_TYPED_READS -c $< -o $@
+
+$(OUTPUT)/bindsnoop_typed.skel.h: $(OUTPUT)/bindsnoop_typed.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name bindsnoop_typed_bpf > $@
+
 # User side.
 # The stages that include the generated skeleton.
 SKEL_USERS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/backends.o $(OUTPUT)/output.o $(OUTPUT)/count.o
-$(SKEL_USERS): $(OUTPUT)/%.o: %.c $(OUTPUT)/bindsnoop.skel.h | $(OUTPUT)
+$(SKEL_USERS): $(OUTPUT)/%.o: %.c $(OUTPUT)/bindsnoop.skel.h $(OUTPUT)/bindsnoop_typed.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

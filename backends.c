@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/vfs.h>
@@ -13,6 +14,37 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "backends.h"
+#include "bindsnoop_typed.skel.h"
+
+/*
+ * The typed build (bindsnoop_typed.bpf.o: the same source with
+ * BINDSNOOP_TYPED_READS) has the same maps, programs and globals as the
+ * other, so one skeleton type serves both: its ELF is opened through
+ * bindsnoop_bpf's skeleton. A change that made them differ must not build.
+ */
+_Static_assert(sizeof(struct bindsnoop_bpf) == sizeof(struct bindsnoop_typed_bpf) &&
+	       sizeof(struct bindsnoop_bpf__rodata) == sizeof(struct bindsnoop_typed_bpf__rodata),
+	       "bindsnoop.bpf.c's two builds differ in maps, programs or globals");
+
+/* bindsnoop_bpf__open_opts(), with the typed build's ELF when @typed. */
+static struct bindsnoop_bpf *open_object(bool typed, const struct bpf_object_open_opts *opts)
+{
+	struct bindsnoop_bpf *skel = calloc(1, sizeof(*skel));
+	int err;
+
+	if (!skel)
+		return NULL;
+	err = bindsnoop_bpf__create_skeleton(skel);
+	if (!err && typed)
+		skel->skeleton->data = bindsnoop_typed_bpf__elf_bytes(&skel->skeleton->data_sz);
+	err = err ?: bpf_object__open_skeleton(skel->skeleton, opts);
+	if (err) {
+		bindsnoop_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
 
 /*
  * --cgroupmap/--mntnsmap: a pinned hash map with u64 keys. One made with
@@ -291,7 +323,7 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
 	int err;
 
-	t->skel = bindsnoop_bpf__open_opts(&open_opts);
+	t->skel = open_object(t->casts, &open_opts);
 	if (!t->skel) {
 		err = -errno;
 		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
@@ -326,8 +358,8 @@ fail:
 }
 
 /*
- * Open, load and attach backend @b: its _cast programs where the plan has
- * them, the probing ones if the kernel refuses those. On failure everything
+ * Open, load and attach backend @b: from the typed build where the plan
+ * says so, from the probing one if the kernel refuses that. On failure everything
  * it created is gone again (programs, links, maps) and @why says what the
  * kernel refused.
  */
@@ -357,8 +389,6 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 		if (cfg->verbose)
 			fprintf(stderr, "bindsnoop: backend %s: typed reads (bpf_rdonly_cast) refused: "
 				"%s; probing instead\n", backend_names[b], why);
-		t->progs = bp->plain_progs;
-		t->nprogs = bp->nplain;
 		t->casts = false;
 		err = open_and_load(t, cfg, kf, p, bp, fm, why, whylen);
 	}

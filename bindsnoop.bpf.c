@@ -123,11 +123,12 @@ struct {
 } entries SEC(".maps");
 
 /*
- * The kprobe_*_cast programs (6.2+) hand over in the task's own storage
+ * The typed build's kprobe programs (6.2+) hand over in the task's own storage
  * instead: a look-up in the task at entry and at return, where the entry
  * map costs an insert, a look-up and a delete. [0]: inet_bind/inet6_bind,
  * [1]: mptcp_bind/mptcp_v6_bind (before 6.6 the first calls inet_bind()
- * for its subflow). Not created for other programs (backends.c).
+ * for its subflow). Created for those only (backends.c): 5.10 has no such
+ * map type.
  */
 struct task_binds {
 	struct bind_entry kind[2];
@@ -513,11 +514,18 @@ static __always_inline bool user_socket(struct socket *sock, bool btf)
 }
 
 /*
- * Every backend comes twice: as written, and as *_cast, whose programs read
- * the socket through bpf_rdonly_cast() where the plain ones probe (user
- * space picks the _cast ones on 6.2+ and falls back to the others if the
- * kernel refuses them, as one without a JIT for kfunc calls does).
+ * This file is built twice (Makefile): as is, and with
+ * BINDSNOOP_TYPED_READS, whose programs (same names) read the socket
+ * through bpf_rdonly_cast() where the others probe. User space loads the
+ * typed build on 6.2+ and falls back to the other if the kernel refuses it
+ * (no JIT for kfunc calls); the other build has no kfunc at all, so libbpf
+ * never looks for one on a kernel without it.
  */
+#ifdef BINDSNOOP_TYPED_READS
+#define TYPED_READS true
+#else
+#define TYPED_READS false
+#endif
 
 /* ---- backend 1: fexit (BPF trampolines) ---- */
 
@@ -529,22 +537,18 @@ static __always_inline int fexit_bind(void *ctx, struct socket *sock, struct soc
 	return emit_bind(ctx, sock->sk, uaddr, false, ret, true, cast);
 }
 
-#define FEXIT_PROG(func, suffix, cast)							\
+#define FEXIT_PROG(func)								\
 SEC("fexit/" #func)									\
-int BPF_PROG(fexit_##func##suffix, struct socket *sock, struct sockaddr *uaddr,		\
-	     int addr_len, int ret)							\
+int BPF_PROG(fexit_##func, struct socket *sock, struct sockaddr *uaddr, int addr_len,	\
+	     int ret)									\
 {											\
-	return fexit_bind(ctx, sock, uaddr, ret, cast);					\
+	return fexit_bind(ctx, sock, uaddr, ret, TYPED_READS);				\
 }
 
-#define FEXIT_PROGS(suffix, cast)							\
-	FEXIT_PROG(inet_bind, suffix, cast)						\
-	FEXIT_PROG(inet6_bind, suffix, cast)						\
-	FEXIT_PROG(mptcp_bind, suffix, cast)						\
-	FEXIT_PROG(mptcp_v6_bind, suffix, cast)
-
-FEXIT_PROGS(, false)
-FEXIT_PROGS(_cast, true)
+FEXIT_PROG(inet_bind)
+FEXIT_PROG(inet6_bind)
+FEXIT_PROG(mptcp_bind)
+FEXIT_PROG(mptcp_v6_bind)
 
 /* ---- backend 2: kprobe + kretprobe ---- */
 
@@ -606,26 +610,22 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool ca
 }
 
 
-#define KPROBE_PROGS(func, kind, suffix, cast)						\
+#define KPROBE_PROGS(func, kind)							\
 SEC("kprobe/" #func)									\
-int BPF_KPROBE(kprobe_##func##suffix, struct socket *sock, struct sockaddr *uaddr)	\
+int BPF_KPROBE(kprobe_##func, struct socket *sock, struct sockaddr *uaddr)		\
 {											\
-	return kprobe_enter(sock, uaddr, kind, cast);					\
+	return kprobe_enter(sock, uaddr, kind, TYPED_READS);				\
 }											\
 SEC("kretprobe/" #func)									\
-int BPF_KRETPROBE(kretprobe_##func##suffix, int ret)					\
+int BPF_KRETPROBE(kretprobe_##func, int ret)						\
 {											\
-	return kprobe_return(ctx, ret, kind, cast);					\
+	return kprobe_return(ctx, ret, kind, TYPED_READS);				\
 }
 
-#define KPROBE_ALL(suffix, cast)							\
-	KPROBE_PROGS(inet_bind, KIND_INET, suffix, cast)				\
-	KPROBE_PROGS(inet6_bind, KIND_INET, suffix, cast)				\
-	KPROBE_PROGS(mptcp_bind, KIND_MPTCP, suffix, cast)				\
-	KPROBE_PROGS(mptcp_v6_bind, KIND_MPTCP, suffix, cast)
-
-KPROBE_ALL(, false)
-KPROBE_ALL(_cast, true)
+KPROBE_PROGS(inet_bind, KIND_INET)
+KPROBE_PROGS(inet6_bind, KIND_INET)
+KPROBE_PROGS(mptcp_bind, KIND_MPTCP)
+KPROBE_PROGS(mptcp_v6_bind, KIND_MPTCP)
 
 /* ---- backend 3: syscall tracepoints ---- */
 
@@ -745,13 +745,7 @@ static __always_inline int exit_bind_regs(struct trace_event_raw_sys_exit *ctx, 
 SEC("tracepoint/syscalls/sys_exit_bind")
 int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_bind_regs(ctx, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_bind")
-int tp_exit_bind_regs_cast(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_bind_regs(ctx, true);
+	return exit_bind_regs(ctx, TYPED_READS);
 }
 
 /*
@@ -782,13 +776,7 @@ static __always_inline int exit_socketcall_regs(struct trace_event_raw_sys_exit 
 SEC("tracepoint/syscalls/sys_exit_socketcall")
 int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_socketcall_regs(ctx, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_socketcall")
-int tp_exit_socketcall_regs_cast(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_socketcall_regs(ctx, true);
+	return exit_socketcall_regs(ctx, TYPED_READS);
 }
 #endif
 
@@ -850,13 +838,7 @@ static __always_inline int compat_exit_bind(void *ctx, struct pt_regs *regs, lon
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 {
-	return compat_exit_bind(ctx, regs, ret, false);
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(tp_compat_exit_bind_cast, struct pt_regs *regs, long ret)
-{
-	return compat_exit_bind(ctx, regs, ret, true);
+	return compat_exit_bind(ctx, regs, ret, TYPED_READS);
 }
 #endif
 

@@ -42,11 +42,17 @@ const volatile __u32 inet_flag_bind_no_port = 18;
  * the given type, for reads only: each load is a plain one that the JIT
  * guards against faults, where bpf_probe_read_kernel() is a helper call of
  * ~100 instructions. The verifier turns the call itself into a register
- * move. Only the *_cast programs call it (user space loads them where the
- * kernel has it); __weak lets the object load on kernels without it.
+ * move. Only the typed build (BINDSNOOP_TYPED_READS, bindsnoop.bpf.c) calls
+ * it; in the other, @cast is false wherever TYPED() appears, and the
+ * definition below, a raw pointer the verifier would refuse to load
+ * through, is never reached.
  */
+#ifdef BINDSNOOP_TYPED_READS
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #define TYPED(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+#else
+#define TYPED(type, p) ((type *)(p))
+#endif
 
 /*
  * BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT for @sk. The

@@ -9,34 +9,25 @@ const char *const kernel_func_names[KFUNC_MAX] = {
 	"bpf_rdonly_cast",
 };
 
-/*
- * A hook on a kernel function: the programs it takes, and whether a kernel
- * may lack it. Each program comes twice (bindsnoop.bpf.c): as named, and as
- * NAME_cast, which reads the socket through bpf_rdonly_cast() (6.2+).
- */
+/* A hook on a kernel function: the programs it takes, and whether a kernel may lack it. */
 struct hook {
 	enum kernel_func func;
 	bool optional;			/* MPTCP; IPv6 when not loaded */
 	const char *entry, *exit;	/* program names; entry may be NULL */
-	const char *entry_cast, *exit_cast;
 };
 
 static const struct hook fentry_hooks[] = {
-	{ KFUNC_INET_BIND, false, NULL, "fexit_inet_bind", NULL, "fexit_inet_bind_cast" },
-	{ KFUNC_INET6_BIND, true, NULL, "fexit_inet6_bind", NULL, "fexit_inet6_bind_cast" },
-	{ KFUNC_MPTCP_BIND, true, NULL, "fexit_mptcp_bind", NULL, "fexit_mptcp_bind_cast" },
-	{ KFUNC_MPTCP_V6_BIND, true, NULL, "fexit_mptcp_v6_bind", NULL, "fexit_mptcp_v6_bind_cast" },
+	{ KFUNC_INET_BIND, false, NULL, "fexit_inet_bind" },
+	{ KFUNC_INET6_BIND, true, NULL, "fexit_inet6_bind" },
+	{ KFUNC_MPTCP_BIND, true, NULL, "fexit_mptcp_bind" },
+	{ KFUNC_MPTCP_V6_BIND, true, NULL, "fexit_mptcp_v6_bind" },
 };
 
 static const struct hook kprobe_hooks[] = {
-	{ KFUNC_INET_BIND, false, "kprobe_inet_bind", "kretprobe_inet_bind",
-	  "kprobe_inet_bind_cast", "kretprobe_inet_bind_cast" },
-	{ KFUNC_INET6_BIND, true, "kprobe_inet6_bind", "kretprobe_inet6_bind",
-	  "kprobe_inet6_bind_cast", "kretprobe_inet6_bind_cast" },
-	{ KFUNC_MPTCP_BIND, true, "kprobe_mptcp_bind", "kretprobe_mptcp_bind",
-	  "kprobe_mptcp_bind_cast", "kretprobe_mptcp_bind_cast" },
-	{ KFUNC_MPTCP_V6_BIND, true, "kprobe_mptcp_v6_bind", "kretprobe_mptcp_v6_bind",
-	  "kprobe_mptcp_v6_bind_cast", "kretprobe_mptcp_v6_bind_cast" },
+	{ KFUNC_INET_BIND, false, "kprobe_inet_bind", "kretprobe_inet_bind" },
+	{ KFUNC_INET6_BIND, true, "kprobe_inet6_bind", "kretprobe_inet6_bind" },
+	{ KFUNC_MPTCP_BIND, true, "kprobe_mptcp_bind", "kretprobe_mptcp_bind" },
+	{ KFUNC_MPTCP_V6_BIND, true, "kprobe_mptcp_v6_bind", "kretprobe_mptcp_v6_bind" },
 };
 
 static void add_prog(struct backend_plan *bp, const char *name)
@@ -47,7 +38,7 @@ static void add_prog(struct backend_plan *bp, const char *name)
 
 /* fentry and kprobe: one hook per bind function this kernel has. */
 static void plan_function_hooks(struct backend_plan *bp, const struct hook *hooks, size_t n,
-				const struct kernel_facts *kf, bool cast)
+				const struct kernel_facts *kf)
 {
 	size_t i;
 
@@ -57,8 +48,8 @@ static void plan_function_hooks(struct backend_plan *bp, const struct hook *hook
 
 		switch (decide_hook(kf->func_id[f] != 0, module, hooks[i].optional)) {
 		case HOOK_ATTACH:
-			add_prog(bp, cast ? hooks[i].entry_cast : hooks[i].entry);
-			add_prog(bp, cast ? hooks[i].exit_cast : hooks[i].exit);
+			add_prog(bp, hooks[i].entry);
+			add_prog(bp, hooks[i].exit);
 			bp->uses_entries |= hooks[i].entry != NULL;
 			break;
 		case HOOK_LEAVE_OUT:
@@ -75,7 +66,7 @@ static void plan_function_hooks(struct backend_plan *bp, const struct hook *hook
 	}
 }
 
-static void plan_fentry(struct backend_plan *bp, const struct kernel_facts *kf, bool cast)
+static void plan_fentry(struct backend_plan *bp, const struct kernel_facts *kf)
 {
 	if (!kf->fexit_allowed) {
 		bp->usable = false;
@@ -88,11 +79,10 @@ static void plan_fentry(struct backend_plan *bp, const struct kernel_facts *kf, 
 		return;
 	}
 	bp->detail = "fexit on inet_bind, inet6_bind";
-	plan_function_hooks(bp, fentry_hooks, sizeof(fentry_hooks) / sizeof(fentry_hooks[0]), kf,
-			    cast);
+	plan_function_hooks(bp, fentry_hooks, sizeof(fentry_hooks) / sizeof(fentry_hooks[0]), kf);
 }
 
-static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf, bool cast)
+static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf)
 {
 	if (!kf->kprobes) {
 		bp->usable = false;
@@ -101,8 +91,7 @@ static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf, 
 		return;
 	}
 	bp->detail = "kprobe+kretprobe on inet_bind, inet6_bind";
-	plan_function_hooks(bp, kprobe_hooks, sizeof(kprobe_hooks) / sizeof(kprobe_hooks[0]), kf,
-			    cast);
+	plan_function_hooks(bp, kprobe_hooks, sizeof(kprobe_hooks) / sizeof(kprobe_hooks[0]), kf);
 }
 
 /*
@@ -112,15 +101,13 @@ static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf, 
  */
 #if defined(__s390x__)
 #define SOCKETCALL_PROG "tp_exit_socketcall_regs"
-#define SOCKETCALL_PROG_CAST "tp_exit_socketcall_regs_cast"
 #define SOCKETCALL_DETAIL "; socketcall binds: syscalls:sys_exit_socketcall"
 #else
 #define SOCKETCALL_PROG NULL
-#define SOCKETCALL_PROG_CAST NULL
 #define SOCKETCALL_DETAIL ""
 #endif
 
-static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *kf, bool cast)
+static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *kf)
 {
 	/*
 	 * 32-bit programs' binds skip the syscalls:* tracepoints; the raw
@@ -130,9 +117,8 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 
 	bp->needs_tracefs = true;
 	if (kf->task_pt_regs) {
-		/* 5.15+: every kernel with bpf_rdonly_cast() takes this branch */
-		add_prog(bp, cast ? "tp_exit_bind_regs_cast" : "tp_exit_bind_regs");
-		add_prog(bp, cast ? SOCKETCALL_PROG_CAST : SOCKETCALL_PROG);
+		add_prog(bp, "tp_exit_bind_regs");
+		add_prog(bp, SOCKETCALL_PROG);
 		bp->detail = compat ? "syscalls:sys_exit_bind, arguments from the task's registers; "
 				      "32-bit binds: raw_syscalls:sys_exit"
 				    : "syscalls:sys_exit_bind, arguments from the task's registers"
@@ -146,19 +132,18 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 				    : "syscalls:sys_enter_bind + sys_exit_bind";
 	}
 	if (compat)
-		add_prog(bp, cast ? "tp_compat_exit_bind_cast" : "tp_compat_exit_bind");
+		add_prog(bp, "tp_compat_exit_bind");
 }
 
-static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *kf,
-			 bool cast)
+static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *kf)
 {
 	bp->usable = true;
 	if (b == BACKEND_FENTRY)
-		plan_fentry(bp, kf, cast);
+		plan_fentry(bp, kf);
 	else if (b == BACKEND_KPROBE)
-		plan_kprobe(bp, kf, cast);
+		plan_kprobe(bp, kf);
 	else
-		plan_tracepoint(bp, kf, cast);
+		plan_tracepoint(bp, kf);
 }
 
 void make_plan(const struct config *cfg, const struct kernel_facts *kf,
@@ -171,23 +156,16 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 	memset(p, 0, sizeof(*p));
 	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
 		struct backend_plan *bp = &p->backends[b];
-		/* The pair (tp_enter_bind/tp_exit_bind) has no _cast programs: it is for kernels before 5.15. */
+		/* The typed build's pair (before 5.15) would not be typed: no such kernel has the kfunc. */
 		bool casts = have_casts && (b != BACKEND_TRACEPOINT || kf->task_pt_regs);
 
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			p->order[p->norder++] = b;
-		plan_backend(bp, b, kf, casts);
+		plan_backend(bp, b, kf);
 		if (bp->usable && casts) {
-			/* The same hooks with probe reads, should the kernel refuse the casts. */
-			struct backend_plan plain;
-
-			memset(&plain, 0, sizeof(plain));
-			plan_backend(&plain, b, kf, false);
 			bp->casts = true;
-			/* kprobe_*_cast keep the entry in the task (bindsnoop.bpf.c) */
+			/* the typed build's kprobe programs keep the entry in the task */
 			bp->task_storage = b == BACKEND_KPROBE;
-			memcpy(bp->plain_progs, plain.progs, sizeof(plain.progs));
-			bp->nplain = plain.nprogs;
 		}
 		if (bp->usable && b != BACKEND_FENTRY && kf->runtime_alloc_warns && runtime_alloc_map) {
 			bp->usable = false;

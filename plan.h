@@ -30,15 +30,13 @@ struct backend_plan {
 	const char *progs[MAX_LINKS];
 	int nprogs;
 	/*
-	 * progs read the socket through bpf_rdonly_cast() (6.2+); plain_progs
-	 * are the same hooks' programs with probe reads, loaded instead when the
-	 * kernel refuses those (no JIT for kfunc calls: s390x without a JIT).
+	 * Load the programs from the typed build (bpf_rdonly_cast(), 6.2+),
+	 * or from the probing one when the kernel refuses that (no JIT for
+	 * kfunc calls: s390x without a JIT).
 	 */
 	bool casts;
-	bool task_storage;		/* progs hand over in task storage, not the entry map */
-	const char *plain_progs[MAX_LINKS];
-	int nplain;
-	__u32 plain_entries_size;	/* entries_size for plain_progs */
+	bool task_storage;		/* the typed programs hand over in task storage */
+	__u32 plain_entries_size;	/* entries_size for the probing build */
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
 	__u32 entries_size;		/* the per-thread entry map: 1 when unused */

@@ -842,9 +842,9 @@ group_fallback() {
 	expect fallback_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
 }
 
-# Where the kernel has bpf_rdonly_cast() (6.2+) the backend loads its
-# _cast programs (-v says so); when the kernel refuses them it loads the
-# probing ones instead, says why, and traces the same line.
+# Where the kernel has bpf_rdonly_cast() (6.2+) the backend's programs come
+# from the typed build (-v says so); when the kernel refuses that, from the
+# probing build, with the reason, and they trace the same line.
 group_casts() {
 	tracer_start -v || { fail casts "did not start: $(cat "$TMP/err")"; return; }
 	tracer_stop

@@ -259,21 +259,9 @@ static void assert_progs(const struct backend_plan *bp, const char *const *want,
 		assert_string_equal(bp->progs[i], want[i]);
 }
 
-/* The fallback of a plan with _cast programs: the same hooks' probing ones. */
-static void assert_plain_progs(const struct backend_plan *bp, const char *const *want, int n)
-{
-	int i;
-
-	assert_true(bp->casts);
-	assert_int_equal(bp->nplain, n);
-	for (i = 0; i < n; i++)
-		assert_string_equal(bp->plain_progs[i], want[i]);
-}
-
 static void test_plan_host_618(void **state)
 {
-	static const char *const tp[] = { "tp_exit_bind_regs_cast", "tp_compat_exit_bind_cast" };
-	static const char *const tp_plain[] = { "tp_exit_bind_regs", "tp_compat_exit_bind" };
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -292,7 +280,7 @@ static void test_plan_host_618(void **state)
 			    "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 2);
-	assert_plain_progs(&p.backends[BACKEND_TRACEPOINT], tp_plain, 2);
+	assert_true(p.backends[BACKEND_TRACEPOINT].casts);	/* the typed build (6.2+) */
 	assert_false(p.backends[BACKEND_TRACEPOINT].uses_entries);
 	assert_true(p.backends[BACKEND_TRACEPOINT].needs_tracefs);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, 1);
@@ -359,7 +347,7 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 
 static void test_plan_arm64_before_6_4(void **state)
 {
-	static const char *const tp[] = { "tp_exit_bind_regs_cast" };
+	static const char *const tp[] = { "tp_exit_bind_regs" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -379,17 +367,13 @@ static void test_plan_arm64_before_6_4(void **state)
 			    "syscalls:sys_exit_bind, arguments from the task's registers");
 }
 
-/* Debian 12's 6.12 x86-64 under qemu: every backend, each with _cast programs and their fallback. */
+/* Debian 12's 6.12 x86-64 under qemu: every backend from the typed build. */
 static void test_plan_casts_6_12(void **state)
 {
-	static const char *const fexit[] = { "fexit_inet_bind_cast", "fexit_inet6_bind_cast",
-					     "fexit_mptcp_bind_cast", "fexit_mptcp_v6_bind_cast" };
-	static const char *const fexit_plain[] = { "fexit_inet_bind", "fexit_inet6_bind",
-						   "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
-	static const char *const kprobe[] = { "kprobe_inet_bind_cast", "kretprobe_inet_bind_cast",
-					      "kprobe_inet6_bind_cast", "kretprobe_inet6_bind_cast" };
-	static const char *const kprobe_plain[] = { "kprobe_inet_bind", "kretprobe_inet_bind",
-						    "kprobe_inet6_bind", "kretprobe_inet6_bind" };
+	static const char *const fexit[] = { "fexit_inet_bind", "fexit_inet6_bind",
+					     "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
+	static const char *const kprobe[] = { "kprobe_inet_bind", "kretprobe_inet_bind",
+					      "kprobe_inet6_bind", "kretprobe_inet6_bind" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -399,24 +383,24 @@ static void test_plan_casts_6_12(void **state)
 	kf.kprobes = true;
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 4);
-	assert_plain_progs(&p.backends[BACKEND_FENTRY], fexit_plain, 4);
+	assert_true(p.backends[BACKEND_FENTRY].casts && p.backends[BACKEND_KPROBE].casts);
+	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
 	kf.func_id[KFUNC_MPTCP_BIND] = 0;
 	kf.func_id[KFUNC_MPTCP_V6_BIND] = 0;
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
-	assert_plain_progs(&p.backends[BACKEND_KPROBE], kprobe_plain, 4);
-	/* kprobe's _cast programs keep the entry in the task: the map only for the fallback */
+	/* the typed kprobe programs keep the entry in the task: the map only for the fallback */
 	assert_true(p.backends[BACKEND_KPROBE].task_storage);
 	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
 	assert_int_equal(p.backends[BACKEND_KPROBE].plain_entries_size, ENTRY_MAP_ENTRIES);
 	assert_false(p.backends[BACKEND_FENTRY].task_storage);
 	assert_false(p.backends[BACKEND_TRACEPOINT].task_storage);
-	/* the pre-5.15 tracepoint pair has no _cast programs */
+	/* the pre-5.15 tracepoint pair (BINDSNOOP_TEST_TP_PAIR here) is never typed */
 	kf.task_pt_regs = false;
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_false(p.backends[BACKEND_TRACEPOINT].casts);
-	assert_int_equal(p.backends[BACKEND_TRACEPOINT].nplain, 0);
-	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, ENTRY_MAP_ENTRIES);
+	assert_true(p.backends[BACKEND_KPROBE].casts);
 }
 
 static void test_plan_ipv6_module(void **state)
