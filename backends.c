@@ -175,6 +175,10 @@ void tracer_destroy(struct tracer *t)
 {
 	while (t->nr_links > 0)
 		bpf_link__destroy(t->links[--t->nr_links]);
+	ring_buffer__free(t->rb);
+	perf_buffer__free(t->pb);
+	t->rb = NULL;
+	t->pb = NULL;
 	bindsnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 }
@@ -358,14 +362,17 @@ fail:
 }
 
 /*
- * Open, load and attach backend @b: from the typed build where the plan
- * says so, from the probing one if the kernel refuses that. On failure everything
- * it created is gone again (programs, links, maps) and @why says what the
- * kernel refused.
+ * Open and load backend @b (from the typed build where the plan says so,
+ * from the probing one if the kernel refuses that), open its reader
+ * (@open_reader), attach. On failure everything it created is gone again
+ * (programs, links, maps, the reader) and @why says what the kernel
+ * refused; *@reader_failed is set when it was the reader (which has said
+ * why itself).
  */
 static int tracer_load(struct tracer *t, enum backend b, const struct config *cfg,
 		       const struct kernel_facts *kf, const struct plan *p,
-		       const struct filter_maps *fm, char *why, size_t whylen)
+		       const struct filter_maps *fm, open_reader_fn open_reader, void *ctx,
+		       bool *reader_failed, char *why, size_t whylen)
 {
 	const struct backend_plan *bp = &p->backends[b];
 	int err;
@@ -415,6 +422,14 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			goto fail;
 		}
 	}
+	/* The reader before the first program runs: no event finds none. */
+	if (open_reader) {
+		err = open_reader(t, ctx);
+		if (err) {
+			*reader_failed = true;
+			goto fail;
+		}
+	}
 	err = attach_programs(t, cfg, kf, why, whylen);
 	if (err)
 		goto fail;
@@ -425,7 +440,8 @@ fail:
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *kf,
-		 const struct plan *p, const struct filter_maps *fm)
+		 const struct plan *p, const struct filter_maps *fm, open_reader_fn open_reader,
+		 void *ctx)
 {
 	char why[256];
 	int i, err = -ENOENT;
@@ -433,9 +449,14 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 	for (i = 0; i < p->norder; i++) {
 		enum backend b = p->order[i];
 		const struct backend_plan *bp = &p->backends[b];
+		bool reader_failed = false;
 
 		why[0] = '\0';
-		err = tracer_load(t, b, cfg, kf, p, fm, why, sizeof(why));
+		err = tracer_load(t, b, cfg, kf, p, fm, open_reader, ctx, &reader_failed, why,
+				  sizeof(why));
+		/* No other backend would read its events any better. */
+		if (reader_failed)
+			return err;
 		if (!err) {
 			if (cfg->verbose && bp->note)
 				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->note);

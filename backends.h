@@ -38,15 +38,31 @@ struct tracer {
 	int nprogs;
 	bool casts;		/* they are the _cast ones (bpf_rdonly_cast) */
 	int count_live;		/* --count: the table in the slot, 0 (counts_a) or 1 */
+	/* The reader of the events map: one of the two (neither for --count). */
+	struct ring_buffer *rb;
+	struct perf_buffer *pb;
 };
 
 /*
- * Load and attach the first backend of @p's order that the kernel takes.
- * Says on stderr which one (-v) and why the others were not; returns 0 or
- * -errno (with its one-line reason printed).
+ * Opens the reader of a loaded tracer's events map (t->rb or t->pb); says
+ * on stderr why not. tracer_start() calls it after the programs are loaded
+ * and before they are attached: a perf event array holds no CPU's buffer
+ * until its reader opens them, and bpf_perf_event_output() drops what it is
+ * given until then (a ring buffer map keeps it, but is read the same way).
+ */
+typedef int (*open_reader_fn)(struct tracer *t, void *ctx);
+
+/*
+ * Load the first backend of @p's order that the kernel takes, open its
+ * reader with @open_reader(@t, @ctx) (NULL: none, as for --count), attach.
+ * Once it returns 0 every bind is traced and read: the banner may go out.
+ * Says on stderr which backend (-v) and why the others were not; returns 0
+ * or -errno (with its one-line reason printed). A reader that cannot be
+ * opened ends it there: another backend would not read any better.
  */
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *kf,
-		 const struct plan *p, const struct filter_maps *fm);
+		 const struct plan *p, const struct filter_maps *fm, open_reader_fn open_reader,
+		 void *ctx);
 void tracer_destroy(struct tracer *t);
 
 #endif /* BACKENDS_H */

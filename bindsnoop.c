@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	struct printer printer;
 	struct config cfg;
 	struct plan plan;
+	bool have_printer = false;
 	char msg[512];
 	int err = 1;
 
@@ -94,26 +95,34 @@ int main(int argc, char **argv)
 	}
 	make_plan(&cfg, &facts, filters.runtime_alloc_map, (__u32)getpagesize(), &plan);
 
-	if (install_signal_handlers() || tracer_start(&tracer, &cfg, &facts, &plan, &filters))
+	if (install_signal_handlers() || printer_init(&printer, &cfg, &plan))
+		goto cleanup;
+	have_printer = true;
+	/*
+	 * The events' reader is opened before the programs are attached: a
+	 * bind made once the banner is out is never one the perf buffer had
+	 * no place for yet (see open_reader_fn).
+	 */
+	if (tracer_start(&tracer, &cfg, &facts, &plan, &filters,
+			 cfg.count ? NULL : open_event_reader, &printer))
 		goto cleanup;
 	/* libbpf's parse of the kernel's BTF is freed; return the heap it grew. */
 	malloc_trim(0);
 
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");
-	if (printer_init(&printer, &cfg, &plan))
-		goto cleanup;
 	if (cfg.count) {
 		err = count_binds(&tracer, &printer);
 	} else {
 		if (!cfg.json)
 			print_header(&printer);
 		/* A failed header write ends it there, with the same report as any other. */
-		err = stream_events(&tracer, &plan, &printer);
+		err = stream_events(&tracer, &printer);
 	}
-	printer_free(&printer);
 cleanup:
 	tracer_destroy(&tracer);
+	if (have_printer)
+		printer_free(&printer);
 	close_filter_maps(&filters);
 	return err ? 1 : 0;
 }

@@ -194,6 +194,24 @@ static struct perf_buffer *open_perf_buffer(int map_fd, void *ctx)
 	return perf_buffer__new_raw(map_fd, PERFBUF_PAGES, &attr, handle_perf_record, ctx, NULL);
 }
 
+int open_event_reader(struct tracer *t, void *printer)
+{
+	struct bpf_map *events = t->skel->maps.events;
+	bool ringbuf = bpf_map__type(events) == BPF_MAP_TYPE_RINGBUF;
+	int err, fd = bpf_map__fd(events);
+
+	if (ringbuf)
+		t->rb = ring_buffer__new(fd, handle_ringbuf_event, printer, NULL);
+	else
+		t->pb = open_perf_buffer(fd, printer);
+	if (t->rb || t->pb)
+		return 0;
+	err = -errno;
+	fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n", ringbuf ? "ring" : "perf",
+		error_text(-err));
+	return err;
+}
+
 /* Sum of one per-CPU stats slot. */
 static __u64 read_stat(struct bindsnoop_bpf *skel, enum bs_stat slot)
 {
@@ -280,26 +298,14 @@ int finish_output(struct tracer *t, struct printer *p, struct losses *told, int 
 	return p->output_closed ? 0 : err;
 }
 
-int stream_events(struct tracer *t, const struct plan *plan, struct printer *p)
+int stream_events(struct tracer *t, struct printer *p)
 {
-	struct ring_buffer *rb = NULL;
-	struct perf_buffer *pb = NULL;
+	struct ring_buffer *rb = t->rb;
+	struct perf_buffer *pb = t->pb;
 	struct losses told = {};
 	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
 	__u64 deadline = deadline_after(p->cfg->duration_ns);
-	int fd = bpf_map__fd(t->skel->maps.events);
 	int err = 0;
-
-	if (plan->ringbuf)
-		rb = ring_buffer__new(fd, handle_ringbuf_event, p, NULL);
-	else
-		pb = open_perf_buffer(fd, p);
-	if (!rb && !pb) {
-		err = -errno;
-		fprintf(stderr, "bindsnoop: opening the %s buffer: %s\n",
-			plan->ringbuf ? "ring" : "perf", error_text(-err));
-		return err;
-	}
 
 	while (!stop_requested && !output_done(p) && !past_deadline(deadline)) {
 		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
@@ -326,8 +332,5 @@ int stream_events(struct tracer *t, const struct plan *plan, struct printer *p)
 		else
 			perf_buffer__consume(pb);
 	}
-	err = finish_output(t, p, &told, err);
-	ring_buffer__free(rb);
-	perf_buffer__free(pb);
-	return err;
+	return finish_output(t, p, &told, err);
 }

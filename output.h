@@ -42,7 +42,10 @@ void printer_free(struct printer *p);
 void print_header(struct printer *p);
 
 /* Lines until stopped; then the last events, the write error if any, the losses. */
-int stream_events(struct tracer *t, const struct plan *plan, struct printer *p);
+/* For tracer_start(): @printer is the struct printer the events go to. */
+int open_event_reader(struct tracer *t, void *printer);
+/* Read the reader tracer_start() opened until told to stop; print each event. */
+int stream_events(struct tracer *t, struct printer *p);
 
 /* Shared with count.c. */
 void output_failed(struct printer *p, int err);
