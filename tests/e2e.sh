@@ -842,6 +842,43 @@ group_fallback() {
 	expect fallback_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
 }
 
+# A bind made the moment the banner is out is printed, over the ring and the
+# perf buffer, even when the reader is slow to open (strace delays its
+# epoll_create1() by 0.3 s): the reader is open before the programs are
+# attached. (A perf event array has no CPU's buffer until its reader opens
+# them; a bind in between was lost and reported as "buffer full".)
+group_banner() {
+	if ! command -v strace >/dev/null; then
+		skip banner "strace not installed (Debian strace)"
+		return
+	fi
+	local perfbuf name p tracer
+	for perfbuf in 0 1; do
+		name=banner_ring_buffer
+		[ "$perfbuf" = 1 ] && name=banner_perf_buffer
+		wl_bg || { fail "$name" "workload did not get ready"; return; }
+		: >"$TMP/out"
+		: >"$TMP/err"
+		BINDSNOOP_FORCE_PERFBUF=$perfbuf strace -qq -o /dev/null -e trace=epoll_create1 \
+			-e inject=epoll_create1:delay_enter=300000 \
+			"$BINDSNOOP" --backend "$BACKEND" -p "$WL_BG" >"$TMP/out" 2>"$TMP/err" &
+		tracer=$!
+		if ! wait_banner "$TMP/err" "$tracer"; then
+			fail "$name" "did not start: $(cat "$TMP/err")"
+			kill -KILL "$WL_BG" "$tracer" 2>/dev/null
+			wait 2>/dev/null
+			return
+		fi
+		p=$WL_BG
+		wl_go
+		# SIGINT to bindsnoop itself (strace would pass it on, but also stop)
+		kill -INT "$(pgrep -P "$tracer" bindsnoop)" 2>/dev/null
+		wait "$tracer" 2>/dev/null
+		expect "$name" "$p" "$(row "$p" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+		check "${name}_nothing_lost" "$(grep -c 'events lost: ' "$TMP/err")" = 0
+	done
+}
+
 # Where the kernel has bpf_rdonly_cast() (6.2+) the backend's programs come
 # from the typed build (-v says so); when the kernel refuses that, from the
 # probing build, with the reason, and they trace the same line.
@@ -1062,7 +1099,7 @@ fi
 # backend).
 USER_SPACE_GROUPS=" owner interval duration bad_input "
 # User space that reads the buffer: write errors, the drain at a signal, | head.
-BUFFER_GROUPS=" write_errors signals pipe "
+BUFFER_GROUPS=" write_errors signals pipe banner "
 case $SCOPE in
 all) skip_groups= ;;
 buffer) skip_groups=$USER_SPACE_GROUPS ;;
@@ -1071,7 +1108,7 @@ kernel) skip_groups="$USER_SPACE_GROUPS$BUFFER_GROUPS" ;;
 esac
 left_out=
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
-	compat32 write_errors signals pipe leftovers fallback casts verbose unprivileged min_caps bad_input; do
+	compat32 write_errors signals pipe banner leftovers fallback casts verbose unprivileged min_caps bad_input; do
 	if [[ " $skip_groups " == *" $group "* ]]; then
 		left_out+=" $group"
 		continue
