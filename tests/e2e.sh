@@ -159,7 +159,9 @@ expect() {
 	if [ "$got" = "$want" ]; then
 		pass "$name"
 	else
-		fail "$name" "$(printf 'expected:\n%s\ngot:\n%s' "$want" "$got" | sed 's/^/    | /')"
+		# The tracer's own words too: a loss or a warning says where to look.
+		fail "$name" "$(printf 'expected:\n%s\ngot:\n%s\ntracer stderr (last 3 lines):\n%s' "$want" "$got" \
+			"$(tail -n 3 "$TMP/err" 2>/dev/null)" | sed 's/^/    | /')"
 	fi
 }
 
