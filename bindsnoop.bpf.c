@@ -305,20 +305,6 @@ static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[
 }
 
 /*
- * One field of a kernel object. @btf: the verifier knows the pointer's type
- * (fexit's arguments and what they point to), so a plain load does; the
- * JIT guards it against faults, and it costs a few instructions where a
- * probe read is a helper call. Otherwise (kprobe, tracepoint: the pointer is
- * a number to the verifier) a probe read. @btf is a constant in every
- * caller, so the other branch is compiled out. Fields outside the pointer's
- * own type (inet_sock's, through a struct sock pointer) are always probed:
- * the verifier refuses a plain load past the end of the type it knows.
- */
-#define KREAD(btf, p, field) ((btf) ? (p)->field : BPF_CORE_READ(p, field))
-#define KREAD_BITFIELD(btf, p, field) \
-	((btf) ? BPF_CORE_READ_BITFIELD(p, field) : BPF_CORE_READ_BITFIELD_PROBED(p, field))
-
-/*
  * Fill @e from @sk (of @family, read by the caller). For a failed bind the socket still holds zeros, so the
  * address and port come from the sockaddr the caller asked for (@uaddr, a
  * kernel copy for kprobe/fexit, the caller's own memory for tracepoints).
@@ -608,7 +594,6 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool ca
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
-
 
 #define KPROBE_PROGS(func, kind)							\
 SEC("kprobe/" #func)									\

@@ -55,6 +55,21 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #endif
 
 /*
+ * One field of a kernel object. @btf: the verifier knows the pointer's type
+ * (fexit's arguments and what they point to), so a plain load does; the
+ * JIT guards it against faults, and it costs a few instructions where a
+ * probe read is a helper call. Otherwise (kprobe, tracepoint: the pointer is
+ * a number to the verifier) a probe read. @btf is a constant in every
+ * caller, so the other branch is compiled out. Fields outside the pointer's
+ * own type (inet_sock's, through a struct sock pointer) are probed unless
+ * read through TYPED(): the verifier refuses a plain load past the end of
+ * the type it knows.
+ */
+#define KREAD(btf, p, field) ((btf) ? (p)->field : BPF_CORE_READ(p, field))
+#define KREAD_BITFIELD(btf, p, field) \
+	((btf) ? BPF_CORE_READ_BITFIELD(p, field) : BPF_CORE_READ_BITFIELD_PROBED(p, field))
+
+/*
  * BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT for @sk. The
  * fields live past struct sock, where a BTF-typed sock pointer does not
  * reach: @cast reads them through a typed inet_sock, else with probes.
@@ -64,12 +79,9 @@ static __always_inline __u8 inet_bind_opts(struct sock *sk, bool cast)
 	__u8 opts = 0;
 
 	if (bpf_core_field_exists(((struct inet_sock___flags *)0)->inet_flags)) {
-		unsigned long flags;
+		struct inet_sock___flags *inet = cast ? TYPED(struct inet_sock___flags, sk) : (void *)sk;
+		unsigned long flags = KREAD(cast, inet, inet_flags);
 
-		if (cast)
-			flags = TYPED(struct inet_sock___flags, sk)->inet_flags;
-		else
-			flags = BPF_CORE_READ((struct inet_sock___flags *)sk, inet_flags);
 		if (flags & (1UL << (inet_flag_freebind & 63)))
 			opts |= BS_OPT_FREEBIND;
 		if (flags & (1UL << (inet_flag_transparent & 63)))
@@ -77,24 +89,14 @@ static __always_inline __u8 inet_bind_opts(struct sock *sk, bool cast)
 		if (flags & (1UL << (inet_flag_bind_no_port & 63)))
 			opts |= BS_OPT_BIND_NO_PORT;
 	} else if (bpf_core_field_exists(((struct inet_sock___old *)0)->freebind)) {
-		struct inet_sock___old *inet = (void *)sk;
+		struct inet_sock___old *inet = cast ? TYPED(struct inet_sock___old, sk) : (void *)sk;
 
-		if (cast) {
-			inet = TYPED(struct inet_sock___old, sk);
-			if (BPF_CORE_READ_BITFIELD(inet, freebind))
-				opts |= BS_OPT_FREEBIND;
-			if (BPF_CORE_READ_BITFIELD(inet, transparent))
-				opts |= BS_OPT_TRANSPARENT;
-			if (BPF_CORE_READ_BITFIELD(inet, bind_address_no_port))
-				opts |= BS_OPT_BIND_NO_PORT;
-		} else {
-			if (BPF_CORE_READ_BITFIELD_PROBED(inet, freebind))
-				opts |= BS_OPT_FREEBIND;
-			if (BPF_CORE_READ_BITFIELD_PROBED(inet, transparent))
-				opts |= BS_OPT_TRANSPARENT;
-			if (BPF_CORE_READ_BITFIELD_PROBED(inet, bind_address_no_port))
-				opts |= BS_OPT_BIND_NO_PORT;
-		}
+		if (KREAD_BITFIELD(cast, inet, freebind))
+			opts |= BS_OPT_FREEBIND;
+		if (KREAD_BITFIELD(cast, inet, transparent))
+			opts |= BS_OPT_TRANSPARENT;
+		if (KREAD_BITFIELD(cast, inet, bind_address_no_port))
+			opts |= BS_OPT_BIND_NO_PORT;
 	}
 	return opts;
 }
