@@ -217,18 +217,19 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
 		ro->inet_flag_bind_no_port = kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT];
 }
 
-/* Load exactly the programs @t is to attach. */
-static int select_programs(const struct tracer *t, char *why, size_t whylen)
+/* Load exactly the programs the plan names. */
+static int select_programs(const struct tracer *t, const struct backend_plan *bp, char *why,
+			   size_t whylen)
 {
 	struct bpf_program *prog;
 	int i;
 
 	bpf_object__for_each_program(prog, t->skel->obj)
 		bpf_program__set_autoload(prog, false);
-	for (i = 0; i < t->nprogs; i++) {
-		prog = bpf_object__find_program_by_name(t->skel->obj, t->progs[i]);
+	for (i = 0; i < bp->nprogs; i++) {
+		prog = bpf_object__find_program_by_name(t->skel->obj, bp->progs[i]);
 		if (!prog) {
-			snprintf(why, whylen, "the BPF object has no program %s", t->progs[i]);
+			snprintf(why, whylen, "the BPF object has no program %s", bp->progs[i]);
 			return -ENOENT;
 		}
 		bpf_program__set_autoload(prog, true);
@@ -264,17 +265,18 @@ static int size_maps(const struct tracer *t, const struct plan *p, const struct 
 }
 
 static int attach_programs(struct tracer *t, const struct config *cfg,
-			   const struct kernel_facts *kf, char *why, size_t whylen)
+			   const struct kernel_facts *kf, const struct backend_plan *bp, char *why,
+			   size_t whylen)
 {
 	int i, err;
 
-	for (i = 0; i < t->nprogs; i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, t->progs[i]);
+	for (i = 0; i < bp->nprogs; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, bp->progs[i]);
 		struct bpf_link *link;
 
 		if (t->backend == cfg->test.fail_backend && t->nr_links == cfg->test.fail_after) {
 			snprintf(why, whylen, "attaching %s: failure injected by BINDSNOOP_TEST_FAIL_ATTACH",
-				 t->progs[i]);
+				 bp->progs[i]);
 			return -EAGAIN;
 		}
 		/* The plan names at most MAX_LINKS programs; this holds whatever it says. */
@@ -286,7 +288,7 @@ static int attach_programs(struct tracer *t, const struct config *cfg,
 		link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
-			snprintf(why, whylen, "attaching %s: %s (%s)%s", t->progs[i],
+			snprintf(why, whylen, "attaching %s: %s (%s)%s", bp->progs[i],
 				 error_text(-err), errno_str(-err),
 				 (err == -EACCES || err == -EPERM) && kf->perf_events_restricted
 					 ? "; kernel.perf_event_paranoid is above 2, so kprobes and "
@@ -316,7 +318,7 @@ static int mount_tracefs(const struct config *cfg, char *why, size_t whylen)
 }
 
 /*
- * Open the BPF object and load the programs @t->progs names, with the
+ * Open the BPF object (the typed build if @t->casts) and load @bp's programs, with the
  * plan's read-only data and map sizes. On failure nothing of it is left.
  */
 static int open_and_load(struct tracer *t, const struct config *cfg,
@@ -334,7 +336,7 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 		return err;
 	}
 	set_rodata(t->skel, cfg, kf, p, fm);
-	err = select_programs(t, why, whylen);
+	err = select_programs(t, bp, why, whylen);
 	if (err)
 		goto fail;
 	err = size_maps(t, p, bp, fm);
@@ -388,8 +390,6 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 		if (err)
 			return err;
 	}
-	t->progs = bp->progs;
-	t->nprogs = bp->nprogs;
 	t->casts = bp->casts;
 	err = open_and_load(t, cfg, kf, p, bp, fm, why, whylen);
 	if (err && bp->casts) {
@@ -430,7 +430,7 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			goto fail;
 		}
 	}
-	err = attach_programs(t, cfg, kf, why, whylen);
+	err = attach_programs(t, cfg, kf, bp, why, whylen);
 	if (err)
 		goto fail;
 	return 0;

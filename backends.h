@@ -34,8 +34,6 @@ struct tracer {
 	struct bpf_link *links[MAX_LINKS];
 	int nr_links;
 	enum backend backend;
-	const char *const *progs;	/* the plan's programs for it that were loaded */
-	int nprogs;
 	bool casts;		/* they are the _cast ones (bpf_rdonly_cast) */
 	int count_live;		/* --count: the table in the slot, 0 (counts_a) or 1 */
 	/* The reader of the events map: one of the two (neither for --count). */
