@@ -19,7 +19,7 @@ enum kernel_func {
 	KFUNC_MPTCP_BIND,
 	KFUNC_MPTCP_V6_BIND,
 	KFUNC_IA32_SYS_BIND,	/* x86-64 runs 32-bit programs (CONFIG_IA32_EMULATION) */
-	KFUNC_BPF_RDONLY_CAST,	/* the kfunc of the _cast programs (6.2+, bindsnoop.bpf.c) */
+	KFUNC_BPF_RDONLY_CAST,	/* the kfunc of the typed build (6.2+, bindsnoop.bpf.c) */
 	KFUNC_MAX,
 };
 
