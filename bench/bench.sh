@@ -625,7 +625,9 @@ declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buf
 	[floor_samekey]="floor, bind to a fixed port" [floor_getppid]="floor, getppid()"
 	[floor_nocompat_getppid]="floor without the 32-bit program, getppid()"
 	[progs_floor]="programs' own time per bind: floor" [progs_bind]="programs' own time per bind: full output"
-	[progs_count]="programs' own time per bind: --count")
+	[progs_count]="programs' own time per bind: --count"
+	[progs_floor_samekey]="programs' own time per bind: floor, a fixed port"
+	[progs_count_samekey]="programs' own time per bind: --count, the same key")
 # What each row is measured against (its floor), and by how much it may exceed it.
 declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor
 	[count_samekey]=floor_samekey [getppid]=floor_getppid)

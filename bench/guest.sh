@@ -17,13 +17,16 @@
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
 #             bind (bpf_stats): floor, full output, --count
+#   progs_floor_samekey, progs_count_samekey  the same for one key
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do. The guest has
 # one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
 # in the loop's wall-clock time; the loop's own CPU time (the scheduler's
 # count) is what tracing costs the traced task.
 #
-#   bench/guest.sh [--rounds N] [--binds N] [--ppids N] --backend B
+#   bench/guest.sh [--rounds N] [--binds N] [--ppids N] [--rows GLOB] --backend B
+#
+# --rows: only the rows whose name matches GLOB (a quick look at one change).
 #
 # Prints one line per row, ratios traced/untraced (median, min, max over the
 # rounds) of the loop's CPU time per op, the wall-clock median, and the
@@ -35,13 +38,14 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-ROUNDS=5 BINDS=2000 PPIDS=20000 BACKEND=
+ROUNDS=5 BINDS=2000 PPIDS=20000 ROWS='*' BACKEND=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds) ROUNDS=$2; shift ;;
 	--binds) BINDS=$2; shift ;;
 	--ppids) PPIDS=$2; shift ;;
 	--backend) BACKEND=$2; shift ;;
+	--rows) ROWS=$2; shift ;;
 	*) echo "bench/guest.sh: $1: unknown argument" >&2; exit 64 ;;
 	esac
 	shift
@@ -95,6 +99,8 @@ tracer_stop() {
 }
 
 row() {	# NAME MODE ITERATIONS PERFBUF LOOP_ARGS -- BINDSNOOP_ARGS...
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $1 == $ROWS ]] || return 0
 	local name=$1 mode=$2 iters=$3 perfbuf=$4 round untraced traced why largs=()
 	read -ra largs <<<"$5"
 	shift 6
@@ -141,6 +147,8 @@ row() {	# NAME MODE ITERATIONS PERFBUF LOOP_ARGS -- BINDSNOOP_ARGS...
 # Under -icount guest nanoseconds count instructions: this is what the
 # programs execute, without the hook's entry (trampoline, kprobe) around them.
 progs_row() {	# NAME MODE ITERATIONS LOOP_ARGS -- TRACER_ARGS...
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $1 == $ROWS ]] || return 0
 	local name=$1 mode=$2 iters=$3 largs=() ns
 	read -ra largs <<<"$4"
 	shift 5
@@ -183,6 +191,8 @@ row getppid getppid "$PPIDS" 0 "" --
 FLOOR_ROW=1 progs_row progs_floor bind "$BINDS" "" --
 progs_row progs_bind bind "$BINDS" "" --
 progs_row progs_count bind "$BINDS" "" -- --count
+FLOOR_ROW=1 progs_row progs_floor_samekey bind "$BINDS" "-p 4999" --
+progs_row progs_count_samekey bind "$BINDS" "-p 4999" -- --count
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
 	FLOOR_ROW=1 FLOOR_ARGS=--no-compat row floor_nocompat_getppid getppid "$PPIDS" 0 "" --
