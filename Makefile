@@ -102,9 +102,10 @@ $(OUTPUT)/bindsnoop.skel.h: $(OUTPUT)/bindsnoop.bpf.o
 # The same programs with typed reads (bpf_rdonly_cast(), 6.2+): a second
 # object, so that the first has no kfunc for libbpf to look for on older
 # kernels. backends.c opens its ELF through the first one's skeleton.
+# -mcpu=v3: its --count table claims slots with compare-and-swap (5.12+).
 $(OUTPUT)/bindsnoop_typed.bpf.o: bindsnoop.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(ALL_BPF_CFLAGS) -DBINDSNOOP_TYPED_READS -c $< -o $@
+	$(Q)$(CLANG) $(ALL_BPF_CFLAGS) -mcpu=v3 -DBINDSNOOP_TYPED_READS -c $< -o $@
 
 $(OUTPUT)/bindsnoop_typed.skel.h: $(OUTPUT)/bindsnoop_typed.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -199,8 +199,14 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
 	ro->filter_cgroup_dir = fm->cgroup_fd[CGROUP_SLOT_DIR] >= 0;
 	ro->filter_unit = fm->cgroup_fd[CGROUP_SLOT_UNIT] >= 0;
 	ro->filter_container = fm->cgroup_fd[CGROUP_SLOT_CONTAINER] >= 0;
+	ro->filter_task = ro->target_pid || ro->filter_uid || ro->filter_cgroup_map ||
+			  ro->filter_mntns_map || ro->filter_cgroup_dir || ro->filter_unit ||
+			  ro->filter_container;
 	ro->trace_errors = cfg->print.errors;
 	ro->count_mode = cfg->count;
+	ro->count_swaps = cfg->interval_ns != 0;
+	ro->count_slot_mask = p->count_slots[0] - 1;	/* the typed build's; -i's spare is as big */
+	ro->count_hash_shift = 64 - __builtin_ctz(p->count_slots[0]);
 	ro->use_ringbuf = p->ringbuf;
 	ro->wakeup_bytes = p->wakeup_bytes;
 	ro->want_ts = p->fields.ts;
@@ -238,7 +244,7 @@ static int select_programs(const struct tracer *t, const struct backend_plan *bp
 }
 
 static int size_maps(const struct tracer *t, const struct plan *p, const struct backend_plan *bp,
-		     const struct filter_maps *fm)
+		     const struct filter_maps *fm, int *template_fd)
 {
 	struct bindsnoop_bpf *skel = t->skel;
 	struct bpf_map *events = skel->maps.events;
@@ -255,8 +261,22 @@ static int size_maps(const struct tracer *t, const struct plan *p, const struct 
 					      t->casts ? bp->entries_size : bp->plain_entries_size);
 	/* Task storage only where programs use it: 5.10 has no such map type. */
 	err = err ?: bpf_map__set_autocreate(skel->maps.task_binds, t->casts && bp->task_storage);
-	err = err ?: bpf_map__set_max_entries(skel->maps.counts_a, p->count_sizes[0]);
-	err = err ?: bpf_map__set_max_entries(skel->maps.counts_b, p->count_sizes[1]);
+	/* The typed build counts in arrays of slots, the other in hash maps. */
+	err = err ?: bpf_map__set_max_entries(skel->maps.counts_a,
+					      t->casts ? p->count_slots[0] : p->count_sizes[0]);
+	err = err ?: bpf_map__set_max_entries(skel->maps.counts_b,
+					      t->casts ? p->count_slots[1] : p->count_sizes[1]);
+	/*
+	 * An inner array has the template's size (bindsnoop.bpf.c), and
+	 * libbpf 1.1 cannot resize its own template (a segfault): the typed
+	 * build gets one made here, of the first table's size. A hash need not.
+	 */
+	if (!err && t->casts) {
+		*template_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "counts_template", sizeof(__u32),
+					      sizeof(struct count_slot), p->count_slots[0], NULL);
+		err = *template_fd < 0 ? *template_fd :
+		      bpf_map__set_inner_map_fd(skel->maps.counts, *template_fd);
+	}
 	if (!err && fm->cgroupmap_fd >= 0)
 		err = bpf_map__reuse_fd(skel->maps.cgroup_set, fm->cgroupmap_fd);
 	if (!err && fm->mntnsmap_fd >= 0)
@@ -327,7 +347,7 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 			 size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
-	int err;
+	int template_fd = -1, err;
 
 	t->skel = open_object(t->casts, &open_opts);
 	if (!t->skel) {
@@ -339,7 +359,7 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 	err = select_programs(t, bp, why, whylen);
 	if (err)
 		goto fail;
-	err = size_maps(t, p, bp, fm);
+	err = size_maps(t, p, bp, fm, &template_fd);
 	if (err) {
 		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
 		goto fail;
@@ -356,8 +376,12 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 			 errno_str(-err));
 		goto fail;
 	}
+	if (template_fd >= 0)
+		close(template_fd);	/* the outer map keeps what it needs of it */
 	return 0;
 fail:
+	if (template_fd >= 0)
+		close(template_fd);
 	bindsnoop_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -411,11 +435,11 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			goto fail;
 		}
 	}
-	if (cfg->count) {
+	if (cfg->count && cfg->interval_ns) {
 		int table_fd = bpf_map__fd(t->skel->maps.counts_a);
 		__u32 zero = 0;
 
-		/* The first table the programs count into (count.c swaps it with -i). */
+		/* The first table the programs count into, which count.c swaps (-i only). */
 		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.counts), &zero, &table_fd, BPF_ANY)) {
 			err = -errno;
 			snprintf(why, whylen, "setting up the --count table: %s", error_text(-err));

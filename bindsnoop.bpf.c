@@ -22,6 +22,7 @@
 #define S_IFSOCK	0140000
 
 /* Filters, set by user space before load so the verifier prunes them. */
+const volatile bool filter_task = false;	/* any of the seven below it */
 const volatile pid_t target_pid = 0;
 const volatile bool filter_uid = false;
 const volatile uid_t target_uid = 0;
@@ -41,6 +42,11 @@ const volatile bool want_cgroup = true;		/* JSON, --owner: the cgroup id */
 const volatile bool want_ifname = true;		/* -w, JSON: the bound device's name */
 /* Wake the reader only once this much is waiting (see bindsnoop.c). */
 const volatile __u64 wakeup_bytes = 0;
+/* --count with -i: the programs count into the table that "counts" holds, else into counts_a. */
+const volatile bool count_swaps = false;
+/* --count in the typed build: a table's slots less one (a power of two), 64 less their log2. */
+const volatile __u32 count_slot_mask = 0;
+const volatile __u32 count_hash_shift = 63;
 /* One bit per port, set for the ports of -P. */
 const volatile __u8 port_bitmap[65536 / 8] = {};
 
@@ -74,11 +80,26 @@ struct {
  * refuse them); it also spares each new key an allocation. A run without
  * --count sizes both to one entry; one without -i sizes the spare so.
  */
+#ifdef BINDSNOOP_TYPED_READS
+/*
+ * The typed build's tables are arrays of slots (struct count_slot): it
+ * needs 6.2+, so compare-and-swap (5.12) is there. plan.c sizes them.
+ */
+#define COUNT_TABLE(entries)						\
+	__uint(type, BPF_MAP_TYPE_ARRAY);				\
+	__uint(max_entries, entries);					\
+	__type(key, __u32);						\
+	__type(value, struct count_slot)
+#else
+#define COUNT_TABLE(entries)						\
+	__uint(type, BPF_MAP_TYPE_HASH);				\
+	__uint(max_entries, entries);					\
+	__type(key, struct count_key);					\
+	__type(value, __u64)
+#endif
+
 struct count_table {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, COUNT_ENTRIES);
-	__type(key, struct count_key);
-	__type(value, __u64);
+	COUNT_TABLE(COUNT_ENTRIES);
 };
 
 struct count_table counts_a SEC(".maps"), counts_b SEC(".maps");
@@ -86,19 +107,20 @@ struct count_table counts_a SEC(".maps"), counts_b SEC(".maps");
 /*
  * What the slot holds, for the verifier. The kernel matches an inner hash
  * map by type, key, value and flags, not size, so this template (libbpf
- * creates it once at load) is one entry, not another preallocated table.
+ * creates it at load, and frees it once "counts" exists) is one entry, not
+ * another preallocated table. An inner array must have the template's
+ * size, and the verifier then inlines the look-up in it (a call with
+ * BPF_F_INNER_MAP, which lifts that rule): backends.c sizes this one as
+ * the tables in the typed build.
  */
 struct count_table_template {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, struct count_key);
-	__type(value, __u64);
+	COUNT_TABLE(1);
 };
 
 /*
- * Empty until user space puts counts_a in (--count only): a map-in-map
- * update waits for an RCU grace period, 30+ ms that a start without
- * --count need not pay.
+ * Empty until user space puts counts_a in (--count -i only: without -i the
+ * programs count into counts_a itself): a map-in-map update waits for an
+ * RCU grace period, 30+ ms that a start without it need not pay.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -241,6 +263,12 @@ static __always_inline __u64 current_mntns_id(void)
 /* The filters that depend only on the calling task: checked at entry. */
 static __always_inline bool task_traced(void)
 {
+	/*
+	 * The verifier drops a branch on a constant, but not the load of a
+	 * const volatile before it: one load when nothing filters, not seven.
+	 */
+	if (!filter_task)
+		return true;
 	/* The helper only when -p asks: the verifier drops the branch, not a call before it. */
 	if (target_pid && (bpf_get_current_pid_tgid() >> 32) != target_pid)
 		return false;
@@ -305,9 +333,59 @@ static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[
 }
 
 /*
- * Fill @e from @sk (of @family, read by the caller). For a failed bind the socket still holds zeros, so the
- * address and port come from the sockaddr the caller asked for (@uaddr, a
- * kernel copy for kprobe/fexit, the caller's own memory for tracepoints).
+ * The address and port of a bind of @sk (of @family): what the socket holds
+ * once bound; for a failed bind (the socket still holds zeros) what was
+ * asked for at @uaddr (a kernel copy for kprobe/fexit, the caller's own
+ * memory for tracepoints).
+ */
+static __always_inline void read_bind_addr(__u8 addr[16], __u16 *port, struct sock *sk,
+					   __u16 family, const void *uaddr, bool user_uaddr,
+					   int ret, bool btf)
+{
+	__builtin_memset(addr, 0, 16);
+	if (ret == 0) {
+		/*
+		 * inet_num, the bound port in host order: inet_sport is its
+		 * network-order copy, set beside it by every bind (and by
+		 * socket() for raw sockets), but lives past struct sock.
+		 */
+		*port = KREAD(btf, sk, __sk_common.skc_num);
+		if (family == AF_INET) {
+			__be32 saddr = KREAD(btf, sk, __sk_common.skc_rcv_saddr);
+
+			__builtin_memcpy(addr, &saddr, sizeof(saddr));
+		} else if (btf) {
+			__builtin_memcpy(addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+		} else {
+			bpf_core_read(addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		}
+		return;
+	}
+
+	/* Failed: what was asked for. */
+	if (family == AF_INET) {
+		struct sockaddr_in sin = {};
+
+		if (user_uaddr)
+			bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		else
+			bpf_probe_read_kernel(&sin, sizeof(sin), uaddr);
+		*port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(addr, &sin.sin_addr, 4);
+	} else {
+		struct sockaddr_in6 sin6 = {};
+
+		if (user_uaddr)
+			bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		else
+			bpf_probe_read_kernel(&sin6, sizeof(sin6), uaddr);
+		*port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(addr, &sin6.sin6_addr, 16);
+	}
+}
+
+/*
+ * Fill @e from @sk (of @family, read by the caller) and read_bind_addr().
  * @btf: see KREAD; @cast: bpf_rdonly_cast() may be called (core_fixes.bpf.h).
  */
 static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
@@ -315,6 +393,9 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 						 int ret, bool btf, bool cast)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
+	struct task_struct *cur = current_task_btf();
+	__u64 pid_tgid = current_pid_tgid(cur);
+	__u64 uid_gid = current_uid_gid(cur);
 
 	e->ts_ns = want_ts ? bpf_ktime_get_ns() : 0;
 	e->cgroup_id = want_cgroup ? bpf_get_current_cgroup_id() : 0;
@@ -333,87 +414,88 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 	}
 	e->family = family;
 	e->ret = ret;
-	/* --count keys on address and port only: the rest would be read for nothing. */
-	if (!count_mode) {
-		struct task_struct *cur = current_task_btf();
-		__u64 pid_tgid = current_pid_tgid(cur);
-		__u64 uid_gid = current_uid_gid(cur);
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->uid = (__u32)uid_gid;
+	e->gid = uid_gid >> 32;
+	e->bound_dev_if = KREAD(btf, sk, __sk_common.skc_bound_dev_if);
+	e->ifname[0] = '\0';
+	if (want_ifname && e->bound_dev_if > 0)
+		read_ifname(sk, e->bound_dev_if, e->ifname);
+	e->protocol = KREAD(btf, sk, sk_protocol);
+	e->sock_type = KREAD(btf, sk, sk_type);
+	read_current_comm(cur, e->comm);
 
-		e->pid = pid_tgid >> 32;
-		e->tid = (__u32)pid_tgid;
-		e->uid = (__u32)uid_gid;
-		e->gid = uid_gid >> 32;
-		e->bound_dev_if = KREAD(btf, sk, __sk_common.skc_bound_dev_if);
-		e->ifname[0] = '\0';
-		if (want_ifname && e->bound_dev_if > 0)
-			read_ifname(sk, e->bound_dev_if, e->ifname);
-		e->protocol = KREAD(btf, sk, sk_protocol);
-		e->sock_type = KREAD(btf, sk, sk_type);
-		read_current_comm(cur, e->comm);
-
-		e->opts = inet_bind_opts(sk, cast);
-		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuse))
-			e->opts |= BS_OPT_REUSEADDR;
-		if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuseport))
-			e->opts |= BS_OPT_REUSEPORT;
-	}
-
-	__builtin_memset(e->addr, 0, sizeof(e->addr));
-	if (ret == 0) {
-		/*
-		 * inet_num, the bound port in host order: inet_sport is its
-		 * network-order copy, set beside it by every bind (and by
-		 * socket() for raw sockets), but lives past struct sock.
-		 */
-		e->port = KREAD(btf, sk, __sk_common.skc_num);
-		if (family == AF_INET) {
-			__be32 saddr = KREAD(btf, sk, __sk_common.skc_rcv_saddr);
-
-			__builtin_memcpy(e->addr, &saddr, sizeof(saddr));
-		} else if (btf) {
-			__builtin_memcpy(e->addr, &sk->__sk_common.skc_v6_rcv_saddr, sizeof(e->addr));
-		} else {
-			bpf_core_read(e->addr, sizeof(e->addr), &sk->__sk_common.skc_v6_rcv_saddr);
-		}
-		return;
-	}
-
-	/* Failed: report what was requested. */
-	if (family == AF_INET) {
-		struct sockaddr_in sin = {};
-
-		if (user_uaddr)
-			bpf_probe_read_user(&sin, sizeof(sin), uaddr);
-		else
-			bpf_probe_read_kernel(&sin, sizeof(sin), uaddr);
-		e->port = bpf_ntohs(sin.sin_port);
-		__builtin_memcpy(e->addr, &sin.sin_addr, 4);
-	} else {
-		struct sockaddr_in6 sin6 = {};
-
-		if (user_uaddr)
-			bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
-		else
-			bpf_probe_read_kernel(&sin6, sizeof(sin6), uaddr);
-		e->port = bpf_ntohs(sin6.sin6_port);
-		__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
-	}
+	e->opts = inet_bind_opts(sk, cast);
+	if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuse))
+		e->opts |= BS_OPT_REUSEADDR;
+	if (KREAD_BITFIELD(btf, sk, __sk_common.skc_reuseport))
+		e->opts |= BS_OPT_REUSEPORT;
+	read_bind_addr(e->addr, &e->port, sk, family, uaddr, user_uaddr, ret, btf);
 }
 
-static __always_inline void count_bind(const struct bind_event *e)
+#ifdef BINDSNOOP_TYPED_READS
+/* Fibonacci hashing's multiplier, 2^64 over the golden ratio. */
+#define COUNT_HASH_MUL	0x9e3779b97f4a7c15ULL
+
+/*
+ * One more bind of a key (@a0, @a1: the address's bytes as in a slot;
+ * @famport: the slot's family and port) in @table's slots: the first slot that
+ * holds the key, or the first empty one, claimed with compare-and-swap.
+ * A slot being written (BUSY) is passed by, so the same key can end up in
+ * two slots; count.c adds them up. A stale read of a slot can only see it
+ * emptier than it is (a zero key never matches: family is never 0), so it
+ * can only cause such a duplicate, never a wrong count.
+ */
+static __always_inline void count_into(void *table, __u64 a0, __u64 a1, __u32 famport)
+{
+	/*
+	 * One multiply: for IPv4 (a1 is 0) the product's operand is unique per
+	 * address and port; its top bits (count_hash_shift: 64 less the
+	 * table's log2) depend on every bit of it.
+	 */
+	__u32 first = ((a0 ^ a1 ^ (__u64)famport << 32) * COUNT_HASH_MUL) >> count_hash_shift, i;
+
+	for (i = 0; i < COUNT_PROBES; i++) {
+		__u32 at = (first + i) & count_slot_mask;
+		struct count_slot *s = bpf_map_lookup_elem(table, &at);
+		__u32 state;
+
+		if (!s)
+			break;
+		state = *(volatile __u32 *)&s->state;
+		if (state == COUNT_SLOT_EMPTY) {
+			state = __sync_val_compare_and_swap(&s->state, COUNT_SLOT_EMPTY,
+							    COUNT_SLOT_BUSY);
+			if (state == COUNT_SLOT_EMPTY) {
+				s->addr[0] = a0;
+				s->addr[1] = a1;
+				*(__u32 *)&s->family = famport;
+				s->binds = 1;
+				/* also the barrier: the key is visible before READY is */
+				__sync_val_compare_and_swap(&s->state, COUNT_SLOT_BUSY,
+							    COUNT_SLOT_READY);
+				return;
+			}
+		}
+		if (state == COUNT_SLOT_READY && s->addr[0] == a0 && s->addr[1] == a1 &&
+		    *(__u32 *)&s->family == famport) {
+			__sync_fetch_and_add(&s->binds, 1);
+			return;
+		}
+	}
+	stat_inc(BS_STAT_COUNT_FULL);
+}
+#else
+/* The probing build (any kernel): a preallocated hash map. */
+static __always_inline void count_into(void *table, __u64 a0, __u64 a1, __u32 famport)
 {
 	struct count_key key = {};
 	__u64 one = 1, *val;
-	__u32 zero = 0;
-	void *table = bpf_map_lookup_elem(&counts, &zero);
 
-	if (!table) {
-		stat_inc(BS_STAT_COUNT_FULL);	/* cannot happen: --count fills the slot before attaching */
-		return;
-	}
-	__builtin_memcpy(key.addr, e->addr, sizeof(key.addr));
-	key.family = e->family;
-	key.port = e->port;
+	__builtin_memcpy(key.addr, &a0, sizeof(a0));
+	__builtin_memcpy(key.addr + 8, &a1, sizeof(a1));
+	__builtin_memcpy(&key.family, &famport, sizeof(famport));	/* family, port */
 	val = bpf_map_lookup_elem(table, &key);
 	if (val) {
 		__sync_fetch_and_add(val, 1);
@@ -427,6 +509,58 @@ static __always_inline void count_bind(const struct bind_event *e)
 		else
 			stat_inc(BS_STAT_COUNT_FULL);
 	}
+}
+#endif
+
+/*
+ * A slot's family and port as one u32, and an IPv4 address as its first
+ * eight bytes: the same bytes in memory on either byte order.
+ */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define COUNT_FAMPORT(family, port)	((__u32)(family) | (__u32)(port) << 16)
+#define COUNT_ADDR4_WORD(saddr)		((__u64)(__u32)(saddr))
+#else
+#define COUNT_FAMPORT(family, port)	((__u32)(family) << 16 | (__u32)(port))
+#define COUNT_ADDR4_WORD(saddr)		((__u64)(__u32)(saddr) << 32)
+#endif
+
+/* --count: the bind's address and port, counted in the live table; no event. */
+static __always_inline void count_bind(struct sock *sk, __u16 family, const void *uaddr,
+				       bool user_uaddr, int ret, bool btf)
+{
+	__u32 zero = 0, famport;
+	__u64 a0, a1;
+	__u16 port;
+	void *table;
+
+	if (ret == 0 && family == AF_INET) {
+		/* The common case in registers: read_bind_addr()'s reads, without the copy. */
+		port = KREAD(btf, sk, __sk_common.skc_num);
+		a0 = COUNT_ADDR4_WORD(KREAD(btf, sk, __sk_common.skc_rcv_saddr));
+		a1 = 0;
+	} else {
+		struct count_slot want = {};
+
+		read_bind_addr((__u8 *)want.addr, &want.port, sk, family, uaddr, user_uaddr, ret,
+			       btf);
+		port = *(volatile __u16 *)&want.port;	/* see emit_bind() */
+		a0 = want.addr[0];
+		a1 = want.addr[1];
+	}
+	if (!port_traced(port))
+		return;
+	famport = COUNT_FAMPORT(family, port);
+	/* Without -i there is one table, and no look-up of which one it is. */
+	if (!count_swaps) {
+		count_into(&counts_a, a0, a1, famport);
+		return;
+	}
+	table = bpf_map_lookup_elem(&counts, &zero);
+	if (!table) {
+		stat_inc(BS_STAT_COUNT_FULL);	/* cannot happen: --count fills the slot before attaching */
+		return;
+	}
+	count_into(table, a0, a1, famport);
 }
 
 /*
@@ -448,7 +582,11 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 	if (ret && !trace_errors)
 		return 0;
 
-	if (count_mode || !use_ringbuf) {
+	if (count_mode) {
+		count_bind(sk, family, uaddr, user_uaddr, ret, btf);
+		return 0;
+	}
+	if (!use_ringbuf) {
 		e = bpf_map_lookup_elem(&perf_heap, &zero);
 		if (!e)
 			return 0;
@@ -470,14 +608,12 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 	 * index.
 	 */
 	if (!port_traced(*(volatile __u16 *)&e->port)) {
-		if (use_ringbuf && !count_mode)
+		if (use_ringbuf)
 			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		return 0;
 	}
 
-	if (count_mode) {
-		count_bind(e);
-	} else if (use_ringbuf) {
+	if (use_ringbuf) {
 		__u64 flags = BPF_RB_NO_WAKEUP;
 
 		if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * --count: the programs count binds per address and port into one of two
- * preallocated tables (bindsnoop.bpf.c); this end takes a table, prints it
- * with format.c's rows, and with -i empties it for the next swap.
+ * preallocated tables (bindsnoop.bpf.c): hash maps, or in the typed build
+ * arrays of slots; this end takes a table, prints it with format.c's rows,
+ * and with -i empties it for the next swap.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 
 /* How often the losses are looked at while counting. */
 #define COUNT_POLL_US		100000
+/* Slots of the typed build's table read (and emptied) per system call: 32 KB. */
+#define COUNT_BATCH		1024
 
 /* The --count table the programs count into while slot 0 of "counts" holds it. */
 static struct bpf_map *count_table_map(struct bindsnoop_bpf *skel, int which)
@@ -76,6 +79,61 @@ static int read_count_table(int fd, __u32 max, bool empty, struct count_row **ro
 	return 0;
 }
 
+/*
+ * The typed build's table @fd of @nslots slots, COUNT_BATCH at a time;
+ * with @empty, each batch that held a key is zeroed after it is read.
+ */
+static int read_count_slots(int fd, __u32 nslots, bool empty, struct count_row **rowsp,
+			    size_t *np)
+{
+	static const struct count_slot zeros[COUNT_BATCH];
+	struct count_slot *slots = calloc(COUNT_BATCH, sizeof(*slots));
+	__u32 *index = calloc(COUNT_BATCH, sizeof(*index));
+	struct count_row *rows = calloc(nslots, sizeof(*rows));
+	__u32 from = 0, next = 0, got, i;
+	size_t n = 0;
+	bool first = true, last = false;
+	int err = 0;
+
+	if (!slots || !index || !rows)
+		err = -ENOMEM;
+	while (!err && !last) {
+		got = COUNT_BATCH;
+		/* @from: the last slot read so far (the kernel goes on after it) */
+		err = bpf_map_lookup_batch(fd, first ? NULL : &from, &next, index, slots, &got,
+					   NULL);
+		if (err == -ENOENT) {	/* the end of the table: @got may still be > 0 */
+			last = true;
+			err = 0;
+		}
+		if (err)
+			break;
+		if (got > nslots - n)	/* cannot happen: the table has @nslots slots */
+			got = (__u32)(nslots - n);
+		n += count_rows_from_slots(slots, got, rows + n);
+		for (i = 0; empty && i < got; i++)
+			if (slots[i].state != COUNT_SLOT_EMPTY) {
+				__u32 all = got;
+
+				err = bpf_map_update_batch(fd, index, zeros, &all, NULL);
+				break;
+			}
+		from = next;
+		first = false;
+	}
+	free(slots);
+	free(index);
+	if (err) {
+		free(rows);
+		return err;
+	}
+	n = merge_count_rows(rows, n);
+	sort_count_rows(rows, n);
+	*rowsp = rows;
+	*np = n;
+	return 0;
+}
+
 static int print_count_table(struct tracer *t, struct printer *p, bool interval)
 {
 	char line[LINE_MAX_LEN];
@@ -84,7 +142,10 @@ static int print_count_table(struct tracer *t, struct printer *p, bool interval)
 	int fd = -1, err;
 
 	err = take_count_table(t, interval, &fd);
-	if (!err)
+	if (!err && t->casts)
+		err = read_count_slots(fd, bpf_map__max_entries(count_table_map(t->skel, 0)),
+				       interval, &rows, &n);
+	else if (!err)
 		err = read_count_table(fd, bpf_map__max_entries(count_table_map(t->skel, 0)),
 				       interval, &rows, &n);
 	if (err) {

@@ -471,6 +471,45 @@ void sort_count_rows(struct count_row *rows, size_t n)
 		qsort(rows, n, sizeof(*rows), compare_count_rows);
 }
 
+static int compare_count_keys(const void *a, const void *b)
+{
+	return memcmp(&((const struct count_row *)a)->key, &((const struct count_row *)b)->key,
+		      sizeof(struct count_key));
+}
+
+size_t count_rows_from_slots(const struct count_slot *slots, size_t n, struct count_row *rows)
+{
+	size_t i, got = 0;
+
+	for (i = 0; i < n; i++) {
+		if (slots[i].state != COUNT_SLOT_READY)
+			continue;
+		memset(&rows[got], 0, sizeof(rows[got]));
+		memcpy(rows[got].key.addr, slots[i].addr, sizeof(rows[got].key.addr));
+		rows[got].key.family = slots[i].family;
+		rows[got].key.port = slots[i].port;
+		rows[got].binds = slots[i].binds;
+		got++;
+	}
+	return got;
+}
+
+size_t merge_count_rows(struct count_row *rows, size_t n)
+{
+	size_t i, out = 0;
+
+	/* Duplicates are rare (a race for a slot): sort by key, add up neighbours. */
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), compare_count_keys);
+	for (i = 0; i < n; i++) {
+		if (out && !memcmp(&rows[out - 1].key, &rows[i].key, sizeof(rows[i].key)))
+			rows[out - 1].binds += rows[i].binds;
+		else
+			rows[out++] = rows[i];
+	}
+	return out;
+}
+
 int format_count_header(char *buf, size_t len)
 {
 	return snprintf(buf, len, COUNT_HDR_FMT, "LADDR", "LPORT", "BINDS");

@@ -106,6 +106,10 @@ struct count_row {
 
 /* Most binds first; ties by family, port, then address, so output is stable. */
 void sort_count_rows(struct count_row *rows, size_t n);
+/* The typed build's table: a row for each complete slot of @slots[@n] into @rows; how many. */
+size_t count_rows_from_slots(const struct count_slot *slots, size_t n, struct count_row *rows);
+/* One row per key: a key that two slots held (bindsnoop.bpf.c) added up; how many are left. */
+size_t merge_count_rows(struct count_row *rows, size_t n);
 int format_count_header(char *buf, size_t len);
 int format_count_row(char *buf, size_t len, const struct count_row *row);
 /* --count --json: one element of the "counts" array (no separator). */

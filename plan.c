@@ -146,6 +146,16 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct k
 		plan_tracepoint(bp, kf);
 }
 
+/* The typed build's table for @keys keys: twice as many slots, a power of two (a mask). */
+static __u32 count_slots_for(__u32 keys)
+{
+	__u32 slots = 2;
+
+	while (slots < 2 * (__u64)keys)
+		slots <<= 1;
+	return slots;
+}
+
 void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 	       const char *runtime_alloc_map, __u32 page_size, struct plan *p)
 {
@@ -188,4 +198,6 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 	/* Preallocated: full size only for what the run uses (the spare only with -i). */
 	p->count_sizes[0] = cfg->count ? count_size : 1;
 	p->count_sizes[1] = cfg->count && cfg->interval_ns ? count_size : 1;
+	p->count_slots[0] = count_slots_for(p->count_sizes[0]);
+	p->count_slots[1] = count_slots_for(p->count_sizes[1]);
 }

@@ -53,7 +53,8 @@ struct plan {
 	__u32 ringbuf_bytes;
 	__u32 wakeup_bytes;		/* ring: wake the reader once this much waits */
 	struct event_fields fields;	/* what the kernel side reads for the output */
-	__u32 count_sizes[2];		/* counts_a (live first), counts_b (the -i spare) */
+	__u32 count_sizes[2];		/* counts_a (live first), counts_b (the -i spare): keys */
+	__u32 count_slots[2];		/* the same in the typed build's slots (bindsnoop.h) */
 };
 
 /*

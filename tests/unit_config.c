@@ -485,6 +485,9 @@ static void test_plan_buffer_fields_and_count_tables(void **state)
 	assert_int_equal(p.ringbuf_bytes, 16384);
 	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
 	assert_int_equal(p.count_sizes[1], 1);
+	/* the typed build's slots: twice the keys, a power of two */
+	assert_int_equal(p.count_slots[0], 2 * COUNT_ENTRIES);
+	assert_int_equal(p.count_slots[1], 2);
 	cfg = config_of("--count -i 1");
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
@@ -498,8 +501,15 @@ static void test_plan_buffer_fields_and_count_tables(void **state)
 	make_plan(&cfg, &kf, NULL, 4096, &p);
 	assert_int_equal(p.count_sizes[0], 64);
 	assert_int_equal(p.count_sizes[1], 64);
+	assert_int_equal(p.count_slots[0], 128);
+	assert_int_equal(p.count_slots[1], 128);
 	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
 	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
+	setenv("BINDSNOOP_TEST_COUNT_ENTRIES", "3", 1);
+	cfg = config_of("--count -i 1");
+	unsetenv("BINDSNOOP_TEST_COUNT_ENTRIES");
+	make_plan(&cfg, &kf, NULL, 4096, &p);
+	assert_int_equal(p.count_slots[0], 8);
 }
 
 int main(void)

@@ -968,6 +968,56 @@ static void test_count_rows_sort_of_none_or_one(void **state)
 	assert_int_equal(row.binds, 7);
 }
 
+static struct count_slot count_slot(__u16 family, const __u8 *addr, size_t addr_len, __u16 port,
+				    __u32 state, __u64 binds)
+{
+	struct count_slot slot;
+
+	memset(&slot, 0, sizeof(slot));
+	slot.family = family;
+	memcpy(slot.addr, addr, addr_len);
+	slot.port = port;
+	slot.state = state;
+	slot.binds = binds;
+	return slot;
+}
+
+/* The typed build's slots: complete ones only, a key in two slots added up. */
+static void test_count_rows_from_slots_merge_duplicates(void **state)
+{
+	static const __u8 lo4[4] = { 127, 0, 0, 1 }, lo6[16] = { [15] = 1 }, none[1] = { 0 };
+	const struct count_slot slots[] = {
+		count_slot(AF_INET, lo4, sizeof(lo4), 80, COUNT_SLOT_READY, 2),
+		count_slot(0, none, 0, 0, COUNT_SLOT_EMPTY, 0),
+		count_slot(AF_INET6, lo6, sizeof(lo6), 80, COUNT_SLOT_READY, 4),
+		count_slot(AF_INET, lo4, sizeof(lo4), 81, COUNT_SLOT_BUSY, 9),
+		count_slot(AF_INET, lo4, sizeof(lo4), 80, COUNT_SLOT_READY, 3),
+	};
+	static const char *const want[] = {
+		"127.0.0.1                                          80     5         \n",
+		"::1                                                80     4         \n",
+	};
+	struct count_row rows[ARRAY_SIZE(slots)];
+	char line[LINE_MAX_LEN];
+	size_t n, i;
+
+	(void)state;
+	memset(rows, 0xa5, sizeof(rows));
+	n = count_rows_from_slots(slots, ARRAY_SIZE(slots), rows);
+	assert_int_equal(n, 3);
+	/* the row's key is the slot's, the pad zero (the slot's state is not copied) */
+	assert_int_equal(rows[0].key.pad, 0);
+	n = merge_count_rows(rows, n);
+	assert_int_equal(n, 2);
+	sort_count_rows(rows, n);
+	for (i = 0; i < n; i++) {
+		format_count_row(line, sizeof(line), &rows[i]);
+		assert_case_string(want[i], line, want[i]);
+	}
+	assert_int_equal(count_rows_from_slots(slots, 0, rows), 0);
+	assert_int_equal(merge_count_rows(rows, 0), 0);
+}
+
 static void test_count_row_ipv6_zero_and_huge_counts(void **state)
 {
 	static const __u8 ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
@@ -1657,6 +1707,7 @@ int main(void)
 		cmocka_unit_test(test_format_count_header),
 		cmocka_unit_test(test_count_rows_most_binds_first_then_family_port_address),
 		cmocka_unit_test(test_count_rows_sort_of_none_or_one),
+		cmocka_unit_test(test_count_rows_from_slots_merge_duplicates),
 		cmocka_unit_test(test_count_row_ipv6_zero_and_huge_counts),
 		cmocka_unit_test(test_parse_ulong_accepts_whole_decimal_numbers),
 		cmocka_unit_test(test_parse_ulong_rejects_with_einval_or_erange),
