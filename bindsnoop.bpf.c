@@ -681,7 +681,7 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 					bool cast)
 {
 	struct bind_entry entry = {};
-	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
+	__u64 key;
 
 	if (cast ? !user_socket(TYPED(struct socket, sock), true) : !user_socket(sock, false))
 		return 0;
@@ -699,6 +699,8 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 			stat_inc(BS_STAT_ENTRY_FULL);
 		return 0;
 	}
+	/* Here, not above: the compiler keeps a helper call whose result is unused. */
+	key = (__u32)bpf_get_current_pid_tgid() | kind;
 	if (bpf_map_update_elem(&entries, &key, &entry, BPF_ANY))
 		stat_inc(BS_STAT_ENTRY_FULL);
 	return 0;
@@ -706,9 +708,9 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 
 static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool cast)
 {
-	__u64 key = (__u32)bpf_get_current_pid_tgid() | kind;
 	struct bind_entry *entry;
 	struct socket *sock;
+	__u64 key;
 
 	if (cast) {
 		struct task_binds *tb = bpf_task_storage_get(&task_binds, bpf_get_current_task_btf(),
@@ -721,6 +723,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind, bool ca
 		entry->sock = 0;
 		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, true, true);
 	}
+	key = (__u32)bpf_get_current_pid_tgid() | kind;
 	entry = bpf_map_lookup_elem(&entries, &key);
 	if (!entry)
 		return 0;
