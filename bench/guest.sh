@@ -26,7 +26,8 @@
 #
 #   bench/guest.sh [--rounds N] [--binds N] [--ppids N] [--rows GLOB] --backend B
 #
-# --rows: only the rows whose name matches GLOB (a quick look at one change).
+# --rows: only the rows whose name matches GLOB (a quick look at one change);
+# without it, the glob in bench/rows if there is one (bench/vm.sh writes it).
 #
 # Prints one line per row, ratios traced/untraced (median, min, max over the
 # rounds) of the loop's CPU time per op, the wall-clock median, and the
@@ -54,6 +55,7 @@ for n in "$ROUNDS" "$BINDS" "$PPIDS"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench/guest.sh: $n: not a count" >&2; exit 64; }
 done
 [ -n "$BACKEND" ] || { echo "bench/guest.sh: --backend is required" >&2; exit 64; }
+[ "$ROWS" != '*' ] || [ ! -r bench/rows ] || ROWS=$(<bench/rows)
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
