@@ -627,7 +627,8 @@ declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buf
 	[progs_floor]="programs' own time per bind: floor" [progs_bind]="programs' own time per bind: full output"
 	[progs_count]="programs' own time per bind: --count"
 	[progs_floor_samekey]="programs' own time per bind: floor, a fixed port"
-	[progs_count_samekey]="programs' own time per bind: --count, the same key")
+	[progs_count_samekey]="programs' own time per bind: --count, the same key"
+	[progs_filtered]="programs' own time per bind: -P, another port")
 # What each row is measured against (its floor), and by how much it may exceed it.
 declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor
 	[count_samekey]=floor_samekey [getppid]=floor_getppid)

@@ -18,6 +18,7 @@
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
 #             bind (bpf_stats): floor, full output, --count
 #   progs_floor_samekey, progs_count_samekey  the same for one key
+#   progs_filtered  the same with -P naming a port no bind has (each one filtered out)
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do. The guest has
 # one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
@@ -195,6 +196,7 @@ progs_row progs_bind bind "$BINDS" "" --
 progs_row progs_count bind "$BINDS" "" -- --count
 FLOOR_ROW=1 progs_row progs_floor_samekey bind "$BINDS" "-p 4999" --
 progs_row progs_count_samekey bind "$BINDS" "-p 4999" -- --count
+progs_row progs_filtered bind "$BINDS" "" -- -P 1
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
 	FLOOR_ROW=1 FLOOR_ARGS=--no-compat row floor_nocompat_getppid getppid "$PPIDS" 0 "" --
