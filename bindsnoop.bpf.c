@@ -581,6 +581,13 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		return 0;
 	if (ret && !trace_errors)
 		return 0;
+	/*
+	 * -P before the reservation and the fill where the port is one load (a
+	 * bound socket's), so a bind of another port costs little; a failed
+	 * bind's port (the caller's sockaddr) is checked once it is read.
+	 */
+	if (filter_ports && ret == 0 && !port_traced(KREAD(btf, sk, __sk_common.skc_num)))
+		return 0;
 
 	if (count_mode) {
 		count_bind(sk, family, uaddr, user_uaddr, ret, btf);
