@@ -147,6 +147,12 @@ $(OUTPUT)/bindloop: bench/bindloop.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
 
+# The start-up probe (bench/startup.c) for the guests (bench/vm.sh);
+# bench/bench.sh builds its own copy too.
+$(OUTPUT)/startup: bench/startup.c | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) $^ -o $@
+
 # A 32-bit build of the same workload (static: the guests have no i386 libc),
 # for the 32-bit (compat) syscall cases; x86-64 only.
 $(OUTPUT)/workload32: tests/workload.c trace_helpers.c | $(OUTPUT)

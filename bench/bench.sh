@@ -628,7 +628,8 @@ declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buf
 	[progs_count]="programs' own time per bind: --count"
 	[progs_floor_samekey]="programs' own time per bind: floor, a fixed port"
 	[progs_count_samekey]="programs' own time per bind: --count, the same key"
-	[progs_filtered]="programs' own time per bind: -P, another port")
+	[progs_filtered]="programs' own time per bind: -P, another port"
+	[startup]="start-up, exec to header, and peak RSS")
 # What each row is measured against (its floor), and by how much it may exceed it.
 declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor
 	[count_samekey]=floor_samekey [getppid]=floor_getppid)
@@ -657,6 +658,18 @@ guests() {
 		prog_ns=*)
 			# Guest ns under -icount: instructions the programs ran.
 			GUEST_LINES+=("$(printf '%-62s | %s ns (instructions) per op' "$label" "${rest#*=}")")
+			continue
+			;;
+		startup_ms=*)
+			# Guest ms: a million instructions, not a time to hold to 100 ms; RSS is real.
+			[[ $rest =~ startup_ms=([0-9.]+)\ maxrss_kb=([0-9]+) ]] ||
+				{ GUEST_LINES+=("$label: unreadable: $rest"); HARNESS_ERRORS=$((HARNESS_ERRORS + 1)); continue; }
+			local mb
+			mb=$(awk -v k="${BASH_REMATCH[2]}" 'BEGIN { printf "%.1f", k / 1024 }')
+			GUEST_LINES+=("$(printf '%-62s | %s million instructions (guest ms), median of 5 | peak RSS %s MB' \
+				"$label" "${BASH_REMATCH[1]}" "$mb")")
+			GUEST_TARGETS+=("$(printf '%-62s | %s MB <= %s MB: %s' "${release%%-amd64} $backend, peak RSS (guest)" \
+				"$mb" "$TARGET_RSS_MB" "$(verdict "$mb" "$TARGET_RSS_MB" MB)")")
 			continue
 			;;
 		skipped=* | failed=*)

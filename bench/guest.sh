@@ -19,6 +19,7 @@
 #             bind (bpf_stats): floor, full output, --count
 #   progs_floor_samekey, progs_count_samekey  the same for one key
 #   progs_filtered  the same with -P naming a port no bind has (each one filtered out)
+#   startup   exec to the header (guest ms: million instructions) and peak RSS
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do. The guest has
 # one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
@@ -63,6 +64,7 @@ done
 
 BS=${BINDSNOOP:-./bindsnoop}
 BINDLOOP=${BINDLOOP:-build/bindloop}
+STARTUP=${STARTUP:-build/startup}
 FLOOR=${FLOOR:-build/floor}
 # The tracer a row starts: bindsnoop, or (FLOOR_ROW=1) the floor's empty programs.
 FLOOR_ROW=0
@@ -172,6 +174,24 @@ progs_row() {	# NAME MODE ITERATIONS LOOP_ARGS -- TRACER_ARGS...
 	PASSED=$((PASSED + 1))
 }
 
+# Start-up, exec to the header (bench/startup.c; guest time, so a million
+# instructions a "ms" under -icount), median of 5 runs, and the largest peak RSS.
+startup_row() {	# NAME ARGS...
+	local name=$1 out ms kb
+	shift
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $name == $ROWS ]] || return 0
+	if ! out=$("$STARTUP" -n 5 -- "$BS" --backend "$BACKEND" "$@" 2>&1); then
+		echo "@@bench $name failed=$(tail -n 1 <<<"$out")"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	ms=$(sed -n 's/^startup_ns=\([0-9]*\) .*/\1/p' <<<"$out" | sort -n | sed -n 3p)
+	kb=$(sed -n 's/.* maxrss_kb=\([0-9]*\) .*/\1/p' <<<"$out" | sort -n | tail -n 1)
+	echo "@@bench $name startup_ms=$(awk -v n="$ms" 'BEGIN { printf "%.1f", n / 1e6 }') maxrss_kb=$kb"
+	PASSED=$((PASSED + 1))
+}
+
 skip_row() {
 	echo "@@bench $1 skipped=$2"
 	SKIPPED=$((SKIPPED + 1))
@@ -197,6 +217,7 @@ progs_row progs_count bind "$BINDS" "" -- --count
 FLOOR_ROW=1 progs_row progs_floor_samekey bind "$BINDS" "-p 4999" --
 progs_row progs_count_samekey bind "$BINDS" "-p 4999" -- --count
 progs_row progs_filtered bind "$BINDS" "" -- -P 1
+startup_row startup
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
 	FLOOR_ROW=1 FLOOR_ARGS=--no-compat row floor_nocompat_getppid getppid "$PPIDS" 0 "" --

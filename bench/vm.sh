@@ -56,13 +56,14 @@ for arch in $(tests/vmtest/vmtest.sh --print-arches --kernels "$KERNELS"); do
 	# In a file, not on the suite's command line: the guest splits and globs that.
 	printf '%s\n' "$ROWS" >"$payload/bench/rows" || exit 1
 	if [ "$arch" = "$HOST_ARCH" ]; then
-		make -s --no-print-directory build/bindloop >/dev/null || exit 1
-		cp ./bindsnoop "$payload/" && cp build/floor build/bindloop "$payload/build/" || exit 1
+		make -s --no-print-directory build/bindloop build/startup >/dev/null || exit 1
+		cp ./bindsnoop "$payload/" && cp build/floor build/bindloop build/startup "$payload/build/" ||
+			exit 1
 	else
 		# Static, as for the matrix: the guest has no libbpf.
-		tests/vmtest/cross-build.sh "$arch" bindsnoop floor bindloop >"$OUT/cross-$arch.log" 2>&1 ||
+		tests/vmtest/cross-build.sh "$arch" bindsnoop floor bindloop startup >"$OUT/cross-$arch.log" 2>&1 ||
 			{ echo "bench/vm.sh: cross-build for $arch failed: see $OUT/cross-$arch.log" >&2; exit 1; }
-		cp "build/$arch/bindsnoop" "$payload/" && cp "build/$arch/floor" "build/$arch/bindloop" "$payload/build/" ||
+		cp "build/$arch/bindsnoop" "$payload/" && cp "build/$arch/floor" "build/$arch/bindloop" "build/$arch/startup" "$payload/build/" ||
 			exit 1
 	fi
 	payloads+=(--payload "$arch=$payload")

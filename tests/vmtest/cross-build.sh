@@ -27,8 +27,8 @@ names=("$@")
 targets=()
 for name in "${names[@]}"; do
 	case $name in
-	bindsnoop | workload | floor | bindloop) targets+=("build/$arch/$name") ;;
-	*) die "$name: not something this builds (bindsnoop, workload, floor, bindloop)" ;;
+	bindsnoop | workload | floor | bindloop | startup) targets+=("build/$arch/$name") ;;
+	*) die "$name: not something this builds (bindsnoop, workload, floor, bindloop, startup)" ;;
 	esac
 done
 arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
