@@ -484,9 +484,14 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 		if (!err) {
 			if (cfg->verbose && bp->note)
 				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->note);
-			if (cfg->verbose)
+			if (cfg->verbose) {
 				fprintf(stderr, "bindsnoop: backend %s: %s%s\n", backend_names[b],
 					bp->detail, t->casts ? "; typed reads (bpf_rdonly_cast)" : "");
+				/* The reader that is open, not the plan: the tests assert what ran. */
+				fprintf(stderr, "bindsnoop: events: %s\n",
+					t->rb ? "ring buffer" : t->pb ? "perf buffer" :
+					"none (--count: counted in the kernel)");
+			}
 			return 0;
 		}
 		if (cfg->backend != BACKEND_AUTO) {
