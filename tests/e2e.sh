@@ -33,6 +33,8 @@ done
 
 # shellcheck source=tests/lib/common.sh
 . tests/lib/common.sh
+# shellcheck source=tests/lib/expect.sh
+. tests/lib/expect.sh
 BINDSNOOP=${BINDSNOOP:-./bindsnoop}
 WORKLOAD=${WORKLOAD:-build/workload}
 TMP=$(mktemp -d /tmp/bindsnoop-e2e.XXXXXX) || exit 1
@@ -180,6 +182,23 @@ wl_ok() {
 	fi
 }
 
+# feature_case FEATURE NAME: after a workload that needs FEATURE of the
+# kernel: 0 when it had it, as the expectations say it must; else a skip
+# when they say the kernel lacks it (and the workload said so), a failure
+# when the workload and the expectations disagree.
+feature_case() {
+	local unsupported=0
+	grep -Eq 'Protocol not supported|Address family not supported|Exec format error|cannot execute' "$TMP/wl.err" &&
+		unsupported=1
+	case $(expect_verdict "$1"):$unsupported in
+	present:0) return 0 ;;
+	absent:1) skip "$2" "$(expect_reason "$1") ($EXPECT_SOURCE; the workload: $(head -n 1 "$TMP/wl.err"))" ;;
+	present:1) fail "$2" "$EXPECT_SOURCE says the kernel has $1; the workload: $(head -n 1 "$TMP/wl.err")" ;;
+	absent:0) fail "$2" "$EXPECT_SOURCE says the kernel lacks $1 ($(expect_reason "$1")), but the workload ran: the table is stale" ;;
+	esac
+	return 1
+}
+
 # ---- cases ----
 
 # The default table: every OPTS letter, IF, each protocol and family, ports.
@@ -201,16 +220,15 @@ group_columns() {
 	wl -d lo; wl_ok if_bindtodevice && add if_bindtodevice "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ..... "$WL_IF")"
 	require if_bindtodevice_index "${WL_IF:-0}" = 1
 	wl -t udp; wl_ok proto_udp && add proto_udp "$(row "$WL_PID" workload UDP 127.0.0.1 "$WL_PORT" ..... 0)"
-	wl -t udplite -f 6; wl_ok proto_udplite_v6 && add proto_udplite_v6 "$(row "$WL_PID" workload UDPLITE ::1 "$WL_PORT" ..... 0)"
+	wl -t udplite -f 6
+	feature_case udplite6 proto_udplite_v6 && wl_ok proto_udplite_v6 && add proto_udplite_v6 "$(row "$WL_PID" workload UDPLITE ::1 "$WL_PORT" ..... 0)"
 	# The kernel marks raw sockets SO_REUSEADDR and keeps the protocol in the port.
 	wl -t raw; wl_ok proto_raw && add proto_raw "$(row "$WL_PID" workload RAW 127.0.0.1 255 ...R. 0)"
 	# Ping sockets: the port is the ICMP echo id; the kernel marks them SO_REUSEADDR too.
 	wl -t ping; wl_ok proto_ping && add proto_ping "$(row "$WL_PID" workload ICMP 127.0.0.1 "$WL_PORT" ...R. 0)"
 	wl -t ping -f 6; wl_ok proto_ping_v6 && add proto_ping_v6 "$(row "$WL_PID" workload ICMPV6 ::1 "$WL_PORT" ...R. 0)"
 	wl -t mptcp
-	if grep -q 'Protocol not supported' "$TMP/wl.err"; then
-		skip proto_mptcp "kernel built without MPTCP"
-	elif wl_ok proto_mptcp; then
+	if feature_case mptcp proto_mptcp && wl_ok proto_mptcp; then
 		add proto_mptcp "$(row "$WL_PID" workload MPTCP 127.0.0.1 "$WL_PORT" ..... 0)"
 	fi
 	wl -f 6 -a ::1; wl_ok ipv6 && add ipv6 "$(row "$WL_PID" workload TCP ::1 "$WL_PORT" ..... 0)"
@@ -405,7 +423,7 @@ group_json() {
 # here the running kernel's own, copied out as BTFHub-style files are.
 group_btf() {
 	if [ ! -r /sys/kernel/btf/vmlinux ]; then
-		skip btf_file "kernel has no BTF to copy"
+		fail btf_file "kernel has no BTF to copy (every kernel of the matrix has one)"
 		return
 	fi
 	cp /sys/kernel/btf/vmlinux "$TMP/vmlinux.btf"
@@ -516,8 +534,7 @@ make_cgroup() {
 # --cgroupmap (bcc) and -c (libbpf-tools): only tasks of that cgroup.
 group_cgroup() {
 	if ! make_cgroup; then
-		skip cgroupmap "no cgroup v2 hierarchy mounted"
-		skip cgroup_dir "no cgroup v2 hierarchy mounted"
+		fail cgroup "no cgroup v2 hierarchy mounted (the host has one, the guests mount one)"
 		return
 	fi
 	local cgid
@@ -542,7 +559,7 @@ group_noprealloc() {
 		fail noprealloc_map "bpftool not installed"
 		return
 	fi
-	make_cgroup || { skip noprealloc_map "no cgroup v2 hierarchy mounted"; return; }
+	make_cgroup || { fail noprealloc_map "no cgroup v2 hierarchy mounted"; return; }
 	local path=/sys/fs/bpf/bindsnoop_e2e_noprealloc cgid major minor v backend
 	cgid=$(stat -c %i "$CGROUP_DIR")
 	rm -f "$path"
@@ -589,7 +606,7 @@ wl_bg_in() {
 group_owner() {
 	local root svc ctr gone id p1 p2 got
 	root=$(cgroup2_root)
-	[ -n "$root" ] || { skip owner "no cgroup v2 hierarchy mounted"; return; }
+	[ -n "$root" ] || { fail owner "no cgroup v2 hierarchy mounted"; return; }
 	OWNER_BASE=$root/bindsnoop-e2e-owner-$$
 	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	svc=/bindsnoop-e2e-owner-$$/system.slice/bindsnoop-test.service
@@ -709,17 +726,16 @@ group_count() {
 group_compat32() {
 	local wl32=${WORKLOAD32:-build/workload32}
 	if [ "$(uname -m)" != x86_64 ]; then
-		skip compat32 "32-bit x86 programs exist on x86-64 only"
+		check compat32_absent_off_x86_64 "$(expect_verdict compat32)" = absent
+		skip compat32 "32-bit x86 programs run on x86-64 only (this is $(uname -m))"
 		return
 	fi
 	if [ ! -x "$wl32" ]; then
 		fail compat32 "$wl32 missing (make builds it with gcc -m32: gcc-multilib)"
 		return
 	fi
-	if ! "$wl32" -h >/dev/null 2>&1; then
-		skip compat32 "this kernel does not run 32-bit programs (no IA32 emulation)"
-		return
-	fi
+	"$wl32" -h >/dev/null 2>"$TMP/wl.err"
+	feature_case compat32 compat32 || return
 	tracer_start -E || { fail compat32 "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
 	local p1 p2 p3 p4 port4
 	WORKLOAD=$wl32 wl -C socketcall -p 4331 -o R; p1=$WL_PID
@@ -814,7 +830,7 @@ group_pipe() {
 # Nothing stays in the kernel after any exit, kill -9 included.
 group_leftovers() {
 	if ! command -v "$BPFTOOL" >/dev/null; then
-		skip no_programs_left "bpftool not installed"
+		fail no_programs_left "bpftool not installed (Debian bpftool; the guests get the host's)"
 		return
 	fi
 	local before
@@ -836,7 +852,6 @@ group_leftovers() {
 
 # A backend that fails half-attached leaves nothing behind before the next is tried.
 group_fallback() {
-	[ "$BACKEND" = auto ] || return 0
 	if ! command -v "$BPFTOOL" >/dev/null; then
 		fail fallback_cleans_up "bpftool not installed"
 		return
@@ -844,9 +859,10 @@ group_fallback() {
 	tracer_start -v || { fail fallback_cleans_up "did not start"; return; }
 	tracer_stop
 	local first
-	first=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p' "$TMP/err")
-	if [ "$first" != fentry ] && [ "$first" != kprobe ]; then
-		skip fallback_cleans_up "needs fentry or kprobe (several programs to attach); this kernel runs $first only"
+	first=$(chosen_backend "$TMP/err")
+	# The gate held auto to the expectations: it runs their first backend.
+	if [ "$first" = tracepoint ]; then
+		skip fallback_cleans_up "needs fentry or kprobe to fall back from; $EXPECT_SOURCE: fentry $(expect_verdict fentry), kprobe $(expect_verdict kprobe)"
 		return
 	fi
 	BINDSNOOP_TEST_FAIL_ATTACH="$first:1" tracer_start -v ||
@@ -873,7 +889,7 @@ group_fallback() {
 # them; a bind in between was lost and reported as "buffer full".)
 group_banner() {
 	if ! command -v strace >/dev/null; then
-		skip banner "strace not installed (Debian strace)"
+		fail banner "strace not installed (Debian strace; the guests get the host's)"
 		return
 	fi
 	local perfbuf name p tracer
@@ -912,11 +928,12 @@ group_casts() {
 	tracer_start -v || { fail casts "did not start: $(cat "$TMP/err")"; return; }
 	tracer_stop
 	local used
-	used=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*; typed reads (bpf_rdonly_cast)$/\1/p' "$TMP/err")
-	if [ -z "$used" ]; then
-		skip casts "no typed reads here: $(grep '^bindsnoop: backend' "$TMP/err" | tail -n 1)"
+	# The gate checked that the typed build runs where it must, and not elsewhere.
+	if [ "$(expect_verdict typed)" != loads ]; then
+		skip casts "no typed build to refuse: $EXPECT_SOURCE says it is $(expect_verdict typed) ($(expect_reason typed))"
 		return
 	fi
+	used=$(chosen_backend "$TMP/err")
 	BINDSNOOP_TEST_REFUSE_CASTS=1 tracer_start -v ||
 		{ fail casts_refused "did not start: $(cat "$TMP/err")"; return; }
 	wl; local p=$WL_PID port=$WL_PORT
@@ -931,7 +948,7 @@ group_verbose() {
 	tracer_start -v || { fail verbose_backend "did not start: $(cat "$TMP/err")"; return; }
 	tracer_stop
 	local chosen
-	chosen=$(sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p' "$TMP/err")
+	chosen=$(chosen_backend "$TMP/err")
 	CHOSEN=$chosen
 	if [ -z "$chosen" ]; then
 		fail verbose_backend "no 'backend X:' line in: $(cat "$TMP/err")"
@@ -945,7 +962,7 @@ group_verbose() {
 # Not root and without CAP_BPF/CAP_PERFMON: one line, exit 1.
 group_unprivileged() {
 	if ! command -v setpriv >/dev/null; then
-		skip unprivileged "setpriv not installed"
+		fail unprivileged "setpriv not installed (Debian util-linux)"
 		return
 	fi
 	local err rc
@@ -962,9 +979,8 @@ backend_in_use() {
 		echo "$BACKEND"
 		return
 	fi
-	# The verbose group found it already; otherwise ask.
-	[ -n "${CHOSEN:-}" ] && { echo "$CHOSEN"; return; }
-	"$BINDSNOOP" -v -d 1 2>&1 >/dev/null | sed -n 's/^bindsnoop: backend \([a-z]*\): .*/\1/p'
+	# The gate held auto to it.
+	expect_auto
 }
 
 # The smallest capability set that works, as a non-root user (README "Privileges").
@@ -1097,6 +1113,68 @@ group_bad_input() {
 	fi
 }
 
+# ---- the gate: the backend starts where it must, over the buffer it must ----
+
+# The wanted buffer: the perf buffer only where the test forces it (every
+# kernel of the matrix has the ring buffer, 5.8+).
+want_events() {
+	case ${BINDSNOOP_FORCE_PERFBUF:-0} in
+	0) echo "ring buffer" ;;
+	*) echo "perf buffer" ;;
+	esac
+}
+
+# gate_backend: start bindsnoop -v once and hold it to this kernel's
+# expectations. A backend that must load and does not fails; one refused for
+# the reason the expectations give is a skip (status 1: the row ends there);
+# one that loads where they say it cannot fails (the table is stale), as
+# does auto picking another backend than the first that must load. Then:
+# the buffer the events come over and which build of the programs runs.
+gate_backend() {
+	local name=backend_$BACKEND want verdict reason said used typed_line
+	if [ "$BACKEND" = auto ]; then
+		want=$(expect_auto) verdict=loads reason=
+		[ "$want" != none ] || verdict=refused reason=.
+	else
+		want=$BACKEND verdict=$(expect_verdict "$BACKEND") reason=$(expect_reason "$BACKEND")
+	fi
+	if ! tracer_start -v; then
+		said=$(grep '^bindsnoop: ' "$TMP/err" | grep -v '^bindsnoop: backend [a-z]* skipped: ' | head -n 1)
+		if [ "$verdict" = loads ]; then
+			fail "$name" "must load here ($EXPECT_SOURCE), but did not: ${said:-$(tail -n 3 "$TMP/err")}"
+		elif grep -Eq -- "$reason" <<<"$said"; then
+			skip "$name" "refused, as $EXPECT_SOURCE says: $said"
+		else
+			fail "$name" "refused, but not for the reason $EXPECT_SOURCE gives (/$reason/): $said"
+		fi
+		return 1
+	fi
+	tracer_stop
+	if [ "$verdict" = refused ]; then
+		fail "$name" "loads here, but $EXPECT_SOURCE says it is refused (/$reason/): the table is stale"
+	else
+		pass "$name"
+	fi
+	used=$(chosen_backend "$TMP/err")
+	check "${name}_runs_$want" "$used" = "$want"
+	check "${name}_events_over_$(want_events | tr ' ' _)" \
+		"$(sed -n 's/^bindsnoop: events: //p' "$TMP/err")" = "$(want_events)"
+	typed_line=$(grep "^bindsnoop: backend $used: typed reads (bpf_rdonly_cast) refused: " "$TMP/err")
+	case $(expect_verdict typed) in
+	loads)
+		check "${name}_typed_build" "$(grep -c "^bindsnoop: backend $used: .*; typed reads (bpf_rdonly_cast)\$" "$TMP/err"):$typed_line" = "1:" ;;
+	absent)
+		check "${name}_probing_build" "$(grep -c 'typed reads' "$TMP/err")" = 0 ;;
+	refused)
+		if [ -n "$typed_line" ] && grep -Eq -- "$(expect_reason typed)" <<<"$typed_line"; then
+			pass "${name}_typed_build_refused"
+		else
+			fail "${name}_typed_build_refused" "$EXPECT_SOURCE says the typed build is refused (/$(expect_reason typed)/); bindsnoop said: $(grep 'typed reads' "$TMP/err")"
+		fi ;;
+	esac
+	return 0
+}
+
 # ---- main ----
 
 if [ "$(id -u)" != 0 ]; then
@@ -1109,14 +1187,16 @@ done
 
 echo "# bindsnoop e2e: kernel $(uname -r), backend $BACKEND${BINDSNOOP_FORCE_PERFBUF:+, perf buffer forced}"
 
-# A backend the kernel cannot run is a skip with the kernel's reason, not a failure.
-if [ "$BACKEND" != auto ]; then
-	if ! tracer_start; then
-		skip "backend_$BACKEND" "$(grep -v '^libbpf' "$TMP/err" | head -n 1)"
-		summary
-		exit 0
-	fi
-	tracer_stop
+# What this kernel must do: tests/expectations in a guest, worked out on the host.
+if ! expect_init; then
+	fail expectations "cannot tell what this kernel must do (tests/lib/expect.sh)"
+	summary
+	exit 1
+fi
+if ! gate_backend; then
+	summary
+	[ "$FAILED" = 0 ]
+	exit
 fi
 
 # Their subject is user space, the same for every backend and buffer:
@@ -1132,19 +1212,21 @@ buffer) skip_groups=$USER_SPACE_GROUPS ;;
 kernel) skip_groups="$USER_SPACE_GROUPS$BUFFER_GROUPS" ;;
 *) echo "tests/e2e.sh: --scope $SCOPE: not all, buffer or kernel" >&2; exit 64 ;;
 esac
-left_out=
+# A group this run leaves out is a skip that says why: no row reads as
+# complete when it is not.
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
 	compat32 write_errors signals pipe banner leftovers fallback casts verbose unprivileged min_caps bad_input; do
 	if [[ " $skip_groups " == *" $group "* ]]; then
-		left_out+=" $group"
-		continue
-	fi
-	if selected "$group"; then
+		skip "group_$group" "left out by --scope $SCOPE (user space: run once per kernel and buffer kind)"
+	elif ! selected "$group"; then
+		skip "group_$group" "not among the groups asked for (${ONLY[*]})"
+	elif [ "$group" = fallback ] && [ "$BACKEND" != auto ]; then
+		skip "group_$group" "falling back is auto's (this row: --backend $BACKEND)"
+	else
 		echo "# $group (at ${SECONDS}s)"
 		"group_$group"
 	fi
 done
-[ -z "$left_out" ] || echo "# left out (--scope $SCOPE):$left_out"
 
 summary
 [ "$FAILED" = 0 ]

@@ -51,6 +51,14 @@ wait_for_line() {
 # bindsnoop prints its banner on stderr once it is attached.
 wait_banner() { wait_for_line "$1" '^Tracing binds' 600 "${2:-}"; }
 
+# chosen_backend FILE: the backend bindsnoop -v said it runs (its line just
+# before "bindsnoop: events: "), from its stderr in FILE.
+chosen_backend() {
+	awk '/^bindsnoop: events: / { print b; exit }
+		{ b = "" }
+		/^bindsnoop: backend [a-z]+: / { b = $3; sub(/:$/, "", b) }' "$1"
+}
+
 # ---- expected lines: the table's own formats (README "Output") ----
 
 row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }

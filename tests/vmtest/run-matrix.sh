@@ -30,8 +30,8 @@ for arch in $(tests/vmtest/vmtest.sh --print-arches "$@"); do
 		cp "build/$arch/bindsnoop" "$payload/"
 		cp "build/$arch/workload" "$payload/build/"
 	fi
-	cp tests/e2e.sh "$payload/tests/"
-	mkdir -p "$payload/tests/lib" && cp tests/lib/common.sh "$payload/tests/lib/"
+	cp tests/e2e.sh tests/expectations "$payload/tests/"
+	mkdir -p "$payload/tests/lib" && cp tests/lib/common.sh tests/lib/expect.sh "$payload/tests/lib/"
 	payloads+=(--payload "$arch=$payload")
 done
 
@@ -50,8 +50,9 @@ done
 
 # The guest is busybox; the suite also uses these tools (copied in with
 # their libraries): bpftool for pinned maps and leftovers, setpriv and capsh
-# for the privilege cases, util-linux unshare for namespaces.
+# for the privilege cases, util-linux unshare for namespaces, strace for the
+# banner group (a reader slowed down on purpose).
 # Three kernels at once on 2 cores: no core idles while the last kernel runs alone.
 exec tests/vmtest/vmtest.sh "${payloads[@]}" "${smoke[@]}" -j "${VMTEST_JOBS:-3}" \
-	--host-tools "bpftool setpriv capsh unshare" \
+	--host-tools "bpftool setpriv capsh unshare strace" \
 	--backends "${VMTEST_BACKENDS:-auto fentry kprobe tracepoint kprobe+perfbuf}" "$@"

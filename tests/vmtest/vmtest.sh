@@ -772,7 +772,7 @@ run_vm() {
 	timeout -k 10 "$boot_limit" "$qemu" "${qemu_args[@]}" -smp 1 -m 1G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=$console quiet panic=-1 vmtest.backends=${todo// /,} ${VMTEST_APPEND:-}" \
+		-append "console=$console quiet panic=-1 vmtest.kernel=$name vmtest.backends=${todo// /,} ${VMTEST_APPEND:-}" \
 		${VMTEST_QEMU_ARGS:-} </dev/null >"$log" 2>&1 &
 	pid=$!
 	# timeout keeps qemu out of the terminal's process group, so an
@@ -896,10 +896,14 @@ taint_around() {
 
 # Reads rows on stdin, writes them with the kernel's verdict: a backend
 # whose run made the kernel warn or taint itself fails with one more failed
-# test. The boot row before them fails only on a taint: the boot's own
-# warnings are not ours, and are shown, not counted.
+# test, and so does one with no kernel report from /init (nothing checked
+# is no pass). The boot row before them fails only on a taint: the boot's
+# own warnings are not ours, and are shown, not counted. The "end" row after
+# them judges the rest of the console: what the kernel said after the last
+# backend, and any oops or BUG the console shows at any time (with "quiet"
+# only errors and worse reach it, each with its timestamp).
 kernel_checks() {
-	local log=$1 b counts state reason p f s before after verdict boots tainted=0
+	local log=$1 b counts state reason p f s before after verdict boots tainted=0 console
 	# Once per boot: a backend that tainted the kernel made another.
 	boots=$(taint_around "$log" boot | awk '{ print $2 }')
 	for after in $boots; do
@@ -918,12 +922,31 @@ kernel_checks() {
 		read -r before after < <(taint_around "$log" "$b") || true
 		verdict=''
 		[[ -z $after ]] || verdict=$(kernel_verdict "$before" "$after" "$(kernel_lines "$log" "$b")")
+		if [[ -z $after && $state == ok ]]; then
+			verdict="no kernel report from /init for this backend"
+		fi
 		if [[ -n $verdict ]]; then
 			read -r p f s <<<"$counts"
 			counts="$p $((f + 1)) $s" state=fail reason=${reason:+$reason; }$verdict
 		fi
 		printf '%s\t%s\t%s\t%s\n' "$b" "$counts" "$state" "$reason"
 	done
+	before='' after=''
+	read -r before after < <(taint_around "$log" end) || true
+	# From the first backend on (the boot's own lines are the boot row's).
+	console=$(awk '/@@vmtest begin /, 0' "$log" | grep -E '^\[ *[0-9]+\.[0-9]+\] ' | grep -E "$KERNEL_WARNING_RE")
+	verdict=''
+	if [[ -z $after ]]; then
+		verdict="no kernel report from /init after the last backend"
+	else
+		verdict=$(kernel_verdict "$before" "$after" "$(kernel_lines "$log" end)")
+	fi
+	[[ -z $console ]] || verdict="${verdict:+$verdict; }$(kernel_verdict 0 0 "$console") (on the console)"
+	if [[ -n $verdict ]]; then
+		printf 'end\t0 1 0\tfail\t%s\n' "$verdict"
+	else
+		printf 'end\t1 0 0\tok\t\n'
+	fi
 }
 
 # Prints a row per backend from the suite's summary lines in LOG.
@@ -977,7 +1000,7 @@ suite_rows() {
 show_failure() {
 	local name=$1 backend=$2 log=$out/$1.log
 	# The boot row's reasons are in the kernel lines below the matrix.
-	[[ -s $log && $backend != boot ]] || return 0
+	[[ -s $log && $backend != boot && $backend != end ]] || return 0
 	local part
 	# Exact names: "kprobe" must not pick up "kprobe+perfbuf".
 	part=$(awk -v begin="@@vmtest begin $backend" -v end="@@vmtest end $backend " '

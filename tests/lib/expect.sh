@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# shellcheck shell=bash
+#
+# tests/lib/expect.sh (sourced by tests/e2e.sh, here and in the guests):
+# what this kernel must do, so that a skip is a claim the suite can check.
+#
+#   expect_init           read this kernel's expectations: a qemu guest's
+#                         from tests/expectations (E2E_KERNEL names it), the
+#                         host's worked out from what the host offers
+#   expect_verdict ITEM   loads | refused | absent | present
+#   expect_reason ITEM    the REGEX of a refusal, the REASON of an absence
+#   expect_auto           the backend auto must pick
+#   EXPECT_SOURCE         where the expectations came from, for messages
+
+declare -A EXPECT_VERDICT=() EXPECT_REASON=()
+EXPECT_SOURCE=
+EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite6 compat32"
+
+expect_verdict() {
+	local v=${EXPECT_VERDICT[$1]:-}
+	if [ -n "$v" ]; then
+		echo "$v"
+	else
+		case $1 in
+		fentry | kprobe | tracepoint | typed) echo loads ;;
+		*) echo present ;;
+		esac
+	fi
+}
+
+expect_reason() { echo "${EXPECT_REASON[$1]:-}"; }
+
+expect_auto() {
+	local b
+	for b in fentry kprobe tracepoint; do
+		[ "$(expect_verdict "$b")" = loads ] && { echo "$b"; return 0; }
+	done
+	echo none
+}
+
+# expect_table FILE NAME: the first line of FILE for NAME (or a glob over
+# it) and each item.
+expect_table() {
+	local file=$1 name=$2 glob item verdict reason
+	while read -r glob item verdict reason; do
+		case $glob in '' | \#*) continue ;; esac
+		# shellcheck disable=SC2254 # a glob on purpose
+		case $name in $glob) ;; *) continue ;; esac
+		[ -z "${EXPECT_VERDICT[$item]:-}" ] || continue
+		case " $EXPECT_ITEMS " in
+		*" $item "*) ;;
+		*) echo "tests/lib/expect.sh: $file: $glob $item: unknown item" >&2; return 1 ;;
+		esac
+		case $verdict in
+		loads | present) ;;
+		refused | absent) [ -n "$reason" ] || {
+			echo "tests/lib/expect.sh: $file: $glob $item $verdict: no reason" >&2
+			return 1
+		} ;;
+		*) echo "tests/lib/expect.sh: $file: $glob $item: unknown verdict $verdict" >&2; return 1 ;;
+		esac
+		EXPECT_VERDICT[$item]=$verdict EXPECT_REASON[$item]=$reason
+	done <"$file"
+}
+
+# kernel_config_has OPTION: =y or =m in this kernel's config, where one is
+# readable (/proc/config.gz, /boot/config-RELEASE); 2 when none is.
+kernel_config_has() {
+	local cfg
+	if [ -r /proc/config.gz ]; then
+		cfg=$(zcat /proc/config.gz 2>/dev/null)
+	elif [ -r "/boot/config-$(uname -r)" ]; then
+		cfg=$(cat "/boot/config-$(uname -r)")
+	else
+		return 2
+	fi
+	grep -Eq "^$1=(y|m)$" <<<"$cfg"
+}
+
+# The host's row, from the host's own interfaces (and another tool's view of
+# the kernel where bindsnoop's own probe would be the only witness): each
+# verdict printed with its evidence.
+expect_host() {
+	local info major minor
+	EXPECT_SOURCE="the host (expectations worked out from what it offers)"
+	# fentry: bpftrace loads its own test program for kfunc/fentry probes.
+	if ! command -v bpftrace >/dev/null; then
+		echo "tests/lib/expect.sh: bpftrace missing (Debian bpftrace): cannot tell whether this host takes fentry" >&2
+		return 1
+	fi
+	info=$(bpftrace --info 2>&1)
+	if grep -Eq '^ *(kfunc|fentry): yes' <<<"$info"; then
+		EXPECT_VERDICT[fentry]=loads
+		echo "# expect fentry loads: bpftrace --info: kfunc/fentry: yes"
+	else
+		EXPECT_VERDICT[fentry]=refused
+		EXPECT_REASON[fentry]='refused a test fexit program'
+		echo "# expect fentry refused: bpftrace --info: kfunc/fentry: no"
+	fi
+	# kprobe: the kernel's kprobe PMU or tracefs interface.
+	if [ -e /sys/bus/event_source/devices/kprobe ] || [ -e /sys/kernel/tracing/kprobe_events ] ||
+		[ -e /sys/kernel/debug/tracing/kprobe_events ]; then
+		EXPECT_VERDICT[kprobe]=loads
+		echo "# expect kprobe loads: the kernel has a kprobe PMU or kprobe_events"
+	else
+		EXPECT_VERDICT[kprobe]=refused
+		EXPECT_REASON[kprobe]='no kprobes'
+		echo "# expect kprobe refused: no /sys/bus/event_source/devices/kprobe, no kprobe_events"
+	fi
+	if kernel_config_has CONFIG_FTRACE_SYSCALLS || [ -d /sys/kernel/tracing/events/syscalls ]; then
+		EXPECT_VERDICT[tracepoint]=loads
+		echo "# expect tracepoint loads: CONFIG_FTRACE_SYSCALLS"
+	else
+		EXPECT_VERDICT[tracepoint]=refused
+		EXPECT_REASON[tracepoint]='sys_exit_bind|syscall tracepoints|tracefs'
+		echo "# expect tracepoint refused: no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)"
+	fi
+	IFS=. read -r major minor _ <<<"$(uname -r)"
+	if ((major < 6 || (major == 6 && minor < 2))); then
+		EXPECT_VERDICT[typed]=absent EXPECT_REASON[typed]="bpf_rdonly_cast() is Linux 6.2+"
+	elif [ "$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)" != 1 ]; then
+		EXPECT_VERDICT[typed]=refused EXPECT_REASON[typed]='refused'
+	fi
+	echo "# expect typed $(expect_verdict typed): kernel $major.$minor, bpf_jit_enable $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)"
+	[ -d /proc/sys/net/mptcp ] ||
+		EXPECT_VERDICT[mptcp]=absent EXPECT_REASON[mptcp]="no /proc/sys/net/mptcp: kernel built without MPTCP"
+	[ -e /proc/net/udplite6 ] ||
+		EXPECT_VERDICT[udplite6]=absent EXPECT_REASON[udplite6]="no /proc/net/udplite6: kernel without UDP-Lite over IPv6"
+	local rc=0
+	kernel_config_has CONFIG_IA32_EMULATION || rc=$?
+	if [ "$(uname -m)" != x86_64 ]; then
+		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="32-bit x86 programs run on x86-64 only"
+	elif [ "$rc" = 1 ]; then
+		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="kernel built without CONFIG_IA32_EMULATION"
+	fi
+	echo "# expect mptcp $(expect_verdict mptcp), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32)"
+}
+
+expect_init() {
+	local table=${EXPECTATIONS:-tests/expectations}
+	EXPECT_VERDICT=() EXPECT_REASON=()
+	if [ -z "${E2E_KERNEL:-}" ]; then
+		expect_host
+		return
+	fi
+	[ -r "$table" ] || { echo "tests/lib/expect.sh: $table: missing" >&2; return 1; }
+	EXPECT_SOURCE="$table for kernel $E2E_KERNEL"
+	expect_table "$table" "$E2E_KERNEL" || return 1
+	local item
+	for item in $EXPECT_ITEMS; do
+		echo "# expect $item $(expect_verdict "$item")${EXPECT_REASON[$item]:+ (${EXPECT_REASON[$item]})}"
+	done
+}
