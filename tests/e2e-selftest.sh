@@ -23,13 +23,13 @@ trap 'rm -rf "$TMP"' EXIT
 expect_init >/dev/null || { fail expectations "cannot read this kernel's expectations"; summary; exit 1; }
 AUTO=$(expect_auto)
 
-# verdict NAME WANT_EXIT REGEX BACKEND [VAR=VALUE...]: the suite's group
-# GROUP (default: verbose, the quickest) on BACKEND, with VAR=VALUE in its environment, must exit WANT_EXIT
+# verdict NAME WANT_EXIT REGEX BACKEND [VAR=VALUE...]: the suite on BACKEND,
+# its gate only (or GROUP), with VAR=VALUE in its environment, must exit WANT_EXIT
 # and print a line matching REGEX.
 verdict() {
 	local name=$1 want_rc=$2 regex=$3 backend=$4 rc
 	shift 4
-	env "$@" tests/e2e.sh --backend "$backend" "${GROUP:-verbose}" >"$TMP/out" 2>&1
+	env "$@" tests/e2e.sh --backend "$backend" "${GROUP:-gate-only}" >"$TMP/out" 2>&1
 	rc=$?
 	if [ "$rc" = "$want_rc" ] && grep -Eq -- "$regex" "$TMP/out"; then
 		pass "$name"

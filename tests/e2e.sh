@@ -856,10 +856,7 @@ group_fallback() {
 		fail fallback_cleans_up "bpftool not installed"
 		return
 	fi
-	tracer_start -v || { fail fallback_cleans_up "did not start"; return; }
-	tracer_stop
-	local first
-	first=$(chosen_backend "$TMP/err")
+	local first=$CHOSEN
 	# The gate held auto to the expectations: it runs their first backend.
 	if [ "$first" = tracepoint ]; then
 		skip fallback_cleans_up "needs fentry or kprobe to fall back from; $EXPECT_SOURCE: fentry $(expect_verdict fentry), kprobe $(expect_verdict kprobe)"
@@ -925,15 +922,13 @@ group_banner() {
 # from the typed build (-v says so); when the kernel refuses that, from the
 # probing build, with the reason, and they trace the same line.
 group_casts() {
-	tracer_start -v || { fail casts "did not start: $(cat "$TMP/err")"; return; }
-	tracer_stop
 	local used
 	# The gate checked that the typed build runs where it must, and not elsewhere.
 	if [ "$(expect_verdict typed)" != loads ]; then
 		skip casts "no typed build to refuse: $EXPECT_SOURCE says it is $(expect_verdict typed) ($(expect_reason typed))"
 		return
 	fi
-	used=$(chosen_backend "$TMP/err")
+	used=$CHOSEN
 	BINDSNOOP_TEST_REFUSE_CASTS=1 tracer_start -v ||
 		{ fail casts_refused "did not start: $(cat "$TMP/err")"; return; }
 	wl; local p=$WL_PID port=$WL_PORT
@@ -943,21 +938,6 @@ group_casts() {
 	expect casts_refused_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
 }
 
-# -v names the backend that was chosen.
-group_verbose() {
-	tracer_start -v || { fail verbose_backend "did not start: $(cat "$TMP/err")"; return; }
-	tracer_stop
-	local chosen
-	chosen=$(chosen_backend "$TMP/err")
-	CHOSEN=$chosen
-	if [ -z "$chosen" ]; then
-		fail verbose_backend "no 'backend X:' line in: $(cat "$TMP/err")"
-	elif [ "$BACKEND" != auto ] && [ "$chosen" != "$BACKEND" ]; then
-		fail verbose_backend "asked for $BACKEND, got $chosen"
-	else
-		pass verbose_backend
-	fi
-}
 
 # Not root and without CAP_BPF/CAP_PERFMON: one line, exit 1.
 group_unprivileged() {
@@ -980,7 +960,7 @@ backend_in_use() {
 		return
 	fi
 	# The gate held auto to it.
-	expect_auto
+	echo "$CHOSEN"
 }
 
 # The smallest capability set that works, as a non-root user (README "Privileges").
@@ -1156,6 +1136,7 @@ gate_backend() {
 		pass "$name"
 	fi
 	used=$(chosen_backend "$TMP/err")
+	CHOSEN=$used
 	check "${name}_runs_$want" "$used" = "$want"
 	check "${name}_events_over_$(want_events | tr ' ' _)" \
 		"$(sed -n 's/^bindsnoop: events: //p' "$TMP/err")" = "$(want_events)"
@@ -1215,7 +1196,7 @@ esac
 # A group this run leaves out is a skip that says why: no row reads as
 # complete when it is not.
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
-	compat32 write_errors signals pipe banner leftovers fallback casts verbose unprivileged min_caps bad_input; do
+	compat32 write_errors signals pipe banner leftovers fallback casts unprivileged min_caps bad_input; do
 	if [[ " $skip_groups " == *" $group "* ]]; then
 		skip "group_$group" "left out by --scope $SCOPE (user space: run once per kernel and buffer kind)"
 	elif ! selected "$group"; then
