@@ -201,50 +201,79 @@ feature_case() {
 
 # ---- cases ----
 
-# The default table: every OPTS letter, IF, each protocol and family, ports.
+# The default table, one case a bind: every OPTS letter, IF, each protocol
+# and family, ports. PORT and IF: "=" is what the workload reported (a port
+# it must report non-zero). NEEDS: a kernel feature (tests/expectations), or
+# what the workload must report for the case to mean anything (port=0: the
+# port deferred by N; if=1: bound to lo).
+COLUMNS_CASES=(
+	# NAME             | WORKLOAD ARGS      | PROT    | ADDR             | PORT | OPTS  | IF | NEEDS
+	"port_ephemeral    |                    | TCP     | 127.0.0.1        | =    | ..... | 0  |"
+	"port_fixed        | -p 4242            | TCP     | 127.0.0.1        | 4242 | ..... | 0  |"
+	"opt_F             | -a 192.0.2.1 -o F  | TCP     | 192.0.2.1        | =    | F.... | 0  |"
+	"opt_T             | -o T               | TCP     | 127.0.0.1        | =    | .T... | 0  |"
+	"opt_N             | -o N               | TCP     | 127.0.0.1        | 0    | ..N.. | 0  | port=0"
+	"opt_R             | -o R               | TCP     | 127.0.0.1        | =    | ...R. | 0  |"
+	"opt_r             | -o r               | TCP     | 127.0.0.1        | =    | ....r | 0  |"
+	"opt_all           | -o FTNRr           | TCP     | 127.0.0.1        | 0    | FTNRr | 0  | port=0"
+	"if_bindtodevice   | -d lo              | TCP     | 127.0.0.1        | =    | ..... | =  | if=1"
+	"proto_udp         | -t udp             | UDP     | 127.0.0.1        | =    | ..... | 0  |"
+	"proto_udplite_v6  | -t udplite -f 6    | UDPLITE | ::1              | =    | ..... | 0  | udplite6"
+	# The kernel marks raw sockets SO_REUSEADDR and keeps the protocol in the port.
+	"proto_raw         | -t raw             | RAW     | 127.0.0.1        | 255  | ...R. | 0  |"
+	# Ping sockets: the port is the ICMP echo id; the kernel marks them SO_REUSEADDR too.
+	"proto_ping        | -t ping            | ICMP    | 127.0.0.1        | =    | ...R. | 0  |"
+	"proto_ping_v6     | -t ping -f 6       | ICMPV6  | ::1              | =    | ...R. | 0  |"
+	"proto_mptcp       | -t mptcp           | MPTCP   | 127.0.0.1        | =    | ..... | 0  | mptcp"
+	"ipv6              | -f 6 -a ::1        | TCP     | ::1              | =    | ..... | 0  |"
+	"ipv4_mapped       | -f 6 -a 127.0.0.1  | TCP     | ::ffff:127.0.0.1 | =    | ..... | 0  |"
+)
+
+# columns_case CASE: make the bind, and add its expected line to the lists.
+columns_case() {
+	local name args prot addr port opts ifx needs argv=()
+	IFS='|' read -r name args prot addr port opts ifx needs <<<"$1"
+	name=${name// /} prot=${prot// /} addr=${addr// /} port=${port// /}
+	opts=${opts// /} ifx=${ifx// /} needs=${needs// /}
+	read -ra argv <<<"$args"
+	wl "${argv[@]}"
+	case $needs in
+	mptcp | udplite6) feature_case "$needs" "$name" || return 0 ;;
+	esac
+	wl_ok "$name" || return 0
+	case $needs in
+	port=*) require "${name}_port_reported" "${WL_PORT:-x}" = "${needs#port=}" ;;
+	if=*) require "${name}_ifindex_reported" "${WL_IF:-x}" = "${needs#if=}" ;;
+	esac
+	if [ "$port" = = ]; then
+		port=$WL_PORT
+		[ "${port:-0}" -gt 0 ] 2>/dev/null || { fail "$name" "the workload reported port '$port'"; return 0; }
+	fi
+	[ "$ifx" != = ] || ifx=$WL_IF
+	names+=("$name") pids+=("$WL_PID") lines+=("$(row "$WL_PID" workload "$prot" "$addr" "$port" "$opts" "$ifx")")
+}
+
 group_columns() {
 	tracer_start || { fail columns "bindsnoop did not start: $(cat "$TMP/err")"; return; }
-	local -a names pids lines
-	add() { names+=("$1"); pids+=("$WL_PID"); lines+=("$2"); }
-
-	wl; wl_ok port_ephemeral && add port_ephemeral "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	[ "${WL_PORT:-0}" -gt 0 ] 2>/dev/null || fail port_ephemeral_nonzero "getsockname gave port '$WL_PORT'"
-	wl -p 4242; wl_ok port_fixed && add port_fixed "$(row "$WL_PID" workload TCP 127.0.0.1 4242 ..... 0)"
-	wl -a 192.0.2.1 -o F; wl_ok opt_F && add opt_F "$(row "$WL_PID" workload TCP 192.0.2.1 "$WL_PORT" F.... 0)"
-	wl -o T; wl_ok opt_T && add opt_T "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" .T... 0)"
-	wl -o N; wl_ok opt_N && add opt_N "$(row "$WL_PID" workload TCP 127.0.0.1 0 ..N.. 0)"
-	require opt_N_port_deferred "${WL_PORT:-x}" = 0
-	wl -o R; wl_ok opt_R && add opt_R "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ...R. 0)"
-	wl -o r; wl_ok opt_r && add opt_r "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ....r 0)"
-	wl -o FTNRr; wl_ok opt_all && add opt_all "$(row "$WL_PID" workload TCP 127.0.0.1 0 FTNRr 0)"
-	wl -d lo; wl_ok if_bindtodevice && add if_bindtodevice "$(row "$WL_PID" workload TCP 127.0.0.1 "$WL_PORT" ..... "$WL_IF")"
-	require if_bindtodevice_index "${WL_IF:-0}" = 1
-	wl -t udp; wl_ok proto_udp && add proto_udp "$(row "$WL_PID" workload UDP 127.0.0.1 "$WL_PORT" ..... 0)"
-	wl -t udplite -f 6
-	feature_case udplite6 proto_udplite_v6 && wl_ok proto_udplite_v6 && add proto_udplite_v6 "$(row "$WL_PID" workload UDPLITE ::1 "$WL_PORT" ..... 0)"
-	# The kernel marks raw sockets SO_REUSEADDR and keeps the protocol in the port.
-	wl -t raw; wl_ok proto_raw && add proto_raw "$(row "$WL_PID" workload RAW 127.0.0.1 255 ...R. 0)"
-	# Ping sockets: the port is the ICMP echo id; the kernel marks them SO_REUSEADDR too.
-	wl -t ping; wl_ok proto_ping && add proto_ping "$(row "$WL_PID" workload ICMP 127.0.0.1 "$WL_PORT" ...R. 0)"
-	wl -t ping -f 6; wl_ok proto_ping_v6 && add proto_ping_v6 "$(row "$WL_PID" workload ICMPV6 ::1 "$WL_PORT" ...R. 0)"
-	wl -t mptcp
-	if feature_case mptcp proto_mptcp && wl_ok proto_mptcp; then
-		add proto_mptcp "$(row "$WL_PID" workload MPTCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	fi
-	wl -f 6 -a ::1; wl_ok ipv6 && add ipv6 "$(row "$WL_PID" workload TCP ::1 "$WL_PORT" ..... 0)"
-	wl -f 6 -a 127.0.0.1; wl_ok ipv4_mapped && add ipv4_mapped "$(row "$WL_PID" workload TCP ::ffff:127.0.0.1 "$WL_PORT" ..... 0)"
+	local -a names=() pids=() lines=()
+	local c i
+	for c in "${COLUMNS_CASES[@]}"; do
+		columns_case "$c"
+	done
 	wl -a 192.0.2.1 -p 4243
 	local failed_pid=$WL_PID
 	require failed_bind_happened "${WL_RC:-}" = EADDRNOTAVAIL
-
 	tracer_stop
 	check sigint_exit_0 "$TRACER_RC" = 0
-	local i
 	for i in "${!names[@]}"; do
 		expect "${names[$i]}" "${pids[$i]}" "${lines[$i]}"
 	done
-	expect_none failed_bind_hidden_without_E "$failed_pid"
-	check header_on_stdout "$(head -n 1 "$TMP/out")" = "$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+	if [ -n "$failed_pid" ]; then
+		expect_none failed_bind_hidden_without_E "$failed_pid"
+	else
+		fail failed_bind_hidden_without_E "the failing workload did not run: $(cat "$TMP/wl.err")"
+	fi
+	check header_on_stdout "$(head -n 1 "$TMP/out")" = "$(header)"
 	check banner_on_stderr "$(head -n 1 "$TMP/err")" = "Tracing binds ... Hit Ctrl-C to end"
 }
 
@@ -277,7 +306,7 @@ group_errors() {
 	expect errors_ipv6_requested_address "$p3" "$(rc_col EADDRNOTAVAIL)$(row "$p3" workload TCP 2001:db8::1 4245 ..... 0)"
 	expect errors_eacces "$p4" "$(rc_col EACCES)$(row "$p4" workload TCP 127.0.0.1 80 ..... 0)"
 	expect errors_success_rc_0 "$p5" "$(rc_col 0)$(row "$p5" workload TCP 127.0.0.1 "$port5" ..... 0)"
-	check errors_header "$(head -n 1 "$TMP/out")" = "$(rc_col RC)$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+	check errors_header "$(head -n 1 "$TMP/out")" = "$(rc_col RC)$(header)"
 }
 
 # -t and -U: the prefix columns, in bcc's order.
@@ -301,7 +330,7 @@ group_prefixes() {
 	fi
 	expect timestamp_uid_line "$p1" "$(printf '%-9s %6d ' "$t1" 1234)$(row "$p1" workload TCP 127.0.0.1 "$port1" ..... 0)"
 	expect uid_root "$p2" "$(printf '%-9s %6d ' "$t2" 0)$(row "$p2" workload TCP 127.0.0.1 "$port2" ..... 0)"
-	check prefixes_header "$(head -n 1 "$TMP/out")" = "$(printf '%-9s %6s ' 'TIME(s)' UID)$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
+	check prefixes_header "$(head -n 1 "$TMP/out")" = "$(printf '%-9s %6s ' 'TIME(s)' UID)$(header)"
 }
 
 # -w: room for IPv6 addresses, protocol names whole.
@@ -321,7 +350,7 @@ group_wide() {
 	# Another network namespace's ifindex 1 is not ours to name.
 	# Another network namespace's device: named in that namespace, at bind time.
 	expect wide_ifname_other_netns "$p4" "$(row_wide "$p4" workload TCP 127.0.0.1 "$port4" ..... 1) lo"
-	check wide_header "$(head -n 1 "$TMP/out")" = "$(printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s %s' PID COMM PROT ADDR PORT OPTS IF IFNAME)"
+	check wide_header "$(head -n 1 "$TMP/out")" = "$(header_wide) IFNAME"
 	PID_FROM_END=6
 }
 
@@ -639,7 +668,7 @@ group_owner() {
 	expect owner_column_container "$p2" "$(row "$p2" workload TCP 127.0.0.1 "$port2" ..... 0) container:${id:0:12}"
 	expect owner_column_this_cgroup "$p3" "$(row "$p3" workload TCP 127.0.0.1 "$port3" ..... 0) $(owner_of_here)"
 	PID_FROM_END=6
-	check owner_column_header "$(head -n 1 "$TMP/out")" = "$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s %s' PID COMM PROT ADDR PORT OPTS IF OWNER)"
+	check owner_column_header "$(head -n 1 "$TMP/out")" = "$(header) OWNER"
 
 	wl_bg_in "$root$svc" || { fail owner_unit "workload did not get ready"; return; }
 	filter_case owner_unit_filter --unit bindsnoop-test.service

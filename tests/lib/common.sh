@@ -63,6 +63,8 @@ chosen_backend() {
 
 row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }
 row_wide() { printf '%10d %-12.12s %-4s %-39s %5d %-5s %2d' "$@"; }
+header() { printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF; }
+header_wide() { printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF; }
 rc_col() { printf '%-13s ' "$1"; }
 
 # ---- what stays in the kernel ----
