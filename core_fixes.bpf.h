@@ -9,6 +9,7 @@
 #define CORE_FIXES_BPF_H
 
 #include <bpf/bpf_core_read.h>
+#include "reads.bpf.h"
 
 /*
  * Before 6.6 IP_FREEBIND, IP_TRANSPARENT and IP_BIND_ADDRESS_NO_PORT were
@@ -38,49 +39,20 @@ const volatile __u32 inet_flag_transparent = 15;
 const volatile __u32 inet_flag_bind_no_port = 18;
 
 /*
- * bpf_rdonly_cast() (6.2+) makes any kernel address a BTF-typed pointer to
- * the given type, for reads only: each load is a plain one that the JIT
- * guards against faults, where bpf_probe_read_kernel() is a helper call of
- * ~100 instructions. The verifier turns the call itself into a register
- * move. Only the typed build (BINDSNOOP_TYPED_READS, bindsnoop.bpf.c) calls
- * it; in the other, @cast is false wherever TYPED() appears, and the
- * definition below, a raw pointer the verifier would refuse to load
- * through, is never reached.
- */
-#ifdef BINDSNOOP_TYPED_READS
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-#define TYPED(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
-#else
-#define TYPED(type, p) ((type *)(p))
-#endif
-
-/*
- * One field of a kernel object. @btf: the verifier knows the pointer's type
- * (fexit's arguments and what they point to), so a plain load does; the
- * JIT guards it against faults, and it costs a few instructions where a
- * probe read is a helper call. Otherwise (kprobe, tracepoint: the pointer is
- * a number to the verifier) a probe read. @btf is a constant in every
- * caller, so the other branch is compiled out. Fields outside the pointer's
- * own type (inet_sock's, through a struct sock pointer) are probed unless
- * read through TYPED(): the verifier refuses a plain load past the end of
- * the type it knows.
- */
-#define KREAD(btf, p, field) ((btf) ? (p)->field : BPF_CORE_READ(p, field))
-#define KREAD_BITFIELD(btf, p, field) \
-	((btf) ? BPF_CORE_READ_BITFIELD(p, field) : BPF_CORE_READ_BITFIELD_PROBED(p, field))
-
-/*
  * BS_OPT_FREEBIND | BS_OPT_TRANSPARENT | BS_OPT_BIND_NO_PORT for @sk. The
  * fields live past struct sock, where a BTF-typed sock pointer does not
- * reach: @cast reads them through a typed inet_sock, else with probes.
+ * reach: READ_TYPED reads them through a typed inet_sock, the other modes
+ * with probes.
  */
-static __always_inline __u8 inet_bind_opts(struct sock *sk, bool cast)
+static __always_inline __u8 inet_bind_opts(struct sock *sk, enum read_mode mode)
 {
+	bool cast = mode == READ_TYPED;
+	enum read_mode past_sk = cast ? READ_TYPED : READ_PROBE;
 	__u8 opts = 0;
 
 	if (bpf_core_field_exists(((struct inet_sock___flags *)0)->inet_flags)) {
 		struct inet_sock___flags *inet = cast ? TYPED(struct inet_sock___flags, sk) : (void *)sk;
-		unsigned long flags = KREAD(cast, inet, inet_flags);
+		unsigned long flags = KREAD(past_sk, inet, inet_flags);
 
 		if (flags & (1UL << (inet_flag_freebind & 63)))
 			opts |= BS_OPT_FREEBIND;
@@ -91,11 +63,11 @@ static __always_inline __u8 inet_bind_opts(struct sock *sk, bool cast)
 	} else if (bpf_core_field_exists(((struct inet_sock___old *)0)->freebind)) {
 		struct inet_sock___old *inet = cast ? TYPED(struct inet_sock___old, sk) : (void *)sk;
 
-		if (KREAD_BITFIELD(cast, inet, freebind))
+		if (KREAD_BITFIELD(past_sk, inet, freebind))
 			opts |= BS_OPT_FREEBIND;
-		if (KREAD_BITFIELD(cast, inet, transparent))
+		if (KREAD_BITFIELD(past_sk, inet, transparent))
 			opts |= BS_OPT_TRANSPARENT;
-		if (KREAD_BITFIELD(cast, inet, bind_address_no_port))
+		if (KREAD_BITFIELD(past_sk, inet, bind_address_no_port))
 			opts |= BS_OPT_BIND_NO_PORT;
 	}
 	return opts;

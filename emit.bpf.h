@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The end of every backend's path: the per-bind filters, then one event to
+ * the ring or perf buffer (output.c reads it), or one more bind in the
+ * --count table. Included by bindsnoop.bpf.c after its maps.
+ */
+#ifndef EMIT_BPF_H
+#define EMIT_BPF_H
+
+#include "count.bpf.h"
+#include "fill.bpf.h"
+#include "filters.bpf.h"
+
+/*
+ * Common return path of every backend: apply the per-bind filters, then
+ * hand one event to the buffer or to the --count table.
+ */
+static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
+				     bool user_uaddr, int ret, enum read_mode mode)
+{
+	struct bind_event *e;
+	__u16 family;
+	__u32 zero = 0;
+
+	if (!sk)
+		return 0;
+	family = KREAD(mode, sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	if (ret && !trace_errors)
+		return 0;
+	/*
+	 * -P before the reservation and the fill where the port is one load (a
+	 * bound socket's), so a bind of another port costs little; a failed
+	 * bind's port (the caller's sockaddr) is checked once it is read.
+	 */
+	if (filter_ports && ret == 0 && !port_traced(KREAD(mode, sk, __sk_common.skc_num)))
+		return 0;
+
+	if (count_mode) {
+		count_bind(sk, family, uaddr, user_uaddr, ret, mode);
+		return 0;
+	}
+	if (!use_ringbuf) {
+		e = bpf_map_lookup_elem(&perf_heap, &zero);
+		if (!e)
+			return 0;
+	} else {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			stat_inc(BS_STAT_LOST);
+			return 0;
+		}
+	}
+
+	fill_event_from_sock(e, sk, family, uaddr, user_uaddr, ret, mode);
+
+	/*
+	 * The port read back from the event (volatile: a real u16 load) rather
+	 * than the byte-swapped register the compiler would reuse: the verifier
+	 * knows a u16 load is below 65536, but not the result of a byte swap
+	 * (BPF_END: an unbounded scalar on 6.12, seen), and refuses the bitmap
+	 * index.
+	 */
+	if (!port_traced(*(volatile __u16 *)&e->port)) {
+		if (use_ringbuf)
+			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+
+	if (use_ringbuf) {
+		__u64 flags = BPF_RB_NO_WAKEUP;
+
+		if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+			flags = BPF_RB_FORCE_WAKEUP;
+		bpf_ringbuf_submit(e, flags);
+	} else if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, sizeof(*e))) {
+		stat_inc(BS_STAT_LOST);
+	}
+	return 0;
+}
+
+#endif /* EMIT_BPF_H */
