@@ -284,9 +284,8 @@ static int size_maps(const struct tracer *t, const struct plan *p, const struct 
 	return err;
 }
 
-static int attach_programs(struct tracer *t, const struct config *cfg,
-			   const struct kernel_facts *kf, const struct backend_plan *bp, char *why,
-			   size_t whylen)
+static int attach_programs(struct tracer *t, const struct kernel_facts *kf,
+			   const struct backend_plan *bp, char *why, size_t whylen)
 {
 	int i, err;
 
@@ -294,7 +293,7 @@ static int attach_programs(struct tracer *t, const struct config *cfg,
 		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, bp->progs[i]);
 		struct bpf_link *link;
 
-		if (t->backend == cfg->test.fail_backend && t->nr_links == cfg->test.fail_after) {
+		if (t->nr_links == bp->fail_after_links) {
 			snprintf(why, whylen, "attaching %s: failure injected by BINDSNOOP_TEST_FAIL_ATTACH",
 				 bp->progs[i]);
 			return -EAGAIN;
@@ -364,7 +363,7 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
 		goto fail;
 	}
-	if (t->casts && cfg->test.refuse_casts) {
+	if (t->casts && bp->refuse_typed) {
 		err = -EINVAL;
 		snprintf(why, whylen, "the kernel refused the programs: failure injected by "
 			 "BINDSNOOP_TEST_REFUSE_CASTS");
@@ -454,7 +453,7 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 			goto fail;
 		}
 	}
-	err = attach_programs(t, cfg, kf, bp, why, whylen);
+	err = attach_programs(t, kf, bp, why, whylen);
 	if (err)
 		goto fail;
 	return 0;

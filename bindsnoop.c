@@ -4,6 +4,7 @@
  *
  * main() is the data path's user-space half, in the order it runs:
  *   options.c       command line -> one configuration (read-only)
+ *                   (test_hooks.c: the test suites' environment variables)
  *   kernel_facts.c  what this kernel offers (its BTF, a few probes)
  *   plan.c          configuration + facts -> backends, buffer, fields, map sizes
  *   backends.c      load and attach the first backend the kernel takes
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
 	struct filter_maps filters = FILTER_MAPS_INIT;
 	struct tracer tracer = {};
 	struct kernel_facts facts;
+	struct test_hooks hooks;
 	struct printer printer;
 	struct config cfg;
 	struct plan plan;
@@ -77,7 +79,8 @@ int main(int argc, char **argv)
 	char msg[512];
 	int err = 1;
 
-	if (parse_options(argc, argv, &cfg, msg, sizeof(msg))) {
+	if (parse_options(argc, argv, &cfg, msg, sizeof(msg)) ||
+	    read_test_hooks(&hooks, msg, sizeof(msg))) {
 		fprintf(stderr, "bindsnoop: %s\n", msg);
 		return EX_USAGE;
 	}
@@ -93,7 +96,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bindsnoop: %s\n", msg);
 		goto cleanup;
 	}
-	make_plan(&cfg, &facts, filters.runtime_alloc_map, (__u32)getpagesize(), &plan);
+	test_hooks_apply_to_facts(&hooks, &facts);
+	make_plan(&cfg, &facts, &hooks, filters.runtime_alloc_map, (__u32)getpagesize(), &plan);
 
 	if (install_signal_handlers() || printer_init(&printer, &cfg, &plan))
 		goto cleanup;

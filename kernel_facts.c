@@ -139,11 +139,9 @@ int read_kernel_facts(const struct config *cfg, struct kernel_facts *kf, char *m
 	probe_fexit(cfg, kf);
 	/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
 	kf->kprobes = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
-	kf->task_pt_regs = !cfg->test.tp_pair &&
-			   libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs,
+	kf->task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs,
 						   NULL) > 0;
-	kf->ringbuf = !cfg->test.force_perfbuf &&
-		      libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	kf->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	kf->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	kf->perf_events_restricted = perf_events_restricted();
 	return 0;

@@ -320,55 +320,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return err;
 }
 
-static error_t parse_test_size(struct parse_state *ps, const char *name, __u32 *size)
-{
-	const char *val = getenv(name);
-	unsigned long n;
-
-	if (!val)
-		return 0;
-	if (parse_ulong(val, 1, 1u << 24, &n))
-		return usage_error(ps, name, val, "not a map size (1-16777216)");
-	*size = (__u32)n;
-	return 0;
-}
-
-/* BINDSNOOP_TEST_FAIL_ATTACH=fentry:2: make that backend fail after 2 attached programs. */
-static error_t parse_fail_attach(struct parse_state *ps, struct test_hooks *t)
-{
-	const char *spec = getenv("BINDSNOOP_TEST_FAIL_ATTACH");
-	const char *colon = spec ? strchr(spec, ':') : NULL;
-	unsigned long n;
-	enum backend b;
-
-	t->fail_backend = BACKEND_MAX;
-	if (!spec)
-		return 0;
-	if (!colon || parse_ulong(colon + 1, 0, MAX_LINKS, &n))
-		return usage_error(ps, "BINDSNOOP_TEST_FAIL_ATTACH", spec, "not BACKEND:N (N = 0-8)");
-	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
-		if (strncmp(spec, backend_names[b], colon - spec) == 0 &&
-		    strlen(backend_names[b]) == (size_t)(colon - spec))
-			t->fail_backend = b;
-	if (t->fail_backend == BACKEND_MAX)
-		return usage_error(ps, "BINDSNOOP_TEST_FAIL_ATTACH", spec, "unknown backend");
-	t->fail_after = (int)n;
-	return 0;
-}
-
-/* The test hooks, read once and checked like options. */
-static error_t parse_test_hooks(struct parse_state *ps, struct test_hooks *t)
-{
-	const char *force = getenv("BINDSNOOP_FORCE_PERFBUF");
-
-	t->force_perfbuf = force && strcmp(force, "0") != 0;
-	t->tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
-	t->refuse_casts = getenv("BINDSNOOP_TEST_REFUSE_CASTS") != NULL;
-	return parse_test_size(ps, "BINDSNOOP_TEST_ENTRIES", &t->entries) ?:
-	       parse_test_size(ps, "BINDSNOOP_TEST_COUNT_ENTRIES", &t->count_entries) ?:
-	       parse_fail_attach(ps, t);
-}
-
 int parse_options(int argc, char **argv, struct config *cfg, char *msg, size_t msglen)
 {
 	static const struct argp argp = {
@@ -381,8 +332,6 @@ int parse_options(int argc, char **argv, struct config *cfg, char *msg, size_t m
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(msg, msglen, "usage error");
 	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ps))
-		return OPTIONS_USAGE_ERROR;
-	if (parse_test_hooks(&ps, &cfg->test))
 		return OPTIONS_USAGE_ERROR;
 	msg[0] = '\0';
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * The first stage: the command line (and the test hooks in the environment)
- * become one configuration, read-only from then on.
+ * The first stage: the command line becomes one configuration, read-only
+ * from then on. (The test suites' environment variables: test_hooks.h.)
  */
 #ifndef OPTIONS_H
 #define OPTIONS_H
@@ -26,19 +26,6 @@ extern const char *const backend_names[BACKEND_MAX];
 /* Link slots of a loaded backend: the most any has (kprobe: four pairs). */
 #define MAX_LINKS		8
 
-/* Environment variables the suites set (README lists them); none is for users. */
-struct test_hooks {
-	bool force_perfbuf;		/* BINDSNOOP_FORCE_PERFBUF: the perf buffer over the ring */
-	bool tp_pair;			/* BINDSNOOP_TEST_TP_PAIR: the pre-5.15 tracepoint pair */
-	/* BINDSNOOP_TEST_REFUSE_CASTS: the typed build's first load fails, as a kernel's refusal */
-	bool refuse_casts;
-	__u32 entries;			/* BINDSNOOP_TEST_ENTRIES: entry map size, 0 = default */
-	__u32 count_entries;		/* BINDSNOOP_TEST_COUNT_ENTRIES: --count table size */
-	/* BINDSNOOP_TEST_FAIL_ATTACH=BACKEND:N: that backend fails after N attached programs */
-	enum backend fail_backend;	/* BACKEND_MAX: none */
-	int fail_after;
-};
-
 struct config {
 	/* filters, all applied in the kernel */
 	pid_t pid;
@@ -61,14 +48,13 @@ struct config {
 	enum backend backend;
 	const char *btf_path;
 	bool verbose;
-	struct test_hooks test;
 };
 
 /* parse_options() results besides 0. */
 #define OPTIONS_USAGE_ERROR	(-1)	/* @msg says what is wrong with which input */
 
 /*
- * Fill @cfg from @argv and the test hooks' environment variables. Returns 0,
+ * Fill @cfg from @argv. Returns 0,
  * or OPTIONS_USAGE_ERROR with one line in @msg ("-p abc: not a decimal
  * number", no prefix, no newline). --help, --usage and --version print to
  * stdout and exit(0) from here.

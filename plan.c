@@ -157,9 +157,10 @@ static __u32 count_slots_for(__u32 keys)
 }
 
 void make_plan(const struct config *cfg, const struct kernel_facts *kf,
-	       const char *runtime_alloc_map, __u32 page_size, struct plan *p)
+	       const struct test_hooks *hooks, const char *runtime_alloc_map, __u32 page_size,
+	       struct plan *p)
 {
-	__u32 count_size = cfg->test.count_entries ? cfg->test.count_entries : COUNT_ENTRIES;
+	__u32 count_size = hooks->count_entries ? hooks->count_entries : COUNT_ENTRIES;
 	bool have_casts = kf->func_id[KFUNC_BPF_RDONLY_CAST] != 0;
 	enum backend b;
 
@@ -186,8 +187,10 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 		}
 		/* Maps a run never touches get one entry: no buckets or elements for nothing. */
 		bp->plain_entries_size = !bp->uses_entries ? 1 :
-					 cfg->test.entries ? cfg->test.entries : ENTRY_MAP_ENTRIES;
+					 hooks->entries ? hooks->entries : ENTRY_MAP_ENTRIES;
 		bp->entries_size = bp->task_storage ? 1 : bp->plain_entries_size;
+		bp->fail_after_links = hooks->fail_backend == b ? hooks->fail_after : -1;
+		bp->refuse_typed = bp->casts && hooks->refuse_typed;
 	}
 
 	p->ringbuf = kf->ringbuf;

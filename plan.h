@@ -15,6 +15,7 @@
 #include "format.h"
 #include "kernel_facts.h"
 #include "options.h"
+#include "test_hooks.h"
 
 #define RINGBUF_BYTES		(4u << 20)
 /* Wake the reader once a quarter of the ring waits: few wake-ups, room to spare. */
@@ -42,6 +43,9 @@ struct backend_plan {
 	__u32 entries_size;		/* the per-thread entry map: 1 when unused */
 	const char *detail;		/* how it hooks, for -v */
 	const char *note;		/* a limit of this kernel worth telling with -v, or NULL */
+	/* The tests' injected failures (test_hooks.h): */
+	int fail_after_links;		/* attaching fails once this many are attached; -1: never */
+	bool refuse_typed;		/* loading the typed build fails, as a kernel's refusal */
 };
 
 struct plan {
@@ -58,10 +62,12 @@ struct plan {
 };
 
 /*
+ * @hooks: the tests' (test_hooks.h; TEST_HOOKS_NONE for a user's run).
  * @runtime_alloc_map: the --cgroupmap/--mntnsmap option whose map is
  * BPF_F_NO_PREALLOC, or NULL. @page_size: the smallest ring the kernel takes.
  */
 void make_plan(const struct config *cfg, const struct kernel_facts *kf,
-	       const char *runtime_alloc_map, __u32 page_size, struct plan *p);
+	       const struct test_hooks *hooks, const char *runtime_alloc_map, __u32 page_size,
+	       struct plan *p);
 
 #endif /* PLAN_H */

@@ -16,6 +16,9 @@
 #include <string.h>
 #include "options.h"
 #include "plan.h"
+#include "test_hooks.h"
+
+static const struct test_hooks no_hooks = TEST_HOOKS_NONE;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS 16
@@ -59,8 +62,6 @@ static void test_options_defaults(void **state)
 	assert_int_equal(cfg.interval_ns, 0);
 	assert_int_equal(cfg.duration_ns, 0);
 	assert_null(cfg.btf_path);
-	assert_int_equal(cfg.test.fail_backend, BACKEND_MAX);
-	assert_false(cfg.test.force_perfbuf);
 }
 
 static void test_options_every_good_form(void **state)
@@ -163,7 +164,7 @@ static void test_options_every_bad_form_has_its_message(void **state)
 	}
 }
 
-static void test_options_test_hooks(void **state)
+static void test_test_hooks(void **state)
 {
 	static const struct {
 		const char *var, *val, *msg;
@@ -175,14 +176,18 @@ static void test_options_test_hooks(void **state)
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-8)" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:9", "BINDSNOOP_TEST_FAIL_ATTACH fentry:9: not BACKEND:N (N = 0-8)" },
 	};
-	struct config cfg;
+	struct test_hooks t;
 	char msg[256];
 	size_t i;
 
 	(void)state;
+	assert_int_equal(read_test_hooks(&t, msg, sizeof(msg)), 0);
+	assert_int_equal(t.fail_backend, BACKEND_MAX);
+	assert_false(t.force_perfbuf);
+	assert_false(t.refuse_typed);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		setenv(bad[i].var, bad[i].val, 1);
-		assert_int_equal(parse_line("", &cfg, msg, sizeof(msg)), OPTIONS_USAGE_ERROR);
+		assert_int_equal(read_test_hooks(&t, msg, sizeof(msg)), -1);
 		assert_string_equal(msg, bad[i].msg);
 		unsetenv(bad[i].var);
 	}
@@ -191,21 +196,55 @@ static void test_options_test_hooks(void **state)
 	setenv("BINDSNOOP_TEST_FAIL_ATTACH", "kprobe:3", 1);
 	setenv("BINDSNOOP_FORCE_PERFBUF", "1", 1);
 	setenv("BINDSNOOP_TEST_TP_PAIR", "1", 1);
-	assert_parses("", &cfg);
-	assert_int_equal(cfg.test.entries, 1);
-	assert_int_equal(cfg.test.count_entries, 64);
-	assert_int_equal(cfg.test.fail_backend, BACKEND_KPROBE);
-	assert_int_equal(cfg.test.fail_after, 3);
-	assert_true(cfg.test.force_perfbuf);
-	assert_true(cfg.test.tp_pair);
+	setenv("BINDSNOOP_TEST_REFUSE_CASTS", "1", 1);
+	assert_int_equal(read_test_hooks(&t, msg, sizeof(msg)), 0);
+	assert_int_equal(t.entries, 1);
+	assert_int_equal(t.count_entries, 64);
+	assert_int_equal(t.fail_backend, BACKEND_KPROBE);
+	assert_int_equal(t.fail_after, 3);
+	assert_true(t.force_perfbuf);
+	assert_true(t.tp_pair);
+	assert_true(t.refuse_typed);
 	setenv("BINDSNOOP_FORCE_PERFBUF", "0", 1);
-	assert_parses("", &cfg);
-	assert_false(cfg.test.force_perfbuf);
+	assert_int_equal(read_test_hooks(&t, msg, sizeof(msg)), 0);
+	assert_false(t.force_perfbuf);
 	unsetenv("BINDSNOOP_TEST_ENTRIES");
 	unsetenv("BINDSNOOP_TEST_COUNT_ENTRIES");
 	unsetenv("BINDSNOOP_TEST_FAIL_ATTACH");
 	unsetenv("BINDSNOOP_FORCE_PERFBUF");
 	unsetenv("BINDSNOOP_TEST_TP_PAIR");
+	unsetenv("BINDSNOOP_TEST_REFUSE_CASTS");
+}
+
+static struct kernel_facts host_618(void);
+
+/* The hooks meet production code in the facts and the plan, and nowhere else. */
+static void test_test_hooks_in_plan(void **state)
+{
+	struct kernel_facts kf = {};
+	struct test_hooks t = TEST_HOOKS_NONE;
+	struct config cfg;
+	struct plan p;
+
+	(void)state;
+	kf.ringbuf = kf.task_pt_regs = true;
+	t.force_perfbuf = t.tp_pair = true;
+	test_hooks_apply_to_facts(&t, &kf);
+	assert_false(kf.ringbuf);
+	assert_false(kf.task_pt_regs);
+	assert_parses("", &cfg);
+	kf = host_618();
+	t = TEST_HOOKS_NONE;
+	make_plan(&cfg, &kf, &t, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].fail_after_links, -1);
+	assert_false(p.backends[BACKEND_TRACEPOINT].refuse_typed);
+	t.fail_backend = BACKEND_TRACEPOINT;
+	t.fail_after = 1;
+	t.refuse_typed = true;
+	make_plan(&cfg, &kf, &t, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].fail_after_links, 1);
+	assert_int_equal(p.backends[BACKEND_KPROBE].fail_after_links, -1);
+	assert_true(p.backends[BACKEND_TRACEPOINT].refuse_typed);
 }
 
 /* ---- the plan, for fake kernels ---- */
@@ -267,7 +306,7 @@ static void test_plan_host_618(void **state)
 	struct plan p;
 
 	(void)state;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_int_equal(p.norder, 3);
 	assert_int_equal(p.order[0], BACKEND_FENTRY);
 	assert_int_equal(p.order[1], BACKEND_KPROBE);
@@ -306,7 +345,7 @@ static void test_plan_debian_510(void **state)
 	struct plan p;
 
 	(void)state;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(p.backends[BACKEND_FENTRY].usable);
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 2);
 	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
@@ -331,7 +370,7 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 	struct plan p;
 
 	(void)state;
-	make_plan(&cfg, &kf, "--cgroupmap", 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, "--cgroupmap", 4096, &p);
 	assert_true(p.backends[BACKEND_FENTRY].usable);
 	assert_false(p.backends[BACKEND_KPROBE].usable);
 	assert_false(p.backends[BACKEND_TRACEPOINT].usable);
@@ -340,7 +379,7 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 			    "programs that use one make this kernel WARN (5.7-6.0): make it without that flag");
 	/* 6.1 and later take it */
 	kf.runtime_alloc_warns = false;
-	make_plan(&cfg, &kf, "--cgroupmap", 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, "--cgroupmap", 4096, &p);
 	assert_true(p.backends[BACKEND_KPROBE].usable);
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
 }
@@ -356,7 +395,7 @@ static void test_plan_arm64_before_6_4(void **state)
 	kf.func_id[KFUNC_IA32_SYS_BIND] = 0;	/* no 32-bit x86 programs on arm64 */
 	kf.fexit_errno = KERNEL_ENOTSUPP;
 	kf.kprobes = true;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_string_equal(p.backends[BACKEND_FENTRY].why,
 			    "the kernel refused a test fexit program on inet_bind: Operation not "
 			    "supported by this kernel (ENOTSUPP): no BPF trampolines for kernel "
@@ -381,13 +420,13 @@ static void test_plan_casts_6_12(void **state)
 	(void)state;
 	kf.fexit_allowed = true;
 	kf.kprobes = true;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 4);
 	assert_true(p.backends[BACKEND_FENTRY].casts && p.backends[BACKEND_KPROBE].casts);
 	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
 	kf.func_id[KFUNC_MPTCP_BIND] = 0;
 	kf.func_id[KFUNC_MPTCP_V6_BIND] = 0;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
 	/* the typed kprobe programs keep the entry in the task: the map only for the fallback */
 	assert_true(p.backends[BACKEND_KPROBE].task_storage);
@@ -397,7 +436,7 @@ static void test_plan_casts_6_12(void **state)
 	assert_false(p.backends[BACKEND_TRACEPOINT].task_storage);
 	/* the pre-5.15 tracepoint pair (BINDSNOOP_TEST_TP_PAIR here) is never typed */
 	kf.task_pt_regs = false;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_false(p.backends[BACKEND_TRACEPOINT].casts);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, ENTRY_MAP_ENTRIES);
 	assert_true(p.backends[BACKEND_KPROBE].casts);
@@ -418,11 +457,11 @@ static void test_plan_ipv6_module(void **state)
 	kf.func_id[KFUNC_MPTCP_V6_BIND] = 103;
 	kf.func_id[KFUNC_INET6_BIND] = 0;
 	kf.ipv6_module = true;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_FENTRY], loaded, 4);
 	assert_null(p.backends[BACKEND_FENTRY].note);
 	kf.ipv6_module = false;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(p.backends[BACKEND_FENTRY].usable);
 	assert_progs(&p.backends[BACKEND_FENTRY], v4only, 3);
 	assert_string_equal(p.backends[BACKEND_FENTRY].note,
@@ -438,7 +477,7 @@ static void test_plan_no_inet_bind(void **state)
 
 	(void)state;
 	kf.func_id[KFUNC_INET_BIND] = 0;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_false(p.backends[BACKEND_KPROBE].usable);
 	assert_string_equal(p.backends[BACKEND_KPROBE].why, "kernel has no function inet_bind");
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
@@ -451,7 +490,7 @@ static void test_plan_explicit_backend_is_the_only_one(void **state)
 	struct plan p;
 
 	(void)state;
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_int_equal(p.norder, 1);
 	assert_int_equal(p.order[0], BACKEND_KPROBE);
 }
@@ -459,28 +498,29 @@ static void test_plan_explicit_backend_is_the_only_one(void **state)
 static void test_plan_buffer_fields_and_count_tables(void **state)
 {
 	struct kernel_facts kf = host_618();
+	struct test_hooks hooks = TEST_HOOKS_NONE;
 	struct config cfg;
 	struct plan p;
 
 	(void)state;
 	kf.ringbuf = false;
 	cfg = config_of("-j");
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_false(p.ringbuf);
 	assert_true(p.fields.ts && p.fields.details && p.fields.cgroup && p.fields.ifname);
 	cfg = config_of("-w");
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(!p.fields.ts && !p.fields.details && !p.fields.cgroup && p.fields.ifname);
 	cfg = config_of("-t -E");
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(p.fields.ts && !p.fields.details && !p.fields.cgroup && !p.fields.ifname);
 	cfg = config_of("--owner");
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(!p.fields.ts && !p.fields.details && p.fields.cgroup && !p.fields.ifname);
 	/* --count: address, port and family only, one table, the smallest ring */
 	kf.ringbuf = true;
 	cfg = config_of("--count -j");
-	make_plan(&cfg, &kf, NULL, 16384, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 16384, &p);
 	assert_false(p.fields.ts || p.fields.details || p.fields.cgroup || p.fields.ifname);
 	assert_int_equal(p.ringbuf_bytes, 16384);
 	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
@@ -489,26 +529,22 @@ static void test_plan_buffer_fields_and_count_tables(void **state)
 	assert_int_equal(p.count_slots[0], 2 * COUNT_ENTRIES);
 	assert_int_equal(p.count_slots[1], 2);
 	cfg = config_of("--count -i 1");
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
 	assert_int_equal(p.count_sizes[1], COUNT_ENTRIES);
-	setenv("BINDSNOOP_TEST_COUNT_ENTRIES", "64", 1);
-	setenv("BINDSNOOP_TEST_ENTRIES", "1", 1);
+	hooks.count_entries = 64;
+	hooks.entries = 1;
 	cfg = config_of("--count -i 1");
-	unsetenv("BINDSNOOP_TEST_COUNT_ENTRIES");
-	unsetenv("BINDSNOOP_TEST_ENTRIES");
 	kf = debian_510();
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	make_plan(&cfg, &kf, &hooks, NULL, 4096, &p);
 	assert_int_equal(p.count_sizes[0], 64);
 	assert_int_equal(p.count_sizes[1], 64);
 	assert_int_equal(p.count_slots[0], 128);
 	assert_int_equal(p.count_slots[1], 128);
 	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
 	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
-	setenv("BINDSNOOP_TEST_COUNT_ENTRIES", "3", 1);
-	cfg = config_of("--count -i 1");
-	unsetenv("BINDSNOOP_TEST_COUNT_ENTRIES");
-	make_plan(&cfg, &kf, NULL, 4096, &p);
+	hooks.count_entries = 3;
+	make_plan(&cfg, &kf, &hooks, NULL, 4096, &p);
 	assert_int_equal(p.count_slots[0], 8);
 }
 
@@ -518,7 +554,8 @@ int main(void)
 		cmocka_unit_test(test_options_defaults),
 		cmocka_unit_test(test_options_every_good_form),
 		cmocka_unit_test(test_options_every_bad_form_has_its_message),
-		cmocka_unit_test(test_options_test_hooks),
+		cmocka_unit_test(test_test_hooks),
+		cmocka_unit_test(test_test_hooks_in_plan),
 		cmocka_unit_test(test_plan_host_618),
 		cmocka_unit_test(test_plan_debian_510),
 		cmocka_unit_test(test_plan_refuses_no_prealloc_map_where_it_warns),
