@@ -185,7 +185,7 @@ void tracer_destroy(struct tracer *t)
 
 static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
 		       const struct kernel_facts *kf, const struct plan *p,
-		       const struct filter_maps *fm)
+		       const struct build_plan *build, const struct filter_maps *fm)
 {
 	struct bindsnoop_bpf__rodata *ro = skel->rodata;
 
@@ -199,14 +199,12 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
 	ro->filter_cgroup_dir = fm->cgroup_fd[CGROUP_SLOT_DIR] >= 0;
 	ro->filter_unit = fm->cgroup_fd[CGROUP_SLOT_UNIT] >= 0;
 	ro->filter_container = fm->cgroup_fd[CGROUP_SLOT_CONTAINER] >= 0;
-	ro->filter_task = ro->target_pid || ro->filter_uid || ro->filter_cgroup_map ||
-			  ro->filter_mntns_map || ro->filter_cgroup_dir || ro->filter_unit ||
-			  ro->filter_container;
+	ro->filter_task = p->filter_task;
 	ro->trace_errors = cfg->print.errors;
 	ro->count_mode = cfg->count;
 	ro->count_swaps = cfg->interval_ns != 0;
-	ro->count_slot_mask = p->count_slots[0] - 1;	/* the typed build's; -i's spare is as big */
-	ro->count_hash_shift = 64 - __builtin_ctz(p->count_slots[0]);
+	ro->count_slot_mask = build->count_slot_mask;
+	ro->count_hash_shift = build->count_hash_shift;
 	ro->use_ringbuf = p->ringbuf;
 	ro->wakeup_bytes = p->wakeup_bytes;
 	ro->want_ts = p->fields.ts;
@@ -243,7 +241,7 @@ static int select_programs(const struct tracer *t, const struct backend_plan *bp
 	return 0;
 }
 
-static int size_maps(const struct tracer *t, const struct plan *p, const struct backend_plan *bp,
+static int size_maps(const struct tracer *t, const struct plan *p, const struct build_plan *build,
 		     const struct filter_maps *fm, int *template_fd)
 {
 	struct bindsnoop_bpf *skel = t->skel;
@@ -257,23 +255,22 @@ static int size_maps(const struct tracer *t, const struct plan *p, const struct 
 		err = err ?: bpf_map__set_key_size(events, sizeof(__u32));
 		err = err ?: bpf_map__set_value_size(events, sizeof(__u32));
 	}
-	err = err ?: bpf_map__set_max_entries(skel->maps.entries,
-					      t->casts ? bp->entries_size : bp->plain_entries_size);
+	err = err ?: bpf_map__set_max_entries(skel->maps.entries, build->entries_size);
 	/* Task storage only where programs use it: 5.10 has no such map type. */
-	err = err ?: bpf_map__set_autocreate(skel->maps.task_binds, t->casts && bp->task_storage);
+	err = err ?: bpf_map__set_autocreate(skel->maps.task_binds, build->task_storage);
 	/* The typed build counts in arrays of slots, the other in hash maps. */
 	err = err ?: bpf_map__set_max_entries(skel->maps.counts_a,
-					      t->casts ? p->count_slots[0] : p->count_sizes[0]);
+					      build->count_entries[0]);
 	err = err ?: bpf_map__set_max_entries(skel->maps.counts_b,
-					      t->casts ? p->count_slots[1] : p->count_sizes[1]);
+					      build->count_entries[1]);
 	/*
 	 * An inner array has the template's size (bindsnoop.bpf.c), and
 	 * libbpf 1.1 cannot resize its own template (a segfault): the typed
 	 * build gets one made here, of the first table's size. A hash need not.
 	 */
-	if (!err && t->casts) {
+	if (!err && build->build == BUILD_TYPED) {
 		*template_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "counts_template", sizeof(__u32),
-					      sizeof(struct count_slot), p->count_slots[0], NULL);
+					      sizeof(struct count_slot), build->count_entries[0], NULL);
 		err = *template_fd < 0 ? *template_fd :
 		      bpf_map__set_inner_map_fd(skel->maps.counts, *template_fd);
 	}
@@ -337,36 +334,37 @@ static int mount_tracefs(const struct config *cfg, char *why, size_t whylen)
 }
 
 /*
- * Open the BPF object (the typed build if @t->casts) and load @bp's programs, with the
- * plan's read-only data and map sizes. On failure nothing of it is left.
+ * Open @build of the BPF object and load @bp's programs, with the plan's
+ * read-only data and map sizes. On failure nothing of it is left.
  */
 static int open_and_load(struct tracer *t, const struct config *cfg,
 			 const struct kernel_facts *kf, const struct plan *p,
-			 const struct backend_plan *bp, const struct filter_maps *fm, char *why,
-			 size_t whylen)
+			 const struct backend_plan *bp, const struct build_plan *build,
+			 const struct filter_maps *fm, char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
 	int template_fd = -1, err;
 
-	t->skel = open_object(t->casts, &open_opts);
+	t->build = build->build;
+	t->skel = open_object(build->build == BUILD_TYPED, &open_opts);
 	if (!t->skel) {
 		err = -errno;
 		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
 		return err;
 	}
-	set_rodata(t->skel, cfg, kf, p, fm);
+	set_rodata(t->skel, cfg, kf, p, build, fm);
 	err = select_programs(t, bp, why, whylen);
 	if (err)
 		goto fail;
-	err = size_maps(t, p, bp, fm, &template_fd);
+	err = size_maps(t, p, build, fm, &template_fd);
 	if (err) {
 		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
 		goto fail;
 	}
-	if (t->casts && bp->refuse_typed) {
+	if (build->refuse) {
 		err = -EINVAL;
 		snprintf(why, whylen, "the kernel refused the programs: failure injected by "
-			 "BINDSNOOP_TEST_REFUSE_CASTS");
+			 "BINDSNOOP_TEST_REFUSE_TYPED");
 		goto fail;
 	}
 	err = bindsnoop_bpf__load(t->skel);
@@ -413,14 +411,14 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 		if (err)
 			return err;
 	}
-	t->casts = bp->casts;
-	err = open_and_load(t, cfg, kf, p, bp, fm, why, whylen);
-	if (err && bp->casts) {
+	/* The typed build, and if the kernel refuses it, the probing one. */
+	for (int i = 0; i < bp->nbuilds; i++) {
+		err = open_and_load(t, cfg, kf, p, bp, &bp->builds[i], fm, why, whylen);
+		if (!err || i + 1 == bp->nbuilds)
+			break;
 		if (cfg->verbose)
 			fprintf(stderr, "bindsnoop: backend %s: typed reads (bpf_rdonly_cast) refused: "
 				"%s; probing instead\n", backend_names[b], why);
-		t->casts = false;
-		err = open_and_load(t, cfg, kf, p, bp, fm, why, whylen);
 	}
 	if (err)
 		return err;
@@ -485,7 +483,8 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->note);
 			if (cfg->verbose) {
 				fprintf(stderr, "bindsnoop: backend %s: %s%s\n", backend_names[b],
-					bp->detail, t->casts ? "; typed reads (bpf_rdonly_cast)" : "");
+					bp->detail,
+					t->build == BUILD_TYPED ? "; typed reads (bpf_rdonly_cast)" : "");
 				/* The reader that is open, not the plan: the tests assert what ran. */
 				fprintf(stderr, "bindsnoop: events: %s\n",
 					t->rb ? "ring buffer" : t->pb ? "perf buffer" :

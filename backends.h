@@ -34,7 +34,7 @@ struct tracer {
 	struct bpf_link *links[MAX_LINKS];
 	int nr_links;
 	enum backend backend;
-	bool casts;		/* they are the _cast ones (bpf_rdonly_cast) */
+	enum build build;	/* the build of the BPF object that is loaded */
 	int count_live;		/* --count: the table in the slot, 0 (counts_a) or 1 */
 	/* The reader of the events map: one of the two (neither for --count). */
 	struct ring_buffer *rb;

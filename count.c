@@ -144,7 +144,7 @@ static int print_count_table(struct tracer *t, struct printer *p, bool interval)
 	err = take_count_table(t, interval, &fd);
 	/* The typed build's tables are arrays of slots, the other's hash maps. */
 	if (!err)
-		err = (t->casts ? read_count_slots : read_count_table)(
+		err = (t->build == BUILD_TYPED ? read_count_slots : read_count_table)(
 			fd, bpf_map__max_entries(count_table_map(t->skel, 0)), interval, &rows, &n);
 	if (err) {
 		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", error_text(-err));

@@ -146,14 +146,47 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct k
 		plan_tracepoint(bp, kf);
 }
 
+const char *const build_names[2] = { "typed", "probing" };
+
 /* The typed build's table for @keys keys: twice as many slots, a power of two (a mask). */
 static __u32 count_slots_for(__u32 keys)
 {
 	__u32 slots = 2;
 
-	while (slots < 2 * (__u64)keys)
+	while (slots < 2 * keys && slots < (1u << 31))
 		slots <<= 1;
 	return slots;
+}
+
+/*
+ * @bp's builds, with their maps' sizes: @count_keys for counts_a and
+ * counts_b (1 for a table the run never touches), @entries for the entry
+ * map where an entry program uses one.
+ */
+static void plan_builds(struct backend_plan *bp, enum backend b, bool typed,
+			const __u32 count_keys[2], __u32 entries, bool refuse_typed)
+{
+	int i;
+
+	if (typed) {
+		struct build_plan *t = &bp->builds[bp->nbuilds++];
+
+		t->build = BUILD_TYPED;
+		/* the typed kprobe programs keep the entry in the task instead */
+		t->task_storage = b == BACKEND_KPROBE;
+		t->entries_size = bp->uses_entries && !t->task_storage ? entries : 1;
+		for (i = 0; i < 2; i++)
+			t->count_entries[i] = count_slots_for(count_keys[i]);
+		/* -i's spare is as big as the live table whenever it is used */
+		t->count_slot_mask = t->count_entries[0] - 1;
+		t->count_hash_shift = 64 - __builtin_ctz(t->count_entries[0]);
+		t->refuse = refuse_typed;
+	}
+	bp->builds[bp->nbuilds].build = BUILD_PROBING;
+	bp->builds[bp->nbuilds].entries_size = bp->uses_entries ? entries : 1;
+	for (i = 0; i < 2; i++)
+		bp->builds[bp->nbuilds].count_entries[i] = count_keys[i];
+	bp->nbuilds++;
 }
 
 void make_plan(const struct config *cfg, const struct kernel_facts *kf,
@@ -161,23 +194,22 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 	       struct plan *p)
 {
 	__u32 count_size = hooks->count_entries ? hooks->count_entries : COUNT_ENTRIES;
-	bool have_casts = kf->func_id[KFUNC_BPF_RDONLY_CAST] != 0;
+	__u32 entries = hooks->entries ? hooks->entries : ENTRY_MAP_ENTRIES;
+	/* Preallocated: full size only for what the run uses (the spare only with -i). */
+	__u32 count_keys[2] = {
+		cfg->count ? count_size : 1,
+		cfg->count && cfg->interval_ns ? count_size : 1,
+	};
+	bool have_typed = kf->func_id[KFUNC_BPF_RDONLY_CAST] != 0;
 	enum backend b;
 
 	memset(p, 0, sizeof(*p));
 	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
 		struct backend_plan *bp = &p->backends[b];
-		/* The typed build's pair (before 5.15) would not be typed: no such kernel has the kfunc. */
-		bool casts = have_casts && (b != BACKEND_TRACEPOINT || kf->task_pt_regs);
 
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			p->order[p->norder++] = b;
 		plan_backend(bp, b, kf);
-		if (bp->usable && casts) {
-			bp->casts = true;
-			/* the typed build's kprobe programs keep the entry in the task */
-			bp->task_storage = b == BACKEND_KPROBE;
-		}
 		if (bp->usable && b != BACKEND_FENTRY && kf->runtime_alloc_warns && runtime_alloc_map) {
 			bp->usable = false;
 			snprintf(bp->why, sizeof(bp->why),
@@ -185,12 +217,10 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 				 "that use one make this kernel WARN (5.7-6.0): make it without that flag",
 				 runtime_alloc_map);
 		}
-		/* Maps a run never touches get one entry: no buckets or elements for nothing. */
-		bp->plain_entries_size = !bp->uses_entries ? 1 :
-					 hooks->entries ? hooks->entries : ENTRY_MAP_ENTRIES;
-		bp->entries_size = bp->task_storage ? 1 : bp->plain_entries_size;
+		/* The typed build's pair (before 5.15) would not be typed: no such kernel has the kfunc. */
+		plan_builds(bp, b, bp->usable && have_typed && (b != BACKEND_TRACEPOINT || kf->task_pt_regs),
+			    count_keys, entries, hooks->refuse_typed);
 		bp->fail_after_links = hooks->fail_backend == b ? hooks->fail_after : -1;
-		bp->refuse_typed = bp->casts && hooks->refuse_typed;
 	}
 
 	p->ringbuf = kf->ringbuf;
@@ -198,9 +228,6 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 	p->ringbuf_bytes = cfg->count ? page_size : RINGBUF_BYTES;
 	p->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
 	p->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
-	/* Preallocated: full size only for what the run uses (the spare only with -i). */
-	p->count_sizes[0] = cfg->count ? count_size : 1;
-	p->count_sizes[1] = cfg->count && cfg->interval_ns ? count_size : 1;
-	p->count_slots[0] = count_slots_for(p->count_sizes[0]);
-	p->count_slots[1] = count_slots_for(p->count_sizes[1]);
+	p->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
+			 cfg->cgroup_path || cfg->unit || cfg->container;
 }

@@ -23,6 +23,31 @@
 /* Per CPU; the reader is woken once half of a CPU's buffer waits (as for the ring). */
 #define PERFBUF_PAGES		64
 
+/*
+ * The two builds of the BPF object (bindsnoop.bpf.c, reads.bpf.h): the
+ * typed one reads the socket through bpf_rdonly_cast() (6.2+), the probing
+ * one with probe reads (any kernel). Same programs, same maps.
+ */
+enum build {
+	BUILD_TYPED,
+	BUILD_PROBING,
+};
+
+extern const char *const build_names[2];
+
+/* One build as a backend loads it: the sizes of its maps. */
+struct build_plan {
+	enum build build;
+	bool task_storage;		/* kprobe's typed programs keep the entry in the task */
+	__u32 entries_size;		/* the per-thread entry map: 1 when unused */
+	/* --count's counts_a (the live one first) and counts_b (the -i spare): a
+	 * hash's keys (probing), or slots, twice the keys (typed) */
+	__u32 count_entries[2];
+	__u32 count_slot_mask;		/* typed: slots less one, where a probe wraps */
+	__u32 count_hash_shift;		/* typed: 64 less the slots' log2 */
+	bool refuse;			/* the tests' hook: its load fails, as a kernel's refusal */
+};
+
 /* One backend as this kernel and this command line allow it. */
 struct backend_plan {
 	bool usable;			/* the facts allow it; else @why says what is missing */
@@ -31,21 +56,17 @@ struct backend_plan {
 	const char *progs[MAX_LINKS];
 	int nprogs;
 	/*
-	 * Load the programs from the typed build (bpf_rdonly_cast(), 6.2+),
-	 * or from the probing one when the kernel refuses that (no JIT for
-	 * kfunc calls: s390x without a JIT).
+	 * The builds to load, in order: the typed one where the kernel has
+	 * bpf_rdonly_cast(), then the probing one, for a kernel that refuses
+	 * the first (no JIT for kfunc calls: s390x without a JIT).
 	 */
-	bool casts;
-	bool task_storage;		/* the typed programs hand over in task storage */
-	__u32 plain_entries_size;	/* entries_size for the probing build */
+	struct build_plan builds[2];
+	int nbuilds;
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
-	__u32 entries_size;		/* the per-thread entry map: 1 when unused */
 	const char *detail;		/* how it hooks, for -v */
 	const char *note;		/* a limit of this kernel worth telling with -v, or NULL */
-	/* The tests' injected failures (test_hooks.h): */
-	int fail_after_links;		/* attaching fails once this many are attached; -1: never */
-	bool refuse_typed;		/* loading the typed build fails, as a kernel's refusal */
+	int fail_after_links;		/* the tests' hook: attaching fails after this many; -1: never */
 };
 
 struct plan {
@@ -57,8 +78,7 @@ struct plan {
 	__u32 ringbuf_bytes;
 	__u32 wakeup_bytes;		/* ring: wake the reader once this much waits */
 	struct event_fields fields;	/* what the kernel side reads for the output */
-	__u32 count_sizes[2];		/* counts_a (live first), counts_b (the -i spare): keys */
-	__u32 count_slots[2];		/* the same in the typed build's slots (bindsnoop.h) */
+	bool filter_task;		/* a filter on the calling task: -p, -u, a cgroup or mount ns */
 };
 
 /*

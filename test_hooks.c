@@ -55,7 +55,7 @@ int read_test_hooks(struct test_hooks *t, char *msg, size_t msglen)
 	*t = TEST_HOOKS_NONE;
 	t->force_perfbuf = force && strcmp(force, "0") != 0;
 	t->tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
-	t->refuse_typed = getenv("BINDSNOOP_TEST_REFUSE_CASTS") != NULL;
+	t->refuse_typed = getenv("BINDSNOOP_TEST_REFUSE_TYPED") != NULL;
 	if (read_size("BINDSNOOP_TEST_ENTRIES", &t->entries, msg, msglen) ||
 	    read_size("BINDSNOOP_TEST_COUNT_ENTRIES", &t->count_entries, msg, msglen) ||
 	    read_fail_attach(t, msg, msglen))

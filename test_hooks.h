@@ -21,7 +21,7 @@ struct kernel_facts;
 struct test_hooks {
 	bool force_perfbuf;		/* BINDSNOOP_FORCE_PERFBUF: the perf buffer over the ring */
 	bool tp_pair;			/* BINDSNOOP_TEST_TP_PAIR: the pre-5.15 tracepoint pair */
-	/* BINDSNOOP_TEST_REFUSE_CASTS: the typed build's first load fails, as a kernel's refusal */
+	/* BINDSNOOP_TEST_REFUSE_TYPED: the typed build's first load fails, as a kernel's refusal */
 	bool refuse_typed;
 	__u32 entries;			/* BINDSNOOP_TEST_ENTRIES: entry map size, 0 = default */
 	__u32 count_entries;		/* BINDSNOOP_TEST_COUNT_ENTRIES: --count table size */

@@ -72,7 +72,7 @@ if [ "$(expect_verdict typed)" = loads ]; then
 	table "typed absent not here"
 	verdict typed_stale 1 "^FAIL backend_${AUTO}_probing_build: " "$AUTO" \
 		EXPECTATIONS="$TMP/expectations" E2E_KERNEL=selftest
-	verdict typed_refused 1 "^FAIL backend_${AUTO}_typed_build: " "$AUTO" BINDSNOOP_TEST_REFUSE_CASTS=1
+	verdict typed_refused 1 "^FAIL backend_${AUTO}_typed_build: " "$AUTO" BINDSNOOP_TEST_REFUSE_TYPED=1
 else
 	skip typed_stale "$EXPECT_SOURCE: no typed build here ($(expect_verdict typed))"
 	skip typed_refused "$EXPECT_SOURCE: no typed build here ($(expect_verdict typed))"

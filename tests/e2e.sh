@@ -950,21 +950,21 @@ group_banner() {
 # Where the kernel has bpf_rdonly_cast() (6.2+) the backend's programs come
 # from the typed build (-v says so); when the kernel refuses that, from the
 # probing build, with the reason, and they trace the same line.
-group_casts() {
+group_typed() {
 	local used
 	# The gate checked that the typed build runs where it must, and not elsewhere.
 	if [ "$(expect_verdict typed)" != loads ]; then
-		skip casts "no typed build to refuse: $EXPECT_SOURCE says it is $(expect_verdict typed) ($(expect_reason typed))"
+		skip typed "no typed build to refuse: $EXPECT_SOURCE says it is $(expect_verdict typed) ($(expect_reason typed))"
 		return
 	fi
 	used=$CHOSEN
-	BINDSNOOP_TEST_REFUSE_CASTS=1 tracer_start -v ||
-		{ fail casts_refused "did not start: $(cat "$TMP/err")"; return; }
+	BINDSNOOP_TEST_REFUSE_TYPED=1 tracer_start -v ||
+		{ fail typed_refused "did not start: $(cat "$TMP/err")"; return; }
 	wl; local p=$WL_PID port=$WL_PORT
 	tracer_stop
-	check casts_refused_reported "$(grep -c "^bindsnoop: backend $used: typed reads (bpf_rdonly_cast) refused: the kernel refused the programs: failure injected by BINDSNOOP_TEST_REFUSE_CASTS; probing instead$" "$TMP/err")" = 1
-	check casts_refused_probes "$(grep -c "^bindsnoop: backend $used: .*typed reads (bpf_rdonly_cast)$" "$TMP/err")" = 0
-	expect casts_refused_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
+	check typed_refused_reported "$(grep -c "^bindsnoop: backend $used: typed reads (bpf_rdonly_cast) refused: the kernel refused the programs: failure injected by BINDSNOOP_TEST_REFUSE_TYPED; probing instead$" "$TMP/err")" = 1
+	check typed_refused_probes "$(grep -c "^bindsnoop: backend $used: .*typed reads (bpf_rdonly_cast)$" "$TMP/err")" = 0
+	expect typed_refused_traces "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
 }
 
 
@@ -1233,7 +1233,7 @@ if [ -n "${E2E_AUTO_DONE:-}" ] && [ "$BACKEND" = "$(expect_auto)" ] &&
 	auto_ran=$BACKEND
 fi
 for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
-	compat32 write_errors signals pipe banner leftovers fallback casts unprivileged min_caps bad_input; do
+	compat32 write_errors signals pipe banner leftovers fallback typed unprivileged min_caps bad_input; do
 	if [[ " $skip_groups " == *" $group "* ]]; then
 		skip "group_$group" "left out by --scope $SCOPE (user space: run once per kernel and buffer kind)"
 	elif [ -n "$auto_ran" ]; then

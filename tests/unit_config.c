@@ -20,6 +20,20 @@
 
 static const struct test_hooks no_hooks = TEST_HOOKS_NONE;
 
+/* @bp's plan of @build, or NULL when it never loads that build. */
+static const struct build_plan *build_of(const struct backend_plan *bp, enum build build)
+{
+	int i;
+
+	for (i = 0; i < bp->nbuilds; i++)
+		if (bp->builds[i].build == build)
+			return &bp->builds[i];
+	return NULL;
+}
+
+#define TYPED_OF(bp) build_of(&(bp), BUILD_TYPED)
+#define PROBING_OF(bp) build_of(&(bp), BUILD_PROBING)
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS 16
 
@@ -196,7 +210,7 @@ static void test_test_hooks(void **state)
 	setenv("BINDSNOOP_TEST_FAIL_ATTACH", "kprobe:3", 1);
 	setenv("BINDSNOOP_FORCE_PERFBUF", "1", 1);
 	setenv("BINDSNOOP_TEST_TP_PAIR", "1", 1);
-	setenv("BINDSNOOP_TEST_REFUSE_CASTS", "1", 1);
+	setenv("BINDSNOOP_TEST_REFUSE_TYPED", "1", 1);
 	assert_int_equal(read_test_hooks(&t, msg, sizeof(msg)), 0);
 	assert_int_equal(t.entries, 1);
 	assert_int_equal(t.count_entries, 64);
@@ -213,7 +227,7 @@ static void test_test_hooks(void **state)
 	unsetenv("BINDSNOOP_TEST_FAIL_ATTACH");
 	unsetenv("BINDSNOOP_FORCE_PERFBUF");
 	unsetenv("BINDSNOOP_TEST_TP_PAIR");
-	unsetenv("BINDSNOOP_TEST_REFUSE_CASTS");
+	unsetenv("BINDSNOOP_TEST_REFUSE_TYPED");
 }
 
 static struct kernel_facts host_618(void);
@@ -237,14 +251,15 @@ static void test_test_hooks_in_plan(void **state)
 	t = TEST_HOOKS_NONE;
 	make_plan(&cfg, &kf, &t, NULL, 4096, &p);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].fail_after_links, -1);
-	assert_false(p.backends[BACKEND_TRACEPOINT].refuse_typed);
+	assert_false(TYPED_OF(p.backends[BACKEND_TRACEPOINT])->refuse);
 	t.fail_backend = BACKEND_TRACEPOINT;
 	t.fail_after = 1;
 	t.refuse_typed = true;
 	make_plan(&cfg, &kf, &t, NULL, 4096, &p);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].fail_after_links, 1);
 	assert_int_equal(p.backends[BACKEND_KPROBE].fail_after_links, -1);
-	assert_true(p.backends[BACKEND_TRACEPOINT].refuse_typed);
+	assert_true(TYPED_OF(p.backends[BACKEND_TRACEPOINT])->refuse);
+	assert_false(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->refuse);
 }
 
 /* ---- the plan, for fake kernels ---- */
@@ -319,17 +334,22 @@ static void test_plan_host_618(void **state)
 			    "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 2);
-	assert_true(p.backends[BACKEND_TRACEPOINT].casts);	/* the typed build (6.2+) */
+	/* the typed build (6.2+), then the probing one */
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].nbuilds, 2);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].builds[0].build, BUILD_TYPED);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].builds[1].build, BUILD_PROBING);
 	assert_false(p.backends[BACKEND_TRACEPOINT].uses_entries);
 	assert_true(p.backends[BACKEND_TRACEPOINT].needs_tracefs);
-	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, 1);
+	assert_int_equal(TYPED_OF(p.backends[BACKEND_TRACEPOINT])->entries_size, 1);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->entries_size, 1);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_exit_bind, arguments from the task's registers; "
 			    "32-bit binds: raw_syscalls:sys_exit");
 	assert_true(p.ringbuf);
 	assert_int_equal(p.ringbuf_bytes, RINGBUF_BYTES);
-	assert_int_equal(p.count_sizes[0], 1);
-	assert_int_equal(p.count_sizes[1], 1);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->count_entries[0], 1);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->count_entries[1], 1);
+	assert_false(p.filter_task);
 	/* the default table reads neither time, ids, cgroup nor device name */
 	assert_false(p.fields.ts || p.fields.details || p.fields.cgroup || p.fields.ifname);
 }
@@ -348,15 +368,16 @@ static void test_plan_debian_510(void **state)
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(p.backends[BACKEND_FENTRY].usable);
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 2);
-	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_FENTRY])->entries_size, 1);
 	assert_true(p.backends[BACKEND_KPROBE].usable);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
 	assert_true(p.backends[BACKEND_KPROBE].uses_entries);
-	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, ENTRY_MAP_ENTRIES);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_KPROBE])->entries_size, ENTRY_MAP_ENTRIES);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 3);
 	/* no bpf_rdonly_cast before 6.2: the probing programs only */
-	assert_false(p.backends[BACKEND_FENTRY].casts || p.backends[BACKEND_KPROBE].casts ||
-		     p.backends[BACKEND_TRACEPOINT].casts);
+	assert_true(p.backends[BACKEND_FENTRY].nbuilds == 1 && p.backends[BACKEND_KPROBE].nbuilds == 1 &&
+		    p.backends[BACKEND_TRACEPOINT].nbuilds == 1);
+	assert_int_equal(p.backends[BACKEND_FENTRY].builds[0].build, BUILD_PROBING);
 	assert_true(p.backends[BACKEND_TRACEPOINT].uses_entries);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_enter_bind + sys_exit_bind; 32-bit binds: raw_syscalls:sys_exit");
@@ -407,7 +428,7 @@ static void test_plan_arm64_before_6_4(void **state)
 }
 
 /* Debian 12's 6.12 x86-64 under qemu: every backend from the typed build. */
-static void test_plan_casts_6_12(void **state)
+static void test_plan_typed_6_12(void **state)
 {
 	static const char *const fexit[] = { "fexit_inet_bind", "fexit_inet6_bind",
 					     "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
@@ -422,24 +443,25 @@ static void test_plan_casts_6_12(void **state)
 	kf.kprobes = true;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 4);
-	assert_true(p.backends[BACKEND_FENTRY].casts && p.backends[BACKEND_KPROBE].casts);
-	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
+	assert_true(TYPED_OF(p.backends[BACKEND_FENTRY]) && TYPED_OF(p.backends[BACKEND_KPROBE]));
+	assert_int_equal(TYPED_OF(p.backends[BACKEND_FENTRY])->entries_size, 1);
 	kf.func_id[KFUNC_MPTCP_BIND] = 0;
 	kf.func_id[KFUNC_MPTCP_V6_BIND] = 0;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
 	/* the typed kprobe programs keep the entry in the task: the map only for the fallback */
-	assert_true(p.backends[BACKEND_KPROBE].task_storage);
-	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
-	assert_int_equal(p.backends[BACKEND_KPROBE].plain_entries_size, ENTRY_MAP_ENTRIES);
-	assert_false(p.backends[BACKEND_FENTRY].task_storage);
-	assert_false(p.backends[BACKEND_TRACEPOINT].task_storage);
+	assert_true(TYPED_OF(p.backends[BACKEND_KPROBE])->task_storage);
+	assert_int_equal(TYPED_OF(p.backends[BACKEND_KPROBE])->entries_size, 1);
+	assert_false(PROBING_OF(p.backends[BACKEND_KPROBE])->task_storage);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_KPROBE])->entries_size, ENTRY_MAP_ENTRIES);
+	assert_false(TYPED_OF(p.backends[BACKEND_FENTRY])->task_storage);
+	assert_false(TYPED_OF(p.backends[BACKEND_TRACEPOINT])->task_storage);
 	/* the pre-5.15 tracepoint pair (BINDSNOOP_TEST_TP_PAIR here) is never typed */
 	kf.task_pt_regs = false;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
-	assert_false(p.backends[BACKEND_TRACEPOINT].casts);
-	assert_int_equal(p.backends[BACKEND_TRACEPOINT].entries_size, ENTRY_MAP_ENTRIES);
-	assert_true(p.backends[BACKEND_KPROBE].casts);
+	assert_null(TYPED_OF(p.backends[BACKEND_TRACEPOINT]));
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->entries_size, ENTRY_MAP_ENTRIES);
+	assert_non_null(TYPED_OF(p.backends[BACKEND_KPROBE]));
 }
 
 static void test_plan_ipv6_module(void **state)
@@ -499,6 +521,7 @@ static void test_plan_buffer_fields_and_count_tables(void **state)
 {
 	struct kernel_facts kf = host_618();
 	struct test_hooks hooks = TEST_HOOKS_NONE;
+	const struct backend_plan *tp;
 	struct config cfg;
 	struct plan p;
 
@@ -523,29 +546,37 @@ static void test_plan_buffer_fields_and_count_tables(void **state)
 	make_plan(&cfg, &kf, &no_hooks, NULL, 16384, &p);
 	assert_false(p.fields.ts || p.fields.details || p.fields.cgroup || p.fields.ifname);
 	assert_int_equal(p.ringbuf_bytes, 16384);
-	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
-	assert_int_equal(p.count_sizes[1], 1);
+	tp = &p.backends[BACKEND_TRACEPOINT];
+	assert_int_equal(PROBING_OF(*tp)->count_entries[0], COUNT_ENTRIES);
+	assert_int_equal(PROBING_OF(*tp)->count_entries[1], 1);
 	/* the typed build's slots: twice the keys, a power of two */
-	assert_int_equal(p.count_slots[0], 2 * COUNT_ENTRIES);
-	assert_int_equal(p.count_slots[1], 2);
+	assert_int_equal(TYPED_OF(*tp)->count_entries[0], 2 * COUNT_ENTRIES);
+	assert_int_equal(TYPED_OF(*tp)->count_entries[1], 2);
+	assert_int_equal(TYPED_OF(*tp)->count_slot_mask, 2 * COUNT_ENTRIES - 1);
+	assert_int_equal(TYPED_OF(*tp)->count_hash_shift, 64 - __builtin_ctz(2 * COUNT_ENTRIES));
 	cfg = config_of("--count -i 1");
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
-	assert_int_equal(p.count_sizes[0], COUNT_ENTRIES);
-	assert_int_equal(p.count_sizes[1], COUNT_ENTRIES);
+	assert_int_equal(PROBING_OF(*tp)->count_entries[0], COUNT_ENTRIES);
+	assert_int_equal(PROBING_OF(*tp)->count_entries[1], COUNT_ENTRIES);
 	hooks.count_entries = 64;
-	hooks.entries = 1;
-	cfg = config_of("--count -i 1");
-	kf = debian_510();
 	make_plan(&cfg, &kf, &hooks, NULL, 4096, &p);
-	assert_int_equal(p.count_sizes[0], 64);
-	assert_int_equal(p.count_sizes[1], 64);
-	assert_int_equal(p.count_slots[0], 128);
-	assert_int_equal(p.count_slots[1], 128);
-	assert_int_equal(p.backends[BACKEND_KPROBE].entries_size, 1);
-	assert_int_equal(p.backends[BACKEND_FENTRY].entries_size, 1);
+	assert_int_equal(PROBING_OF(*tp)->count_entries[0], 64);
+	assert_int_equal(PROBING_OF(*tp)->count_entries[1], 64);
+	assert_int_equal(TYPED_OF(*tp)->count_entries[0], 128);
+	assert_int_equal(TYPED_OF(*tp)->count_entries[1], 128);
 	hooks.count_entries = 3;
 	make_plan(&cfg, &kf, &hooks, NULL, 4096, &p);
-	assert_int_equal(p.count_slots[0], 8);
+	assert_int_equal(TYPED_OF(*tp)->count_entries[0], 8);
+	/* the entry map's test size, where an entry program uses one */
+	hooks.entries = 1;
+	kf = debian_510();
+	make_plan(&cfg, &kf, &hooks, NULL, 4096, &p);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_KPROBE])->entries_size, 1);
+	assert_int_equal(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->entries_size, 1);
+	/* a filter on the calling task */
+	cfg = config_of("-p 1");
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_true(p.filter_task);
 }
 
 int main(void)
@@ -560,7 +591,7 @@ int main(void)
 		cmocka_unit_test(test_plan_debian_510),
 		cmocka_unit_test(test_plan_refuses_no_prealloc_map_where_it_warns),
 		cmocka_unit_test(test_plan_arm64_before_6_4),
-		cmocka_unit_test(test_plan_casts_6_12),
+		cmocka_unit_test(test_plan_typed_6_12),
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),

@@ -38,14 +38,14 @@ done
 # ppc64el and s390x run every backend too, but by default (CI) only the
 # groups that prove the hooks and the byte order: columns (every protocol,
 # address family, port and option letter, exact lines), json, count, and
-# casts (which build of the BPF object the kernel takes, and that the
+# typed (which build of the BPF object the kernel takes, and that the
 # probing one traces when the typed one is refused). Their
 # whole suite takes 7-8 minutes a guest under TCG (s390x has no BPF JIT),
 # which would take .ci/run past its 25 minutes. VMTEST_SMOKE_ARCHES=""
 # runs the whole suite everywhere (README: the last such run).
 smoke=()
 for arch in ${VMTEST_SMOKE_ARCHES-powerpc s390}; do
-	smoke+=(--suite "$arch=./tests/e2e.sh columns json count casts")
+	smoke+=(--suite "$arch=./tests/e2e.sh columns json count typed")
 done
 
 # The guest is busybox; the suite also uses these tools (copied in with
