@@ -940,7 +940,7 @@ group_banner() {
 		p=$WL_BG
 		wl_go
 		# SIGINT to bindsnoop itself (strace would pass it on, but also stop)
-		kill -INT "$(pgrep -P "$tracer" bindsnoop)" 2>/dev/null
+		kill -INT "$(child_pid "$tracer" bindsnoop)" 2>/dev/null
 		wait "$tracer" 2>/dev/null
 		expect "$name" "$p" "$(row "$p" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
 		check "${name}_nothing_lost" "$(grep -c 'events lost: ' "$TMP/err")" = 0

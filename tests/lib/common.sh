@@ -59,6 +59,22 @@ chosen_backend() {
 		/^bindsnoop: backend [a-z]+: / { b = $3; sub(/:$/, "", b) }' "$1"
 }
 
+# child_pid PARENT COMM: the pid of PARENT's child named COMM, from /proc
+# (the guests' busybox has no pgrep).
+child_pid() {
+	local stat rest
+	for stat in /proc/[0-9]*/stat; do
+		read -r rest <"$stat" 2>/dev/null || continue
+		# "PID (COMM) STATE PPID ..."
+		[[ $rest =~ ^([0-9]+)\ \((.*)\)\ [A-Za-z]\ ([0-9]+)\  ]] || continue
+		if [ "${BASH_REMATCH[2]}" = "$2" ] && [ "${BASH_REMATCH[3]}" = "$1" ]; then
+			echo "${BASH_REMATCH[1]}"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # ---- expected lines: the table's own formats (README "Output") ----
 
 row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }
