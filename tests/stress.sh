@@ -13,9 +13,10 @@
 #   kill9_anywhere      kill -9 during load, attach and polling: nothing left
 #   blocked_stdout      a reader that stops reading: memory stays bounded,
 #                       what could not be delivered is counted as lost
-#   soak_short_run      tests/soak.sh fails a run too short to check anything
+#   soak_short_run_fails tests/soak.sh fails a run too short to check anything
 #
-#   tests/stress.sh [--backend B] [--binds N]
+#   tests/stress.sh [--backend B] [--binds N] [TEST...]
+# TEST: the names above (storm_lines, count_exact, ...); default all.
 # Ends with "N passed, N failed, N skipped".
 
 set -u
@@ -23,11 +24,18 @@ cd "$(dirname "$0")/.." || exit 1
 
 BACKEND=auto
 BINDS=1000000
+ALL_TESTS="storm_lines count_exact signal_under_load kill9_anywhere blocked_stdout entry_map_full soak_short_run_fails"
+TESTS=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--backend) BACKEND=$2; shift 2 ;;
 	--binds) BINDS=$2; shift 2 ;;
-	*) echo "usage: tests/stress.sh [--backend B] [--binds N]" >&2; exit 64 ;;
+	*)
+		[[ " $ALL_TESTS " == *" $1 "* ]] ||
+			{ echo "usage: tests/stress.sh [--backend B] [--binds N] [TEST...] (TEST: $ALL_TESTS)" >&2; exit 64; }
+		TESTS+=" $1"
+		shift
+		;;
 	esac
 done
 # shellcheck source=tests/lib/common.sh
@@ -286,12 +294,8 @@ test_soak_short_run_fails() {
 
 [ "$(id -u)" = 0 ] || { echo "tests/stress.sh: needs root" >&2; exit 1; }
 echo "# bindsnoop stress: kernel $(uname -r), backend $BACKEND, $BINDS binds"
-test_storm_lines
-test_count_exact
-test_signal_under_load
-test_kill9_anywhere
-test_blocked_stdout
-test_entry_map_full
-test_soak_short_run_fails
+for t in ${TESTS:-$ALL_TESTS}; do
+	"test_$t"
+done
 summary
 [ "$FAILED" = 0 ]
