@@ -38,6 +38,8 @@ cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 # shellcheck source=tests/lib/common.sh
 . tests/lib/common.sh
+# shellcheck source=tests/lib/lintian.sh
+. tests/lib/lintian.sh
 # shellcheck source=tests/lib/debian-apt.sh
 . tests/lib/debian-apt.sh
 
@@ -55,7 +57,6 @@ KERNEL=6.12-arm64
 PACKAGES="build-essential gcc-aarch64-linux-gnu debhelper dpkg-dev lintian"
 started=$SECONDS
 
-note() { echo "# $*"; }
 stop() { fail "$1" "$2"; summary; exit 1; }
 # took T0: the seconds since T0, for the notes.
 took() { echo "$((SECONDS - $1)) s"; }
@@ -193,18 +194,9 @@ build_deb() {
 
 lint() {
 	local t0=$SECONDS rc
-	# As root lintian says "not recommended" on stderr; keep that apart.
-	# Its exit status: 0 clean, 1 errors found, 2 and up it could not run.
 	in_chroot lintian -I -L +pedantic "/build/$CHANGES" >"$LOGS/lintian.out" 2>"$LOGS/lintian.err"
 	rc=$?
-	sed 's/^/#   lintian: /' "$LOGS/lintian.out"
-	if [ "$rc" -ge 2 ]; then
-		fail lintian "exit status $rc: $(grep -v 'root privileges' "$LOGS/lintian.err" | tail -n 1)"
-	elif grep -qE '^[EW]:' "$LOGS/lintian.out"; then
-		fail lintian "$(grep -cE '^[EW]:' "$LOGS/lintian.out") error(s) or warning(s), see above"
-	else
-		pass "lintian: clean in $(took "$t0") ($(grep -c '^[IP]:' "$LOGS/lintian.out") info or pedantic tags)"
-	fi
+	lintian_verdict "$LOGS/lintian.out" "$LOGS/lintian.err" "$rc" "in $(took "$t0")"
 }
 
 # elf_desc FILE: "64-bit little-endian machine N" from FILE's ELF header.
