@@ -274,12 +274,12 @@ make_payload() {
 # The guest's console, its "# ld:" lines, its checks (printed and counted
 # as ours), and its row.
 run_guest() {
-	local t0=$SECONDS out=$CACHE/vmtest-out rc row counts p f s lib got bad=
+	local t0=$SECONDS out=$CACHE/vmtest-out rc row f lib got bad=
 	rm -rf "$out"
 	VMTEST_OUT=$out tests/vmtest/vmtest.sh --payload "arm64=$PAYLOAD" --kernels "$KERNEL" \
 		--backends auto --suite ./packaged.sh --suite-timeout 240 -j 1 >"$LOGS/vmtest.log" 2>&1
 	rc=$?
-	row=$(grep -E '^[^ ]+ auto: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$LOGS/vmtest.log" | tail -n 1)
+	row=$(grep -E "^[^ ]+ auto: $CLOSING_RE" "$LOGS/vmtest.log" | tail -n 1)
 	if [ -z "$row" ]; then
 		fail guest "vmtest.sh exit status $rc, no row: $(tail -n 1 "$LOGS/vmtest.log") (log: $LOGS/vmtest.log)"
 		return
@@ -297,10 +297,8 @@ run_guest() {
 		pass "guest_libs: $(tr '\n' ' ' <"$PAYLOAD/libs.expected")from /suite/lib"
 	fi
 	grep -E '^(ok|FAIL|skip|pre|#) ' "$LOGS/guest.log" | grep -v '^# ld: '
-	counts=${row#*: }
-	counts=${counts%% (*}
-	read -r p _ f _ s _ <<<"${counts//,/}"
-	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+	add_counts "${row#*: }"
+	read -r _ f _ <<<"$(counts_of "${row#*: }")"
 	note "guest: $row, in $(took "$t0") ($(awk '/boot timings/ { getline; print $3, $4, $5, $6, $7, $8, $9 }' "$LOGS/vmtest.log" | tr -s ' '))"
 	[ "$rc" = 0 ] || [ "$f" != 0 ] || fail guest "vmtest.sh exit status $rc with no failed check (log: $LOGS/vmtest.log)"
 }
@@ -323,12 +321,7 @@ if [ "$(dpkg --print-foreign-architectures | sort | tr '\n' ' ')" = "$FOREIGN_BE
 else
 	fail host_dpkg_untouched "was '$FOREIGN_BEFORE', now '$(dpkg --print-foreign-architectures | tr '\n' ' ')'"
 fi
-left=$(awk -v root="$ROOT" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | head -n 3 | tr '\n' ' ')
-if [ -z "$left" ]; then
-	pass "mounts_private: no mount under $ROOT here"
-else
-	fail mounts_private "still mounted here: $left"
-fi
+check_no_mounts_under "$ROOT" here
 note "package-arm64 stage: $((SECONDS - started)) s"
 summary
 [ "$FAILED" = 0 ]

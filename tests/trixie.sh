@@ -424,7 +424,7 @@ started=$SECONDS
 
 # Part two's counts, the mount check, the closing line.
 finish() {
-	local p f s left
+	local p f s
 	if [ -s "$COUNTS" ]; then
 		read -r p f s <"$COUNTS"
 		PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
@@ -434,12 +434,7 @@ finish() {
 	[ -n "$1" ] && fail trixie "interrupted by SIG$1 (exit status $2 of the chroot part)"
 	# Its namespace is gone: none of its mounts may be left here.
 	if [ -e "$MOUNTED_MARK" ]; then
-		left=$(awk -v root="$ROOT" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | head -n 3 | tr '\n' ' ')
-		if [ -z "$left" ]; then
-			pass "mounts_private: no mount under $ROOT outside the stage's namespace"
-		else
-			fail mounts_private "still mounted here: $left"
-		fi
+		check_no_mounts_under "$ROOT" "outside the stage's namespace"
 	fi
 	note "trixie stage: $((SECONDS - started)) s"
 	closing

@@ -130,6 +130,19 @@ fd_count() {
 	grep -c . <<<"$fds"
 }
 
+# check_no_mounts_under ROOT WHERE: the check mounts_private, for a stage
+# whose chroot's mounts live in a mount namespace of its own: none of them
+# may be seen in this one.
+check_no_mounts_under() {
+	local left
+	left=$(awk -v root="$1" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | head -n 3 | tr '\n' ' ')
+	if [ -z "$left" ]; then
+		pass "mounts_private: no mount under $1 $2"
+	else
+		fail mounts_private "still mounted here: $left"
+	fi
+}
+
 # ---- what stays in the kernel ----
 
 # bindsnoop's programs (and with "all" its links and maps), as bpftool shows
