@@ -74,7 +74,7 @@ msg		= @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test check unit e2e bench vmtest deps-check deps demo install uninstall
+.PHONY: all clean test check unit e2e bench soak vmtest deps-check deps demo install uninstall
 
 all: deps-check $(BINARY)
 
@@ -208,6 +208,11 @@ demo: $(BINARY) $(OUTPUT)/workload
 
 bench: $(BINARY) $(OUTPUT)/workload $(OUTPUT)/floor
 	$(Q)bench/bench.sh
+
+# An hour of steady binds, for releases: RSS and open fds flat, --count
+# exact, nothing lost (tests/soak.sh; make check runs a 75 s one).
+soak: $(BINARY) $(OUTPUT)/workload
+	$(Q)tests/soak.sh 60
 
 clean:
 	$(call msg,CLEAN,)

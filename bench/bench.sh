@@ -5,7 +5,7 @@
 # against its peers (bpftrace, perf trace), every ratio from this one run.
 # `make bench` runs it as root; bench/README.md explains each row.
 #
-#   bench/bench.sh [--quick] [--rounds N]
+#   bench/bench.sh [--quick] [--rounds N] [--rows GLOB]
 #
 # Method: each timed row is a pair of runs of bench/bindloop.c, untraced and
 # then traced, repeated for N rounds; the rows take turns inside a round, so
@@ -14,25 +14,38 @@
 #
 # --quick (CI) proves the harness works: 2 rounds, small loops, a storm of
 # 50,000 binds. Its figures mean nothing and no results file is written.
+# --rows GLOB: only the guests' rows whose name matches (bench/guest.sh's
+# names; tests/run.sh passes '!(progs_*|startup)' with --quick to leave out
+# the programs' own time and start-up rows, the slow ones under -icount).
 # Exit status: 0 when every row that this kernel can run did run and the
 # lost-event accounting balanced; 1 otherwise. Targets missed do not fail:
 # they are reported.
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
+# The parsers of bindsnoop's and the workload's output (bench's own note()
+# below replaces the library's).
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 usage() {
-	echo "Usage: bench/bench.sh [--quick] [--rounds N]"
+	echo "Usage: bench/bench.sh [--quick] [--rounds N] [--rows GLOB]"
 }
 
 QUICK=0
 ROUNDS=
+ROWS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--rounds)
 		[[ ${2:-} =~ ^[1-9][0-9]?$ ]] || { echo "bench: --rounds needs 1..99" >&2; exit 64; }
 		ROUNDS=$2
+		shift
+		;;
+	--rows)
+		[ -n "${2:-}" ] || { echo "bench: --rows needs a glob" >&2; exit 64; }
+		ROWS=(--rows "$2")
 		shift
 		;;
 	-h | --help) usage; exit 0 ;;
@@ -416,10 +429,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		echo "${untraced% *} ${traced% *} $((cpu1 - cpu0)) $iters ${untraced#* } ${traced#* }" \
 			>>"$WORK/row.$i"
 		# bindsnoop's closing line: in total N events lost, N binds not traced, N not counted
-		# shellcheck disable=SC2046
-		set -- $(sed -n 's/^bindsnoop: in total \([0-9]*\) events lost, \([0-9]*\) binds not traced, \([0-9]*\) binds not counted.*/\1 \2 \3/p' "$T_ERR") 0 0 0
+		read -r l1 l2 l3 <<<"$(loss_totals "$T_ERR")"
 		read -r d1 d2 d3 <<<"${ROW_DROPS[i]}"
-		ROW_DROPS[i]="$((d1 + $1)) $((d2 + $2)) $((d3 + $3))"
+		ROW_DROPS[i]="$((d1 + l1)) $((d2 + l2)) $((d3 + l3))"
 	done
 done
 
@@ -532,7 +544,7 @@ storm() {	# BINDS THREADS PERFBUF
 		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
 		return
 	fi
-	backend=$(sed -n 's/^bindsnoop: backend \([a-z]*\):.*/\1/p' "$T_ERR" | head -n 1)
+	backend=$(chosen_backend "$T_ERR")
 	label=${label/bindsnoop,/bindsnoop ${backend:-?},}
 
 	t0=$EPOCHREALTIME
@@ -544,12 +556,10 @@ storm() {	# BINDS THREADS PERFBUF
 	tracer_stop
 	rc=$?
 
-	binds=$(sed -n 's/^binds=\([0-9]*\) .*/\1/p' "$WORK/storm.wl")
+	binds=$(workload_binds "$WORK/storm.wl")
 	printed=$(($(cat "$WORK/storm.count") - 1))	# the header line
 	lost=$(awk '/^bindsnoop: [0-9]+ events lost: / { n += $2 } END { print n + 0 }' "$T_ERR")
-	total_lost=$(sed -n 's/^bindsnoop: in total \([0-9]*\) events lost.*/\1/p' "$T_ERR")
-	not_traced=$(sed -n 's/^bindsnoop: in total [0-9]* events lost, \([0-9]*\) binds not traced.*/\1/p' "$T_ERR")
-	: "${total_lost:=0}" "${not_traced:=0}"
+	read -r total_lost not_traced _ <<<"$(loss_totals "$T_ERR")"
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	if [ -z "$binds" ]; then
 		balance="FAILED: the workload said: $(head -c 100 "$WORK/storm.wl")"
@@ -639,7 +649,7 @@ TARGET_GUEST_PPID=1.02
 guests() {
 	local out=$WORK/vm.out release backend row rest cpu min max wall u t label key floor over
 	declare -A cpu_of=()
-	note "qemu guests: bench/vm.sh${1:+ $1} (one kernel after the other)"
+	note "qemu guests: bench/vm.sh${*:+ $*} (one kernel after the other)"
 	if ! command -v qemu-system-x86_64 >/dev/null; then
 		GUEST_LINES+=("not run: qemu-system-x86_64 is not installed (make deps installs it)")
 		return
@@ -842,9 +852,9 @@ report() {
 }
 
 if [ "$QUICK" = 1 ]; then
-	guests --quick
+	guests --quick "${ROWS[@]}"
 else
-	guests
+	guests "${ROWS[@]}"
 fi
 
 ELAPSED=$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')

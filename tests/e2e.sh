@@ -422,7 +422,7 @@ group_json() {
 	check json_no_table_header "$(grep -vc '^{' "$TMP/out")" = 0
 	if jq -e . "$TMP/out" >/dev/null 2>&1; then pass json_every_line_parses; else fail json_every_line_parses "$(head -c 300 "$TMP/out")"; fi
 	local cg cgpath mntns netns pcomm
-	cgpath=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	cgpath=$(own_cgroup_path)
 	cg=$(stat -c %i "$(cgroup2_root)$cgpath" 2>/dev/null)
 	# The workload's parent is a subshell of this script: its comm is ours.
 	pcomm=$(cat /proc/$$/comm)
@@ -529,8 +529,6 @@ group_interval() {
 	check count_json "$(jq -c .counts "$TMP/out" 2>&1)" = '[{"family":"ipv6","address":"::1","port":4701,"binds":4},{"family":"ipv4","address":"127.0.0.1","port":4701,"binds":2}]'
 }
 
-cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
-
 # u64 as the 8 hex bytes bpftool takes for a key or value: in this
 # machine's byte order (s390x is big endian), which od tells from 1 as a u32.
 u64_hex() {
@@ -589,7 +587,7 @@ group_noprealloc() {
 		return
 	fi
 	make_cgroup || { fail noprealloc_map "no cgroup v2 hierarchy mounted"; return; }
-	local path=/sys/fs/bpf/bindsnoop_e2e_noprealloc cgid major minor v backend
+	local path=/sys/fs/bpf/bindsnoop_e2e_noprealloc cgid v backend
 	cgid=$(stat -c %i "$CGROUP_DIR")
 	rm -f "$path"
 	# flags 1: BPF_F_NO_PREALLOC; u64_hex prints 8 words on purpose
@@ -597,9 +595,7 @@ group_noprealloc() {
 	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name noprealloc flags 1 &&
 		$BPFTOOL map update pinned "$path" key hex $(u64_hex "$cgid") value hex $(u64_hex 1) &&
 		PINNED="$PINNED $path" || { fail noprealloc_map "bpftool could not make the map"; return; }
-	IFS=. read -r major minor _ <<<"$(uname -r)"
-	minor=${minor%%[!0-9]*}
-	v=$((major * 1000 + minor))
+	v=$(kernel_version)
 	backend=$(backend_in_use)
 	if [ "$v" -ge 5007 ] && [ "$v" -lt 6001 ] && [ "$backend" != fentry ]; then
 		local err rc want
@@ -694,7 +690,7 @@ group_owner() {
 # What --owner says of this script's own cgroup (the deepest service or scope, else the path).
 owner_of_here() {
 	local path unit
-	path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	path=$(own_cgroup_path)
 	unit=$(tr '/' '\n' <<<"$path" | grep -E '\.(service|scope)$' | tail -n 1)
 	echo "${unit:-$path}"
 }
@@ -1007,9 +1003,7 @@ group_min_caps() {
 	fi
 	# Before 5.11 BPF memory is charged to RLIMIT_MEMLOCK (64 KiB for a user);
 	# libbpf raises it, which takes CAP_SYS_RESOURCE.
-	local major minor
-	IFS=. read -r major minor _ <<<"$(uname -r)"
-	if [ "$major" -lt 5 ] || { [ "$major" = 5 ] && [ "$minor" -lt 11 ]; }; then
+	if [ "$(kernel_version)" -lt 5011 ]; then
 		caps=$caps,cap_sys_resource
 	fi
 	cp "$BINDSNOOP" "$TMP/bindsnoop-caps"

@@ -39,9 +39,8 @@ case $DURATION in
 esac
 [ $# -le 1 ] || usage
 
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "ok $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 mkdir -p "$OUT/artifacts" || exit 1
 started=$(date +%s)
@@ -92,5 +91,5 @@ for src in tests/fuzz/fuzz_*.c; do
 done
 
 echo "  total time: $(($(date +%s) - started)) s"
-echo "$PASSED passed, $FAILED failed, 0 skipped"
+summary
 [ "$FAILED" = 0 ]

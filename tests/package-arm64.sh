@@ -38,6 +38,8 @@ cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 # shellcheck source=tests/lib/common.sh
 . tests/lib/common.sh
+# shellcheck source=tests/lib/lintian.sh
+. tests/lib/lintian.sh
 # shellcheck source=tests/lib/debian-apt.sh
 . tests/lib/debian-apt.sh
 
@@ -55,7 +57,6 @@ KERNEL=6.12-arm64
 PACKAGES="build-essential gcc-aarch64-linux-gnu debhelper dpkg-dev lintian"
 started=$SECONDS
 
-note() { echo "# $*"; }
 stop() { fail "$1" "$2"; summary; exit 1; }
 # took T0: the seconds since T0, for the notes.
 took() { echo "$((SECONDS - $1)) s"; }
@@ -193,18 +194,9 @@ build_deb() {
 
 lint() {
 	local t0=$SECONDS rc
-	# As root lintian says "not recommended" on stderr; keep that apart.
-	# Its exit status: 0 clean, 1 errors found, 2 and up it could not run.
 	in_chroot lintian -I -L +pedantic "/build/$CHANGES" >"$LOGS/lintian.out" 2>"$LOGS/lintian.err"
 	rc=$?
-	sed 's/^/#   lintian: /' "$LOGS/lintian.out"
-	if [ "$rc" -ge 2 ]; then
-		fail lintian "exit status $rc: $(grep -v 'root privileges' "$LOGS/lintian.err" | tail -n 1)"
-	elif grep -qE '^[EW]:' "$LOGS/lintian.out"; then
-		fail lintian "$(grep -cE '^[EW]:' "$LOGS/lintian.out") error(s) or warning(s), see above"
-	else
-		pass "lintian: clean in $(took "$t0") ($(grep -c '^[IP]:' "$LOGS/lintian.out") info or pedantic tags)"
-	fi
+	lintian_verdict "$LOGS/lintian.out" "$LOGS/lintian.err" "$rc" "in $(took "$t0")"
 }
 
 # elf_desc FILE: "64-bit little-endian machine N" from FILE's ELF header.
@@ -282,12 +274,12 @@ make_payload() {
 # The guest's console, its "# ld:" lines, its checks (printed and counted
 # as ours), and its row.
 run_guest() {
-	local t0=$SECONDS out=$CACHE/vmtest-out rc row counts p f s lib got bad=
+	local t0=$SECONDS out=$CACHE/vmtest-out rc row f lib got bad=
 	rm -rf "$out"
 	VMTEST_OUT=$out tests/vmtest/vmtest.sh --payload "arm64=$PAYLOAD" --kernels "$KERNEL" \
 		--backends auto --suite ./packaged.sh --suite-timeout 240 -j 1 >"$LOGS/vmtest.log" 2>&1
 	rc=$?
-	row=$(grep -E '^[^ ]+ auto: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$LOGS/vmtest.log" | tail -n 1)
+	row=$(grep -E "^[^ ]+ auto: $CLOSING_RE" "$LOGS/vmtest.log" | tail -n 1)
 	if [ -z "$row" ]; then
 		fail guest "vmtest.sh exit status $rc, no row: $(tail -n 1 "$LOGS/vmtest.log") (log: $LOGS/vmtest.log)"
 		return
@@ -305,10 +297,8 @@ run_guest() {
 		pass "guest_libs: $(tr '\n' ' ' <"$PAYLOAD/libs.expected")from /suite/lib"
 	fi
 	grep -E '^(ok|FAIL|skip|pre|#) ' "$LOGS/guest.log" | grep -v '^# ld: '
-	counts=${row#*: }
-	counts=${counts%% (*}
-	read -r p _ f _ s _ <<<"${counts//,/}"
-	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+	add_counts "${row#*: }"
+	read -r _ f _ <<<"$(counts_of "${row#*: }")"
 	note "guest: $row, in $(took "$t0") ($(awk '/boot timings/ { getline; print $3, $4, $5, $6, $7, $8, $9 }' "$LOGS/vmtest.log" | tr -s ' '))"
 	[ "$rc" = 0 ] || [ "$f" != 0 ] || fail guest "vmtest.sh exit status $rc with no failed check (log: $LOGS/vmtest.log)"
 }
@@ -331,12 +321,7 @@ if [ "$(dpkg --print-foreign-architectures | sort | tr '\n' ' ')" = "$FOREIGN_BE
 else
 	fail host_dpkg_untouched "was '$FOREIGN_BEFORE', now '$(dpkg --print-foreign-architectures | tr '\n' ' ')'"
 fi
-left=$(awk -v root="$ROOT" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | head -n 3 | tr '\n' ' ')
-if [ -z "$left" ]; then
-	pass "mounts_private: no mount under $ROOT here"
-else
-	fail mounts_private "still mounted here: $left"
-fi
+check_no_mounts_under "$ROOT" here
 note "package-arm64 stage: $((SECONDS - started)) s"
 summary
 [ "$FAILED" = 0 ]

@@ -19,6 +19,8 @@ TRACER=
 INSTALLED_BY_US=
 # shellcheck source=tests/lib/common.sh
 . "$REPO/tests/lib/common.sh"
+# shellcheck source=tests/lib/lintian.sh
+. "$REPO/tests/lib/lintian.sh"
 
 cleanup() {
 	[ -n "$TRACER" ] && kill -KILL "$TRACER" 2>/dev/null
@@ -94,18 +96,8 @@ for want in '-rwxr-xr-x ./usr/sbin/bindsnoop' \
 	fi
 done
 
-# As root lintian says "not recommended" on stderr; keep that apart.
-# Its exit status: 0 clean, 1 errors found, 2 and up it could not run.
 lintian -I -L +pedantic "$CHANGES" >"$TMP/lintian.out" 2>"$TMP/lintian.err"
-rc=$?
-sed 's/^/#   /' "$TMP/lintian.out"
-if [ "$rc" -ge 2 ]; then
-	fail lintian "exit status $rc: $(grep -v 'root privileges' "$TMP/lintian.err" | tail -n 1)"
-elif grep -q '^E:' "$TMP/lintian.out"; then
-	fail lintian "$(grep -c '^E:' "$TMP/lintian.out") error(s), see above"
-else
-	pass "lintian ($(grep -c '^W:' "$TMP/lintian.out") warnings)"
-fi
+lintian_verdict "$TMP/lintian.out" "$TMP/lintian.err" $?
 
 # ---- install ----
 

@@ -12,14 +12,12 @@ cd "$(dirname "$0")/.." || exit 1
 OUT=build/asan
 LOGS=$OUT/logs
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-PASSED=0 FAILED=0
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
+# result NAME STATUS [WHY]: a check passed by exit status 0.
 result() {
-	if [ "$2" = 0 ]; then
-		PASSED=$((PASSED + 1)); echo "ok   $1"
-	else
-		FAILED=$((FAILED + 1)); echo "FAIL $1${3:+: $3}"
-	fi
+	if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "${3:-exit status $2}"; fi
 }
 
 make --no-print-directory -s OUTPUT=$OUT BINARY=$OUT/bindsnoop CFLAGS="-g -O1 $SAN" \
@@ -52,5 +50,5 @@ for prog in unit_tests unit_config; do
 	result "valgrind $prog" $? "$(grep '==' "$LOGS/valgrind-$prog.log" | head -n 20)"
 done
 
-echo "$PASSED passed, $FAILED failed, 0 skipped"
+summary
 [ "$FAILED" = 0 ]

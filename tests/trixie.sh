@@ -76,10 +76,8 @@ fi
 PACKAGES=$(printf '%s\n' $BUILD libcmocka-dev jq iproute2 util-linux libcap2-bin mawk dpkg-dev mount $MULTILIB | sort -u | tr '\n' ' ')
 PACKAGES=${PACKAGES% }
 
-PASSED=0 FAILED=0 SKIPPED=0
-pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
-note() { echo "# $*"; }
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 # ======================================================================
 # Part two, in the private mount namespace (see the end for part one).
@@ -247,22 +245,24 @@ check_libbpf() {
 }
 
 unit() {
-	local out closing p f prog
+	local out rc closing f prog
 	# shellcheck source=tests/lib/cmocka.sh
 	. tests/lib/cmocka.sh
 	for prog in unit_tests unit_config; do
 		out=$(in_chroot /src/build/$prog 2>&1)
+		rc=$?
 		echo "$out" >"$LOGS/$prog.log"
 		closing=$(cmocka_closing "$out")
 		if [ -z "$closing" ]; then
 			fail "$prog" "no cmocka summary from build/$prog: $(tail -n 1 <<<"$out") (log: $LOGS/$prog.log)"
 			continue
 		fi
-		read -r p _ f _ <<<"${closing//,/}"
-		PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+		add_counts "$closing"
 		note "$prog (cmocka, gcc build): $closing"
 		# cmocka lists the failed tests by name.
 		sed -n "s/^\[  FAILED  \] \([a-z].*\)/FAIL $prog \1/p" <<<"$out"
+		read -r _ f _ <<<"$(counts_of "$closing")"
+		[ "$rc" = 0 ] || [ "$f" != 0 ] || fail "$prog" "exit status $rc with no failed test (log: $LOGS/$prog.log)"
 		if in_chroot /src/build/clang/$prog >"$LOGS/$prog-clang.log" 2>&1; then
 			pass "${prog}_clang: the clang build's $prog"
 		else
@@ -274,19 +274,18 @@ unit() {
 # e2e LABEL [VAR=VALUE]: the host suite with the trixie-built binary, its
 # cases counted as ours; its closing line is shown as "# e2e LABEL: ...".
 e2e() {
-	local label=$1 log=$LOGS/e2e-$1.log rc closing p f s
+	local label=$1 log=$LOGS/e2e-$1.log rc closing f
 	shift
 	in_chroot "$@" /src/tests/e2e.sh --backend tracepoint >"$log" 2>&1
 	rc=$?
-	closing=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1)
-	grep -vE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log"
-	if [ -z "$closing" ]; then
+	grep -vE "^$CLOSING_RE\$" "$log"
+	if ! closing=$(closing_line "$log"); then
 		fail "e2e_$label" "no closing line (exit status $rc; log: $log)"
 		return
 	fi
 	note "e2e $label: $closing"
-	read -r p _ f _ s _ <<<"${closing//,/}"
-	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+	add_counts "$closing"
+	read -r _ f _ <<<"$(counts_of "$closing")"
 	[ "$rc" = 0 ] || [ "$f" != 0 ] || fail "e2e_$label" "exit status $rc with no failed case"
 }
 
@@ -385,7 +384,7 @@ fi
 # ======================================================================
 
 closing() {
-	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	summary
 	[ "$FAILED" = 0 ]
 }
 stop() { fail trixie "$1"; closing; exit 1; }
@@ -425,7 +424,7 @@ started=$SECONDS
 
 # Part two's counts, the mount check, the closing line.
 finish() {
-	local p f s left
+	local p f s
 	if [ -s "$COUNTS" ]; then
 		read -r p f s <"$COUNTS"
 		PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
@@ -435,12 +434,7 @@ finish() {
 	[ -n "$1" ] && fail trixie "interrupted by SIG$1 (exit status $2 of the chroot part)"
 	# Its namespace is gone: none of its mounts may be left here.
 	if [ -e "$MOUNTED_MARK" ]; then
-		left=$(awk -v root="$ROOT" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | head -n 3 | tr '\n' ' ')
-		if [ -z "$left" ]; then
-			pass "mounts_private: no mount under $ROOT outside the stage's namespace"
-		else
-			fail mounts_private "still mounted here: $left"
-		fi
+		check_no_mounts_under "$ROOT" "outside the stage's namespace"
 	fi
 	note "trixie stage: $((SECONDS - started)) s"
 	closing

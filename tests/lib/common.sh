@@ -1,12 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # shellcheck shell=bash
 #
-# tests/lib/common.sh: what every test script shares, sourced by e2e.sh,
-# stress.sh, soak.sh, package.sh and demo.sh (and copied into the qemu
-# guests with e2e.sh).
-#   reporting     pass, fail, skip, check, require, summary
+# tests/lib/common.sh: what every test script shares, sourced by every suite
+# (e2e, stress, soak, sanitize, fuzz, demo, trixie, package, package-arm64),
+# by tests/run.sh and bench/bench.sh, and copied alone into the qemu guests
+# with e2e.sh (so it sources nothing itself).
+#   reporting     pass, fail, skip, note, check, require, summary
+#   closing lines CLOSING_RE, closing_line FILE, counts_of LINE, add_counts LINE
 #   waiting       wait_for_line FILE REGEX [TENTHS [PID]], wait_banner FILE [PID]
-#   the table     row, row_wide, rc_col: README's printf formats
+#   the table     row, row_wide, header, header_wide, rc_col: the printf formats
+#   processes     child_pid PARENT COMM (the guests have no pgrep)
+#   parsing       workload_binds, loss_totals, lost_total, untraced_total, chosen_backend,
+#                 kernel_version, cgroup2_root, own_cgroup_path, rss_kb, fd_count
 #   the kernel    our_objects: what of bindsnoop's bpftool shows
 
 PASSED=0 FAILED=0 SKIPPED=0
@@ -18,6 +23,7 @@ pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
 skip() { SKIPPED=$((SKIPPED + 1)); echo "skip $1: $2"; }
 summary() { echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"; }
+note() { echo "# $*"; }
 
 # check NAME COND...: a plain test(1) assertion with the values in the message.
 check() {
@@ -32,6 +38,32 @@ require() {
 	local name=$1
 	shift
 	if [ "$@" ]; then echo "pre  $name"; else fail "$name" "precondition not met: $*"; fi
+}
+
+# ---- closing lines: every suite's last word, "N passed, N failed, N skipped" ----
+
+# The counts alone; tests/run.sh anchors it (a stage's line, a guest's row).
+CLOSING_RE='[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
+
+# closing_line FILE: the last closing line of FILE; status 1 when it has none.
+closing_line() {
+	local line
+	line=$(grep -E "^$CLOSING_RE\$" "$1" 2>/dev/null | tail -n 1)
+	[ -n "$line" ] && echo "$line"
+}
+
+# counts_of LINE: "P F S" of a closing line (anything after the counts is ignored).
+counts_of() {
+	local p f s
+	read -r p _ f _ s _ <<<"${1//,/}"
+	echo "$p $f $s"
+}
+
+# add_counts LINE: a sub-suite's closing line counted as this suite's own.
+add_counts() {
+	local p f s
+	read -r p f s <<<"$(counts_of "$1")"
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
 }
 
 # ---- waiting ----
@@ -82,6 +114,59 @@ row_wide() { printf '%10d %-12.12s %-4s %-39s %5d %-5s %2d' "$@"; }
 header() { printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF; }
 header_wide() { printf '%10s %-12.12s %-4s %-39s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF; }
 rc_col() { printf '%-13s ' "$1"; }
+
+# ---- reading what the tools said, and the processes and the kernel ----
+
+# workload_binds FILE: the binds the workload made (its "binds=N ..." line).
+workload_binds() { sed -n 's/^binds=\([0-9]*\) .*/\1/p' "$1"; }
+
+# loss_totals FILE: "LOST UNTRACED UNCOUNTED" from bindsnoop's closing report
+# on stderr (FILE): "in total N events lost, N binds not traced, N binds not
+# counted", printed only when one of them is not 0, so no line is "0 0 0".
+loss_totals() {
+	local t
+	t=$(sed -n 's/^bindsnoop: in total \([0-9]*\) events lost, \([0-9]*\) binds not traced, \([0-9]*\) binds not counted$/\1 \2 \3/p' "$1" | tail -n 1)
+	echo "${t:-0 0 0}"
+}
+lost_total() { local t; t=$(loss_totals "$1"); echo "${t%% *}"; }
+untraced_total() { local u; read -r _ u _ <<<"$(loss_totals "$1")"; echo "$u"; }
+
+
+# kernel_version [RELEASE]: MAJOR * 1000 + MINOR of RELEASE (default: this
+# kernel's), so "6.1.0-57-amd64" is 6001, to compare with -lt/-ge.
+kernel_version() {
+	local major minor
+	IFS=. read -r major minor _ <<<"${1:-$(uname -r)}"
+	minor=${minor%%[!0-9]*}
+	echo $((major * 1000 + ${minor:-0}))
+}
+
+# Where cgroup v2 is mounted (nothing when it is not), and this process's
+# cgroup below it ("/user.slice/..."; its "0::" line in /proc/self/cgroup).
+cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
+own_cgroup_path() { sed -n 's/^0:://p' /proc/self/cgroup; }
+
+# rss_kb PID, fd_count PID: resident memory (VmRSS, kB) and open file
+# descriptors of a running process; nothing when it is gone.
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+fd_count() {
+	local fds
+	fds=$(ls "/proc/$1/fd" 2>/dev/null) || return 1
+	grep -c . <<<"$fds"
+}
+
+# check_no_mounts_under ROOT WHERE: the check mounts_private, for a stage
+# whose chroot's mounts live in a mount namespace of its own: none of them
+# may be seen in this one.
+check_no_mounts_under() {
+	local left
+	left=$(awk -v root="$1" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | head -n 3 | tr '\n' ' ')
+	if [ -z "$left" ]; then
+		pass "mounts_private: no mount under $1 $2"
+	else
+		fail mounts_private "still mounted here: $left"
+	fi
+}
 
 # ---- what stays in the kernel ----
 
