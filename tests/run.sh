@@ -306,7 +306,7 @@ fi
 if [ "$MODE" != vmtest ]; then
 	stage unit unit_tests
 	# The suite's own verdicts first: what is broken on purpose must fail.
-	stage "e2e self-test" tests/e2e-selftest.sh
+	stage_script "e2e self-test" tests/e2e-selftest.sh
 	host_e2e
 fi
 if [ "$MODE" = all ]; then
