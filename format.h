@@ -89,7 +89,7 @@ void owner_word(const struct owner *o, char *buf, size_t len);
 void json_escape(const char *s, char *out, size_t len);
 
 /*
- * -j: one JSON object per event, newline-terminated (schema in README.md).
+ * -j: one JSON object per event, newline-terminated (schema: bindsnoop.8, JSON OUTPUT).
  * @realtime_offset_ns turns the event's CLOCK_MONOTONIC time into wall time.
  */
 int format_event_json(char *buf, size_t len, const struct bind_event *e,

@@ -988,7 +988,7 @@ backend_in_use() {
 	echo "$CHOSEN"
 }
 
-# The smallest capability set that works, as a non-root user (README "Privileges").
+# The smallest capability set that works, as a non-root user (bindsnoop.8, PRIVILEGES).
 group_min_caps() {
 	if ! command -v capsh >/dev/null; then
 		fail min_caps "capsh not installed (Debian libcap2-bin)"

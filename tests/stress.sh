@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# Load, faults and exact accounting (README "Reliability"), as root on this
+# Load, faults and exact accounting (tests/README.md, "What the load and
+# failure tests prove"), as root on this
 # kernel:
-#   storm_lines         1,000,000 binds from 2 threads (README's lossless
+#   storm_lines         1,000,000 binds from 2 threads (bench/README.md's lossless
 #                       rate), then a second storm still binding at SIGINT:
 #                       every line exact, nothing lost, lines = binds, exit 0,
 #                       nothing printed after exit (see test_storm_lines)
@@ -68,7 +69,7 @@ storm_start() {
 
 storm_binds() { workload_binds "$TMP/${1:-storm}.out"; }
 
-# The load README promises to carry without losing an event (Performance:
+# The load bench/README.md promises to carry without losing an event (results:
 # "lost of 1,000,000 binds, 1 and 2 threads: 0"): two workload threads
 # binding as fast as they can: about 65,000 binds a second untraced on this
 # 2-core machine, 30,000-35,000 traced (the rate is printed). At that rate

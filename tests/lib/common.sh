@@ -107,7 +107,7 @@ child_pid() {
 	return 1
 }
 
-# ---- expected lines: the table's own formats (README "Output") ----
+# ---- expected lines: the table's own formats (bindsnoop.8, OUTPUT) ----
 
 row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }
 row_wide() { printf '%10d %-12.12s %-4s %-39s %5d %-5s %2d' "$@"; }
