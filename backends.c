@@ -183,11 +183,22 @@ void tracer_destroy(struct tracer *t)
 	t->skel = NULL;
 }
 
-static void set_rodata(struct bindsnoop_bpf *skel, const struct config *cfg,
-		       const struct kernel_facts *kf, const struct plan *p,
-		       const struct build_plan *build, const struct filter_maps *fm)
+/* What every attempt to load a backend reads: the run's inputs, fixed before the first. */
+struct load_inputs {
+	const struct config *cfg;
+	const struct kernel_facts *facts;
+	const struct plan *plan;
+	const struct filter_maps *filters;
+};
+
+static void set_rodata(struct bindsnoop_bpf *skel, const struct load_inputs *in,
+		       const struct build_plan *build)
 {
 	struct bindsnoop_bpf__rodata *ro = skel->rodata;
+	const struct config *cfg = in->cfg;
+	const struct kernel_facts *kf = in->facts;
+	const struct plan *p = in->plan;
+	const struct filter_maps *fm = in->filters;
 
 	ro->target_pid = cfg->pid;
 	ro->filter_uid = cfg->filter_uid;
@@ -241,9 +252,11 @@ static int select_programs(const struct tracer *t, const struct backend_plan *bp
 	return 0;
 }
 
-static int size_maps(const struct tracer *t, const struct plan *p, const struct build_plan *build,
-		     const struct filter_maps *fm, int *template_fd)
+static int size_maps(const struct tracer *t, const struct load_inputs *in,
+		     const struct build_plan *build, int *template_fd)
 {
+	const struct plan *p = in->plan;
+	const struct filter_maps *fm = in->filters;
 	struct bindsnoop_bpf *skel = t->skel;
 	struct bpf_map *events = skel->maps.events;
 	int err;
@@ -337,12 +350,11 @@ static int mount_tracefs(const struct config *cfg, char *why, size_t whylen)
  * Open @build of the BPF object and load @bp's programs, with the plan's
  * read-only data and map sizes. On failure nothing of it is left.
  */
-static int open_and_load(struct tracer *t, const struct config *cfg,
-			 const struct kernel_facts *kf, const struct plan *p,
-			 const struct backend_plan *bp, const struct build_plan *build,
-			 const struct filter_maps *fm, char *why, size_t whylen)
+static int open_and_load(struct tracer *t, const struct load_inputs *in,
+			 const struct backend_plan *bp, const struct build_plan *build, char *why,
+			 size_t whylen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = in->cfg->btf_path);
 	int template_fd = -1, err;
 
 	t->build = build->build;
@@ -352,11 +364,11 @@ static int open_and_load(struct tracer *t, const struct config *cfg,
 		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
 		return err;
 	}
-	set_rodata(t->skel, cfg, kf, p, build, fm);
+	set_rodata(t->skel, in, build);
 	err = select_programs(t, bp, why, whylen);
 	if (err)
 		goto fail;
-	err = size_maps(t, p, build, fm, &template_fd);
+	err = size_maps(t, in, build, &template_fd);
 	if (err) {
 		snprintf(why, whylen, "setting up maps: %s", error_text(-err));
 		goto fail;
@@ -385,20 +397,15 @@ fail:
 }
 
 /*
- * Open and load backend @b (from the typed build where the plan says so,
- * from the probing one if the kernel refuses that), open its reader
- * (@open_reader), attach. On failure everything it created is gone again
- * (programs, links, maps, the reader) and @why says what the kernel
- * refused; *@reader_failed is set when it was the reader (which has said
- * why itself).
+ * Load backend @b: tracefs where it needs it, then the typed build where
+ * the plan says so, the probing one if the kernel refuses that. Nothing is
+ * attached yet. On failure nothing of it is left and @why says why.
  */
-static int tracer_load(struct tracer *t, enum backend b, const struct config *cfg,
-		       const struct kernel_facts *kf, const struct plan *p,
-		       const struct filter_maps *fm, open_reader_fn open_reader, void *ctx,
-		       bool *reader_failed, char *why, size_t whylen)
+static int load_backend(struct tracer *t, const struct load_inputs *in, enum backend b,
+			char *why, size_t whylen)
 {
-	const struct backend_plan *bp = &p->backends[b];
-	int err;
+	const struct backend_plan *bp = &in->plan->backends[b];
+	int err = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->backend = b;
@@ -407,21 +414,27 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 		return -EOPNOTSUPP;
 	}
 	if (bp->needs_tracefs) {
-		err = mount_tracefs(cfg, why, whylen);
+		err = mount_tracefs(in->cfg, why, whylen);
 		if (err)
 			return err;
 	}
-	/* The typed build, and if the kernel refuses it, the probing one. */
 	for (int i = 0; i < bp->nbuilds; i++) {
-		err = open_and_load(t, cfg, kf, p, bp, &bp->builds[i], fm, why, whylen);
+		err = open_and_load(t, in, bp, &bp->builds[i], why, whylen);
 		if (!err || i + 1 == bp->nbuilds)
 			break;
-		if (cfg->verbose)
+		if (in->cfg->verbose)
 			fprintf(stderr, "bindsnoop: backend %s: typed reads (bpf_rdonly_cast) refused: "
 				"%s; probing instead\n", backend_names[b], why);
 	}
-	if (err)
-		return err;
+	return err;
+}
+
+/* The filter and --count maps of a loaded backend, filled from the inputs. */
+static int fill_maps(struct tracer *t, const struct load_inputs *in, char *why, size_t whylen)
+{
+	const struct filter_maps *fm = in->filters;
+	int err;
+
 	for (__u32 slot = 0; slot < CGROUP_SLOTS; slot++) {
 		if (fm->cgroup_fd[slot] < 0)
 			continue;
@@ -429,10 +442,10 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 					&fm->cgroup_fd[slot], BPF_ANY)) {
 			err = -errno;
 			snprintf(why, whylen, "filling the cgroup filter: %s", error_text(-err));
-			goto fail;
+			return err;
 		}
 	}
-	if (cfg->count && cfg->interval_ns) {
+	if (in->cfg->count && in->cfg->interval_ns) {
 		int table_fd = bpf_map__fd(t->skel->maps.counts_a);
 		__u32 zero = 0;
 
@@ -440,58 +453,58 @@ static int tracer_load(struct tracer *t, enum backend b, const struct config *cf
 		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.counts), &zero, &table_fd, BPF_ANY)) {
 			err = -errno;
 			snprintf(why, whylen, "setting up the --count table: %s", error_text(-err));
-			goto fail;
+			return err;
 		}
 	}
-	/* The reader before the first program runs: no event finds none. */
-	if (open_reader) {
-		err = open_reader(t, ctx);
-		if (err) {
-			*reader_failed = true;
-			goto fail;
-		}
-	}
-	err = attach_programs(t, kf, bp, why, whylen);
-	if (err)
-		goto fail;
 	return 0;
-fail:
-	tracer_destroy(t);
-	return err;
+}
+
+/* -v: the backend that runs, its build and the buffer its events come over. */
+static void report_backend(const struct tracer *t, const struct backend_plan *bp)
+{
+	const char *name = backend_names[t->backend];
+
+	if (bp->note)
+		fprintf(stderr, "bindsnoop: backend %s: %s\n", name, bp->note);
+	fprintf(stderr, "bindsnoop: backend %s: %s%s\n", name, bp->detail,
+		t->build == BUILD_TYPED ? "; typed reads (bpf_rdonly_cast)" : "");
+	/* The reader that is open, not the plan: the tests assert what ran. */
+	fprintf(stderr, "bindsnoop: events: %s\n",
+		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *kf,
 		 const struct plan *p, const struct filter_maps *fm, open_reader_fn open_reader,
 		 void *ctx)
 {
+	const struct load_inputs in = { .cfg = cfg, .facts = kf, .plan = p, .filters = fm };
 	char why[256];
 	int i, err = -ENOENT;
 
 	for (i = 0; i < p->norder; i++) {
 		enum backend b = p->order[i];
 		const struct backend_plan *bp = &p->backends[b];
-		bool reader_failed = false;
 
 		why[0] = '\0';
-		err = tracer_load(t, b, cfg, kf, p, fm, open_reader, ctx, &reader_failed, why,
-				  sizeof(why));
-		/* No other backend would read its events any better. */
-		if (reader_failed)
-			return err;
-		if (!err) {
-			if (cfg->verbose && bp->note)
-				fprintf(stderr, "bindsnoop: backend %s: %s\n", backend_names[b], bp->note);
-			if (cfg->verbose) {
-				fprintf(stderr, "bindsnoop: backend %s: %s%s\n", backend_names[b],
-					bp->detail,
-					t->build == BUILD_TYPED ? "; typed reads (bpf_rdonly_cast)" : "");
-				/* The reader that is open, not the plan: the tests assert what ran. */
-				fprintf(stderr, "bindsnoop: events: %s\n",
-					t->rb ? "ring buffer" : t->pb ? "perf buffer" :
-					"none (--count: counted in the kernel)");
+		/* Load; arm: its maps, the reader before the first program runs, attach. */
+		err = load_backend(t, &in, b, why, sizeof(why)) ?:
+		      fill_maps(t, &in, why, sizeof(why));
+		if (!err && open_reader) {
+			err = open_reader(t, ctx);
+			/* It said why; no other backend would read its events any better. */
+			if (err) {
+				tracer_destroy(t);
+				return err;
 			}
+		}
+		if (!err)
+			err = attach_programs(t, kf, bp, why, sizeof(why));
+		if (!err) {
+			if (cfg->verbose)
+				report_backend(t, bp);
 			return 0;
 		}
+		tracer_destroy(t);
 		if (cfg->backend != BACKEND_AUTO) {
 			fprintf(stderr, "bindsnoop: --backend %s: %s\n", backend_names[b], why);
 			return err;
