@@ -139,36 +139,36 @@ static int open_owner_cgroup(const char *opt, const char *unit, const char *cont
 	return open_cgroup_dir(opt, path, fdp);
 }
 
-int open_filter_maps(const struct config *cfg, struct filter_maps *fm)
+int open_filter_maps(const struct config *cfg, struct filter_maps *filters)
 {
 	int err = 0;
 
 	if (cfg->cgroupmap_path)
-		err = open_filter_map("--cgroupmap", cfg->cgroupmap_path, &fm->cgroupmap_fd,
-				      &fm->runtime_alloc_map);
+		err = open_filter_map("--cgroupmap", cfg->cgroupmap_path, &filters->cgroupmap_fd,
+				      &filters->runtime_alloc_map);
 	if (!err && cfg->mntnsmap_path)
-		err = open_filter_map("--mntnsmap", cfg->mntnsmap_path, &fm->mntnsmap_fd,
-				      &fm->runtime_alloc_map);
+		err = open_filter_map("--mntnsmap", cfg->mntnsmap_path, &filters->mntnsmap_fd,
+				      &filters->runtime_alloc_map);
 	if (!err && cfg->cgroup_path)
-		err = open_cgroup_dir("-c", cfg->cgroup_path, &fm->cgroup_fd[CGROUP_SLOT_DIR]);
+		err = open_cgroup_dir("-c", cfg->cgroup_path, &filters->cgroup_fd[CGROUP_SLOT_DIR]);
 	if (!err && cfg->unit)
-		err = open_owner_cgroup("--unit", cfg->unit, NULL, &fm->cgroup_fd[CGROUP_SLOT_UNIT]);
+		err = open_owner_cgroup("--unit", cfg->unit, NULL, &filters->cgroup_fd[CGROUP_SLOT_UNIT]);
 	if (!err && cfg->container)
 		err = open_owner_cgroup("--container", NULL, cfg->container,
-					&fm->cgroup_fd[CGROUP_SLOT_CONTAINER]);
+					&filters->cgroup_fd[CGROUP_SLOT_CONTAINER]);
 	return err;
 }
 
-void close_filter_maps(struct filter_maps *fm)
+void close_filter_maps(struct filter_maps *filters)
 {
-	if (fm->cgroupmap_fd >= 0)
-		close(fm->cgroupmap_fd);
-	if (fm->mntnsmap_fd >= 0)
-		close(fm->mntnsmap_fd);
+	if (filters->cgroupmap_fd >= 0)
+		close(filters->cgroupmap_fd);
+	if (filters->mntnsmap_fd >= 0)
+		close(filters->mntnsmap_fd);
 	for (int i = 0; i < CGROUP_SLOTS; i++)
-		if (fm->cgroup_fd[i] >= 0)
-			close(fm->cgroup_fd[i]);
-	*fm = (struct filter_maps)FILTER_MAPS_INIT;
+		if (filters->cgroup_fd[i] >= 0)
+			close(filters->cgroup_fd[i]);
+	*filters = (struct filter_maps)FILTER_MAPS_INIT;
 }
 
 void tracer_destroy(struct tracer *t)
@@ -196,40 +196,40 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct load_inputs *in,
 {
 	struct bindsnoop_bpf__rodata *ro = skel->rodata;
 	const struct config *cfg = in->cfg;
-	const struct kernel_facts *kf = in->facts;
-	const struct plan *p = in->plan;
-	const struct filter_maps *fm = in->filters;
+	const struct kernel_facts *facts = in->facts;
+	const struct plan *plan = in->plan;
+	const struct filter_maps *filters = in->filters;
 
 	ro->target_pid = cfg->pid;
 	ro->filter_uid = cfg->filter_uid;
 	ro->target_uid = cfg->uid;
 	ro->filter_ports = cfg->filter_ports;
 	memcpy((void *)ro->port_bitmap, cfg->ports, sizeof(cfg->ports));
-	ro->filter_cgroup_map = fm->cgroupmap_fd >= 0;
-	ro->filter_mntns_map = fm->mntnsmap_fd >= 0;
-	ro->filter_cgroup_dir = fm->cgroup_fd[CGROUP_SLOT_DIR] >= 0;
-	ro->filter_unit = fm->cgroup_fd[CGROUP_SLOT_UNIT] >= 0;
-	ro->filter_container = fm->cgroup_fd[CGROUP_SLOT_CONTAINER] >= 0;
-	ro->filter_task = p->filter_task;
+	ro->filter_cgroup_map = filters->cgroupmap_fd >= 0;
+	ro->filter_mntns_map = filters->mntnsmap_fd >= 0;
+	ro->filter_cgroup_dir = filters->cgroup_fd[CGROUP_SLOT_DIR] >= 0;
+	ro->filter_unit = filters->cgroup_fd[CGROUP_SLOT_UNIT] >= 0;
+	ro->filter_container = filters->cgroup_fd[CGROUP_SLOT_CONTAINER] >= 0;
+	ro->filter_task = plan->filter_task;
 	ro->trace_errors = cfg->print.errors;
 	ro->count_mode = cfg->count;
 	ro->count_swaps = cfg->interval_ns != 0;
 	ro->count_slot_mask = build->count_slot_mask;
 	ro->count_hash_shift = build->count_hash_shift;
-	ro->use_ringbuf = p->ringbuf;
-	ro->wakeup_bytes = p->wakeup_bytes;
-	ro->want_ts = p->fields.ts;
-	ro->want_details = p->fields.details;
-	ro->want_cgroup = p->fields.cgroup;
-	ro->want_ifname = p->fields.ifname;
+	ro->use_ringbuf = plan->ringbuf;
+	ro->wakeup_bytes = plan->wakeup_bytes;
+	ro->want_ts = plan->fields.ts;
+	ro->want_details = plan->fields.details;
+	ro->want_cgroup = plan->fields.cgroup;
+	ro->want_ifname = plan->fields.ifname;
 
 	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
-	if (kf->inet_flag[IFLAG_FREEBIND] >= 0)
-		ro->inet_flag_freebind = kf->inet_flag[IFLAG_FREEBIND];
-	if (kf->inet_flag[IFLAG_TRANSPARENT] >= 0)
-		ro->inet_flag_transparent = kf->inet_flag[IFLAG_TRANSPARENT];
-	if (kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT] >= 0)
-		ro->inet_flag_bind_no_port = kf->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT];
+	if (facts->inet_flag[IFLAG_FREEBIND] >= 0)
+		ro->inet_flag_freebind = facts->inet_flag[IFLAG_FREEBIND];
+	if (facts->inet_flag[IFLAG_TRANSPARENT] >= 0)
+		ro->inet_flag_transparent = facts->inet_flag[IFLAG_TRANSPARENT];
+	if (facts->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT] >= 0)
+		ro->inet_flag_bind_no_port = facts->inet_flag[IFLAG_BIND_ADDRESS_NO_PORT];
 }
 
 /* Load exactly the programs the plan names. */
@@ -255,14 +255,14 @@ static int select_programs(const struct tracer *t, const struct backend_plan *bp
 static int size_maps(const struct tracer *t, const struct load_inputs *in,
 		     const struct build_plan *build, int *template_fd)
 {
-	const struct plan *p = in->plan;
-	const struct filter_maps *fm = in->filters;
+	const struct plan *plan = in->plan;
+	const struct filter_maps *filters = in->filters;
 	struct bindsnoop_bpf *skel = t->skel;
 	struct bpf_map *events = skel->maps.events;
 	int err;
 
-	if (p->ringbuf) {
-		err = bpf_map__set_max_entries(events, p->ringbuf_bytes);
+	if (plan->ringbuf) {
+		err = bpf_map__set_max_entries(events, plan->ringbuf_bytes);
 	} else {
 		err = bpf_map__set_type(events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 		err = err ?: bpf_map__set_key_size(events, sizeof(__u32));
@@ -287,14 +287,14 @@ static int size_maps(const struct tracer *t, const struct load_inputs *in,
 		err = *template_fd < 0 ? *template_fd :
 		      bpf_map__set_inner_map_fd(skel->maps.counts, *template_fd);
 	}
-	if (!err && fm->cgroupmap_fd >= 0)
-		err = bpf_map__reuse_fd(skel->maps.cgroup_set, fm->cgroupmap_fd);
-	if (!err && fm->mntnsmap_fd >= 0)
-		err = bpf_map__reuse_fd(skel->maps.mntns_set, fm->mntnsmap_fd);
+	if (!err && filters->cgroupmap_fd >= 0)
+		err = bpf_map__reuse_fd(skel->maps.cgroup_set, filters->cgroupmap_fd);
+	if (!err && filters->mntnsmap_fd >= 0)
+		err = bpf_map__reuse_fd(skel->maps.mntns_set, filters->mntnsmap_fd);
 	return err;
 }
 
-static int attach_programs(struct tracer *t, const struct kernel_facts *kf,
+static int attach_programs(struct tracer *t, const struct kernel_facts *facts,
 			   const struct backend_plan *bp, char *why, size_t whylen)
 {
 	int i, err;
@@ -319,7 +319,7 @@ static int attach_programs(struct tracer *t, const struct kernel_facts *kf,
 			err = -errno;
 			snprintf(why, whylen, "attaching %s: %s (%s)%s", bp->progs[i],
 				 error_text(-err), errno_str(-err),
-				 (err == -EACCES || err == -EPERM) && kf->perf_events_restricted
+				 (err == -EACCES || err == -EPERM) && facts->perf_events_restricted
 					 ? "; kernel.perf_event_paranoid is above 2, so kprobes and "
 					   "tracepoints need CAP_SYS_ADMIN" : "");
 			return err;
@@ -432,14 +432,14 @@ static int load_backend(struct tracer *t, const struct load_inputs *in, enum bac
 /* The filter and --count maps of a loaded backend, filled from the inputs. */
 static int fill_maps(struct tracer *t, const struct load_inputs *in, char *why, size_t whylen)
 {
-	const struct filter_maps *fm = in->filters;
+	const struct filter_maps *filters = in->filters;
 	int err;
 
 	for (__u32 slot = 0; slot < CGROUP_SLOTS; slot++) {
-		if (fm->cgroup_fd[slot] < 0)
+		if (filters->cgroup_fd[slot] < 0)
 			continue;
 		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.cgroup_dir), &slot,
-					&fm->cgroup_fd[slot], BPF_ANY)) {
+					&filters->cgroup_fd[slot], BPF_ANY)) {
 			err = -errno;
 			snprintf(why, whylen, "filling the cgroup filter: %s", error_text(-err));
 			return err;
@@ -473,17 +473,17 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
 }
 
-int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *kf,
-		 const struct plan *p, const struct filter_maps *fm, open_reader_fn open_reader,
+int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,
+		 const struct plan *plan, const struct filter_maps *filters, open_reader_fn open_reader,
 		 void *ctx)
 {
-	const struct load_inputs in = { .cfg = cfg, .facts = kf, .plan = p, .filters = fm };
+	const struct load_inputs in = { .cfg = cfg, .facts = facts, .plan = plan, .filters = filters };
 	char why[256];
 	int i, err = -ENOENT;
 
-	for (i = 0; i < p->norder; i++) {
-		enum backend b = p->order[i];
-		const struct backend_plan *bp = &p->backends[b];
+	for (i = 0; i < plan->norder; i++) {
+		enum backend b = plan->order[i];
+		const struct backend_plan *bp = &plan->backends[b];
 
 		why[0] = '\0';
 		/* Load; arm: its maps, the reader before the first program runs, attach. */
@@ -498,7 +498,7 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 			}
 		}
 		if (!err)
-			err = attach_programs(t, kf, bp, why, sizeof(why));
+			err = attach_programs(t, facts, bp, why, sizeof(why));
 		if (!err) {
 			if (cfg->verbose)
 				report_backend(t, bp);

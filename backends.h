@@ -25,8 +25,8 @@ struct filter_maps {
 #define FILTER_MAPS_INIT { .cgroupmap_fd = -1, .mntnsmap_fd = -1, .cgroup_fd = { -1, -1, -1 } }
 
 /* Prints the reason (one line) and returns -errno when one is unusable. */
-int open_filter_maps(const struct config *cfg, struct filter_maps *fm);
-void close_filter_maps(struct filter_maps *fm);
+int open_filter_maps(const struct config *cfg, struct filter_maps *filters);
+void close_filter_maps(struct filter_maps *filters);
 
 /* A loaded, attached backend. */
 struct tracer {
@@ -51,15 +51,15 @@ struct tracer {
 typedef int (*open_reader_fn)(struct tracer *t, void *ctx);
 
 /*
- * Load the first backend of @p's order that the kernel takes, open its
+ * Load the first backend of @plan's order that the kernel takes, open its
  * reader with @open_reader(@t, @ctx) (NULL: none, as for --count), attach.
  * Once it returns 0 every bind is traced and read: the banner may go out.
  * Says on stderr which backend (-v) and why the others were not; returns 0
  * or -errno (with its one-line reason printed). A reader that cannot be
  * opened ends it there: another backend would not read any better.
  */
-int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *kf,
-		 const struct plan *p, const struct filter_maps *fm, open_reader_fn open_reader,
+int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,
+		 const struct plan *plan, const struct filter_maps *filters, open_reader_fn open_reader,
 		 void *ctx);
 void tracer_destroy(struct tracer *t);
 

@@ -134,7 +134,7 @@ static int read_count_slots(int fd, __u32 nslots, bool empty, struct count_row *
 	return 0;
 }
 
-static int print_count_table(struct tracer *t, struct printer *p, bool interval)
+static int print_count_table(struct tracer *t, struct printer *printer, bool interval)
 {
 	char line[LINE_MAX_LEN];
 	struct count_row *rows;
@@ -150,38 +150,38 @@ static int print_count_table(struct tracer *t, struct printer *p, bool interval)
 		fprintf(stderr, "bindsnoop: reading the --count table: %s\n", error_text(-err));
 		return err;
 	}
-	if (p->cfg->json) {
+	if (printer->cfg->json) {
 		struct timespec now;
 
 		clock_gettime(CLOCK_REALTIME, &now);
 		format_iso8601(now.tv_sec * 1000000000LL + now.tv_nsec, line, sizeof(line));
 		if (printf("{\"time\":\"%s\",\"counts\":[", line) < 0)
-			output_failed(p, errno);
-		for (i = 0; i < n && !output_done(p); i++) {
+			output_failed(printer, errno);
+		for (i = 0; i < n && !output_done(printer); i++) {
 			format_count_row_json(line, sizeof(line), &rows[i]);
 			if (printf("%s%s", i ? "," : "", line) < 0)
-				output_failed(p, errno);
+				output_failed(printer, errno);
 		}
 		if (fputs("]}\n", stdout) < 0)
-			output_failed(p, errno);
+			output_failed(printer, errno);
 	} else {
 		format_count_header(line, sizeof(line));
 		if (fputs(line, stdout) < 0)
-			output_failed(p, errno);
-		for (i = 0; i < n && !output_done(p); i++) {
+			output_failed(printer, errno);
+		for (i = 0; i < n && !output_done(printer); i++) {
 			format_count_row(line, sizeof(line), &rows[i]);
 			if (fputs(line, stdout) < 0)
-				output_failed(p, errno);
+				output_failed(printer, errno);
 		}
 	}
 	free(rows);
-	flush_output(p);
+	flush_output(printer);
 	return 0;
 }
 
-int count_binds(struct tracer *t, struct printer *p)
+int count_binds(struct tracer *t, struct printer *printer)
 {
-	const struct config *cfg = p->cfg;
+	const struct config *cfg = printer->cfg;
 	__u64 deadline = deadline_after(cfg->duration_ns);
 	__u64 next_table = deadline_after(cfg->interval_ns);
 	struct losses told = {};
@@ -191,12 +191,12 @@ int count_binds(struct tracer *t, struct printer *p)
 		usleep(COUNT_POLL_US);
 		report_new_losses(t, &told);
 		if (next_table && monotonic_ns() >= next_table) {
-			err = print_count_table(t, p, true);
-			if (err || output_done(p))
-				return finish_output(t, p, &told, err);
+			err = print_count_table(t, printer, true);
+			if (err || output_done(printer))
+				return finish_output(t, printer, &told, err);
 			next_table += cfg->interval_ns;
 		}
 	}
-	err = print_count_table(t, p, cfg->interval_ns != 0);
-	return finish_output(t, p, &told, err);
+	err = print_count_table(t, printer, cfg->interval_ns != 0);
+	return finish_output(t, printer, &told, err);
 }

@@ -6,6 +6,6 @@
 #include "output.h"
 
 /* Tables at every -i interval and at the end; then the write error if any, the losses. */
-int count_binds(struct tracer *t, struct printer *p);
+int count_binds(struct tracer *t, struct printer *printer);
 
 #endif /* COUNT_H */

@@ -52,28 +52,28 @@ static bool perf_events_restricted(void)
  * programs (lockdown, no trampolines) costs a BTF parse and a verification;
  * "r0 = 0; exit" attached to the same function tells in a millisecond.
  */
-static void probe_fexit(const struct config *cfg, struct kernel_facts *kf)
+static void probe_fexit(const struct config *cfg, struct kernel_facts *facts)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
-		    .attach_btf_id = kf->func_id[KFUNC_INET_BIND]);
+		    .attach_btf_id = facts->func_id[KFUNC_INET_BIND]);
 	int fd, link_fd;
 
-	kf->fexit_allowed = false;
-	kf->fexit_errno = ENOENT;
-	if (!kf->func_id[KFUNC_INET_BIND])
+	facts->fexit_allowed = false;
+	facts->fexit_errno = ENOENT;
+	if (!facts->func_id[KFUNC_INET_BIND])
 		return;
 	/* With --btf the ids are not the running kernel's: let the real load decide. */
 	if (cfg->btf_path) {
-		kf->fexit_allowed = true;
+		facts->fexit_allowed = true;
 		return;
 	}
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bs_probe", "GPL", insns, 2, &opts);
 	if (fd < 0) {
-		kf->fexit_errno = errno;
+		facts->fexit_errno = errno;
 		return;
 	}
 	/*
@@ -82,16 +82,16 @@ static void probe_fexit(const struct config *cfg, struct kernel_facts *kf)
 	 */
 	link_fd = bpf_raw_tracepoint_open(NULL, fd);
 	if (link_fd < 0) {
-		kf->fexit_errno = errno;
+		facts->fexit_errno = errno;
 		close(fd);
 		return;
 	}
 	close(link_fd);
 	close(fd);
-	kf->fexit_allowed = true;
+	facts->fexit_allowed = true;
 }
 
-static int read_btf_facts(const struct config *cfg, struct kernel_facts *kf, char *msg,
+static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
 			  size_t msglen)
 {
 	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX];
@@ -124,25 +124,26 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *kf, cha
 		return -1;
 	}
 	for (i = 0; i < KFUNC_MAX; i++)
-		kf->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
+		facts->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
 	for (i = 0; i < IFLAG_MAX; i++)
-		kf->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
+		facts->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
 	return 0;
 }
 
-int read_kernel_facts(const struct config *cfg, struct kernel_facts *kf, char *msg, size_t msglen)
+int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
+		      size_t msglen)
 {
-	memset(kf, 0, sizeof(*kf));
-	if (read_btf_facts(cfg, kf, msg, msglen))
+	memset(facts, 0, sizeof(*facts));
+	if (read_btf_facts(cfg, facts, msg, msglen))
 		return -1;
-	kf->ipv6_module = access("/sys/module/ipv6", F_OK) == 0;
-	probe_fexit(cfg, kf);
+	facts->ipv6_module = access("/sys/module/ipv6", F_OK) == 0;
+	probe_fexit(cfg, facts);
 	/* The kprobe PMU is what libbpf attaches through; without it there are no kprobes. */
-	kf->kprobes = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
-	kf->task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs,
+	facts->kprobes = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+	facts->task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs,
 						   NULL) > 0;
-	kf->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
-	kf->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
-	kf->perf_events_restricted = perf_events_restricted();
+	facts->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	facts->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
+	facts->perf_events_restricted = perf_events_restricted();
 	return 0;
 }

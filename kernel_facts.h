@@ -54,9 +54,9 @@ struct kernel_facts {
 };
 
 /*
- * Fill @kf from the kernel's BTF (or --btf) and probes. Returns 0, or -1
+ * Fill @facts from the kernel's BTF (or --btf) and probes. Returns 0, or -1
  * with one line in @msg when there is no usable BTF.
  */
-int read_kernel_facts(const struct config *cfg, struct kernel_facts *kf, char *msg, size_t msglen);
+int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char *msg, size_t msglen);
 
 #endif /* KERNEL_FACTS_H */

@@ -20,128 +20,128 @@
 /* struct printer's line buffer: written out when a longest line might not fit. */
 #define LINES_BUF_SIZE		(1 << 16)
 
-int printer_init(struct printer *p, const struct config *cfg, const struct plan *plan)
+int printer_init(struct printer *printer, const struct config *cfg, const struct plan *plan)
 {
 	struct timespec mono, real;
 	int err;
 
-	memset(p, 0, sizeof(*p));
-	p->cfg = cfg;
-	p->owner_cache.root_fd = -1;
+	memset(printer, 0, sizeof(*printer));
+	printer->cfg = cfg;
+	printer->owner_cache.root_fd = -1;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
-	p->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
+	printer->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
 				(real.tv_nsec - mono.tv_nsec);
-	p->owners = plan->fields.cgroup;
-	p->lines = malloc(LINES_BUF_SIZE);
-	if (!p->lines) {
+	printer->owners = plan->fields.cgroup;
+	printer->lines = malloc(LINES_BUF_SIZE);
+	if (!printer->lines) {
 		fprintf(stderr, "bindsnoop: %s\n", error_text(ENOMEM));
 		return -ENOMEM;
 	}
-	err = p->owners ? owner_cache_init(&p->owner_cache) : 0;
+	err = printer->owners ? owner_cache_init(&printer->owner_cache) : 0;
 	if (err)
-		printer_free(p);
+		printer_free(printer);
 	return err;
 }
 
-void printer_free(struct printer *p)
+void printer_free(struct printer *printer)
 {
-	owner_cache_free(&p->owner_cache);
-	free(p->lines);
-	p->lines = NULL;
+	owner_cache_free(&printer->owner_cache);
+	free(printer->lines);
+	printer->lines = NULL;
 }
 
 /*
  * A write to stdout failed. Only EPIPE means the reader went away (| head);
  * anything else (ENOSPC, EIO, ...) loses output and is an error.
  */
-void output_failed(struct printer *p, int err)
+void output_failed(struct printer *printer, int err)
 {
-	if (p->output_closed || p->write_errno)
+	if (printer->output_closed || printer->write_errno)
 		return;
 	if (err == EPIPE)
-		p->output_closed = true;
+		printer->output_closed = true;
 	else
-		p->write_errno = err ? err : EIO;
+		printer->write_errno = err ? err : EIO;
 }
 
-bool output_done(const struct printer *p)
+bool output_done(const struct printer *printer)
 {
-	return p->output_closed || p->write_errno;
+	return printer->output_closed || printer->write_errno;
 }
 
 /* The formatted event lines, all of them (a short write is continued). */
-static void write_lines(struct printer *p)
+static void write_lines(struct printer *printer)
 {
 	size_t done = 0;
 
-	while (done < p->lines_len && !output_done(p)) {
-		ssize_t w = write(STDOUT_FILENO, p->lines + done, p->lines_len - done);
+	while (done < printer->lines_len && !output_done(printer)) {
+		ssize_t w = write(STDOUT_FILENO, printer->lines + done, printer->lines_len - done);
 
 		if (w > 0)
 			done += (size_t)w;
 		else if (w < 0 && errno != EINTR)
-			output_failed(p, errno);
+			output_failed(printer, errno);
 		else if (w == 0)
-			output_failed(p, EIO);
+			output_failed(printer, EIO);
 	}
-	p->lines_len = 0;
+	printer->lines_len = 0;
 }
 
-void flush_output(struct printer *p)
+void flush_output(struct printer *printer)
 {
-	if (p->lines_len)
-		write_lines(p);
+	if (printer->lines_len)
+		write_lines(printer);
 	if (fflush(stdout))
-		output_failed(p, errno);
+		output_failed(printer, errno);
 }
 
-void print_header(struct printer *p)
+void print_header(struct printer *printer)
 {
 	char line[LINE_MAX_LEN];
 
-	format_header(line, sizeof(line), &p->cfg->print);
+	format_header(line, sizeof(line), &printer->cfg->print);
 	if (fputs(line, stdout) < 0)
-		output_failed(p, errno);
-	flush_output(p);
+		output_failed(printer, errno);
+	flush_output(printer);
 }
 
-static int print_record(struct printer *p, const void *data, size_t size)
+static int print_record(struct printer *printer, const void *data, size_t size)
 {
-	const struct config *cfg = p->cfg;
+	const struct config *cfg = printer->cfg;
 	struct bind_event e;
 	struct owner owner;
 	char *line;
 	int len;
 
-	if (output_done(p))
+	if (output_done(printer))
 		return -EPIPE;
 	if (decode_event(data, size, &e))
 		return 0;
-	if (!p->have_first) {
-		p->first_ts_ns = e.ts_ns;
-		p->have_first = true;
+	if (!printer->have_first) {
+		printer->first_ts_ns = e.ts_ns;
+		printer->have_first = true;
 	}
-	if (p->owners)
-		owner_lookup(&p->owner_cache, e.cgroup_id, &owner);
+	if (printer->owners)
+		owner_lookup(&printer->owner_cache, e.cgroup_id, &owner);
 	/* Room for the longest line, else write out what is there first. */
-	if (LINES_BUF_SIZE - p->lines_len < LINE_MAX_LEN) {
-		write_lines(p);
-		if (output_done(p))
+	if (LINES_BUF_SIZE - printer->lines_len < LINE_MAX_LEN) {
+		write_lines(printer);
+		if (output_done(printer))
 			return -EPIPE;
 	}
-	line = p->lines + p->lines_len;
+	line = printer->lines + printer->lines_len;
 	if (cfg->json)
-		len = format_event_json(line, LINE_MAX_LEN, &e, p->realtime_offset_ns, event_ifname(&e),
+		len = format_event_json(line, LINE_MAX_LEN, &e, printer->realtime_offset_ns, event_ifname(&e),
 					&owner);
 	else
-		len = format_event(line, LINE_MAX_LEN, &cfg->print, &e, p->first_ts_ns,
-				   event_ifname(&e), p->owners ? &owner : NULL);
+		len = format_event(line, LINE_MAX_LEN, &cfg->print, &e, printer->first_ts_ns,
+				   event_ifname(&e), printer->owners ? &owner : NULL);
 	/* A line longer than LINE_MAX_LEN keeps what fit, as snprintf() cuts it. */
 	if (len >= LINE_MAX_LEN)
 		len = LINE_MAX_LEN - 1;
 	if (len > 0)
-		p->lines_len += (size_t)len;
+		printer->lines_len += (size_t)len;
 	return 0;
 }
 
@@ -283,31 +283,31 @@ void report_new_losses(struct tracer *t, struct losses *told)
 	report_losses(&now, told, false);
 }
 
-int finish_output(struct tracer *t, struct printer *p, struct losses *told, int err)
+int finish_output(struct tracer *t, struct printer *printer, struct losses *told, int err)
 {
 	struct losses now;
 
-	flush_output(p);
-	if (p->write_errno) {
-		fprintf(stderr, "bindsnoop: writing output: %s\n", error_text(p->write_errno));
-		err = -p->write_errno;
+	flush_output(printer);
+	if (printer->write_errno) {
+		fprintf(stderr, "bindsnoop: writing output: %s\n", error_text(printer->write_errno));
+		err = -printer->write_errno;
 	}
 	read_losses(t->skel, &now);
 	report_losses(&now, told, true);
 	/* A reader that went away (| head) is a normal end, not an error. */
-	return p->output_closed ? 0 : err;
+	return printer->output_closed ? 0 : err;
 }
 
-int stream_events(struct tracer *t, struct printer *p)
+int stream_events(struct tracer *t, struct printer *printer)
 {
 	struct ring_buffer *rb = t->rb;
 	struct perf_buffer *pb = t->pb;
 	struct losses told = {};
 	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
-	__u64 deadline = deadline_after(p->cfg->duration_ns);
+	__u64 deadline = deadline_after(printer->cfg->duration_ns);
 	int err = 0;
 
-	while (!stop_requested && !output_done(p) && !past_deadline(deadline)) {
+	while (!stop_requested && !output_done(printer) && !past_deadline(deadline)) {
 		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
 		/* Events below the wake-up mark wait in the buffer: fetch them every round. */
 		if (err >= 0)
@@ -319,18 +319,18 @@ int stream_events(struct tracer *t, struct printer *p)
 			fprintf(stderr, "bindsnoop: reading events: %s\n", error_text(-err));
 			break;
 		}
-		flush_output(p);
+		flush_output(printer);
 		if (monotonic_ns() >= next_stats) {
 			report_new_losses(t, &told);
 			next_stats = monotonic_ns() + STATS_PERIOD_NS;
 		}
 	}
 	/* What arrived before the signal is still printed. */
-	if (!output_done(p)) {
+	if (!output_done(printer)) {
 		if (rb)
 			ring_buffer__consume(rb);
 		else
 			perf_buffer__consume(pb);
 	}
-	return finish_output(t, p, &told, err);
+	return finish_output(t, printer, &told, err);
 }

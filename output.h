@@ -35,22 +35,22 @@ struct printer {
 };
 
 /* -errno when the owner cache cannot be allocated. */
-int printer_init(struct printer *p, const struct config *cfg, const struct plan *plan);
-void printer_free(struct printer *p);
+int printer_init(struct printer *printer, const struct config *cfg, const struct plan *plan);
+void printer_free(struct printer *printer);
 
 /* The table's header line (not for -j or --count). */
-void print_header(struct printer *p);
+void print_header(struct printer *printer);
 
 /* Lines until stopped; then the last events, the write error if any, the losses. */
 /* For tracer_start(): @printer is the struct printer the events go to. */
 int open_event_reader(struct tracer *t, void *printer);
 /* Read the reader tracer_start() opened until told to stop; print each event. */
-int stream_events(struct tracer *t, struct printer *p);
+int stream_events(struct tracer *t, struct printer *printer);
 
 /* Shared with count.c. */
-void output_failed(struct printer *p, int err);
-bool output_done(const struct printer *p);
-void flush_output(struct printer *p);
+void output_failed(struct printer *printer, int err);
+bool output_done(const struct printer *printer);
+void flush_output(struct printer *printer);
 
 __u64 monotonic_ns(void);
 /* 0 for none: -d not given */
@@ -64,6 +64,6 @@ struct losses {
 
 void report_new_losses(struct tracer *t, struct losses *told);
 /* The end of a run: a write error (then -errno, else @err), and the losses in total. */
-int finish_output(struct tracer *t, struct printer *p, struct losses *told, int err);
+int finish_output(struct tracer *t, struct printer *printer, struct losses *told, int err);
 
 #endif /* OUTPUT_H */

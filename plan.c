@@ -38,15 +38,15 @@ static void add_prog(struct backend_plan *bp, const char *name)
 
 /* fentry and kprobe: one hook per bind function this kernel has. */
 static void plan_function_hooks(struct backend_plan *bp, const struct hook *hooks, size_t n,
-				const struct kernel_facts *kf)
+				const struct kernel_facts *facts)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		enum kernel_func f = hooks[i].func;
-		bool module = f == KFUNC_INET6_BIND && kf->ipv6_module;
+		bool module = f == KFUNC_INET6_BIND && facts->ipv6_module;
 
-		switch (decide_hook(kf->func_id[f] != 0, module, hooks[i].optional)) {
+		switch (decide_hook(facts->func_id[f] != 0, module, hooks[i].optional)) {
 		case HOOK_ATTACH:
 			add_prog(bp, hooks[i].entry);
 			add_prog(bp, hooks[i].exit);
@@ -66,32 +66,32 @@ static void plan_function_hooks(struct backend_plan *bp, const struct hook *hook
 	}
 }
 
-static void plan_fentry(struct backend_plan *bp, const struct kernel_facts *kf)
+static void plan_fentry(struct backend_plan *bp, const struct kernel_facts *facts)
 {
-	if (!kf->fexit_allowed) {
+	if (!facts->fexit_allowed) {
 		bp->usable = false;
 		snprintf(bp->why, sizeof(bp->why),
 			 "the kernel refused a test fexit program on inet_bind: %s (%s)%s",
-			 error_text(kf->fexit_errno), errno_str(kf->fexit_errno),
-			 kf->fexit_errno == KERNEL_ENOTSUPP
+			 error_text(facts->fexit_errno), errno_str(facts->fexit_errno),
+			 facts->fexit_errno == KERNEL_ENOTSUPP
 				 ? ": no BPF trampolines for kernel functions on this architecture and kernel"
 				 : "");
 		return;
 	}
 	bp->detail = "fexit on inet_bind, inet6_bind";
-	plan_function_hooks(bp, fentry_hooks, sizeof(fentry_hooks) / sizeof(fentry_hooks[0]), kf);
+	plan_function_hooks(bp, fentry_hooks, sizeof(fentry_hooks) / sizeof(fentry_hooks[0]), facts);
 }
 
-static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf)
+static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *facts)
 {
-	if (!kf->kprobes) {
+	if (!facts->kprobes) {
 		bp->usable = false;
 		snprintf(bp->why, sizeof(bp->why), "this kernel has no kprobes "
 			 "(no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 		return;
 	}
 	bp->detail = "kprobe+kretprobe on inet_bind, inet6_bind";
-	plan_function_hooks(bp, kprobe_hooks, sizeof(kprobe_hooks) / sizeof(kprobe_hooks[0]), kf);
+	plan_function_hooks(bp, kprobe_hooks, sizeof(kprobe_hooks) / sizeof(kprobe_hooks[0]), facts);
 }
 
 /*
@@ -107,16 +107,16 @@ static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *kf)
 #define SOCKETCALL_DETAIL ""
 #endif
 
-static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *kf)
+static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *facts)
 {
 	/*
 	 * 32-bit programs' binds skip the syscalls:* tracepoints; the raw
 	 * sys_exit program catches them where the kernel runs such programs.
 	 */
-	bool compat = kf->func_id[KFUNC_IA32_SYS_BIND] != 0;
+	bool compat = facts->func_id[KFUNC_IA32_SYS_BIND] != 0;
 
 	bp->needs_tracefs = true;
-	if (kf->task_pt_regs) {
+	if (facts->task_pt_regs) {
 		add_prog(bp, "tp_exit_bind_regs");
 		add_prog(bp, SOCKETCALL_PROG);
 		bp->detail = compat ? "syscalls:sys_exit_bind, arguments from the task's registers; "
@@ -135,15 +135,15 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 		add_prog(bp, "tp_compat_exit_bind");
 }
 
-static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *kf)
+static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
 {
 	bp->usable = true;
 	if (b == BACKEND_FENTRY)
-		plan_fentry(bp, kf);
+		plan_fentry(bp, facts);
 	else if (b == BACKEND_KPROBE)
-		plan_kprobe(bp, kf);
+		plan_kprobe(bp, facts);
 	else
-		plan_tracepoint(bp, kf);
+		plan_tracepoint(bp, facts);
 }
 
 const char *const build_names[2] = { "typed", "probing" };
@@ -189,9 +189,9 @@ static void plan_builds(struct backend_plan *bp, enum backend b, bool typed,
 	bp->nbuilds++;
 }
 
-void make_plan(const struct config *cfg, const struct kernel_facts *kf,
+void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	       const struct test_hooks *hooks, const char *runtime_alloc_map, __u32 page_size,
-	       struct plan *p)
+	       struct plan *plan)
 {
 	__u32 count_size = hooks->count_entries ? hooks->count_entries : COUNT_ENTRIES;
 	__u32 entries = hooks->entries ? hooks->entries : ENTRY_MAP_ENTRIES;
@@ -200,17 +200,17 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 		cfg->count ? count_size : 1,
 		cfg->count && cfg->interval_ns ? count_size : 1,
 	};
-	bool have_typed = kf->func_id[KFUNC_BPF_RDONLY_CAST] != 0;
+	bool have_typed = facts->func_id[KFUNC_BPF_RDONLY_CAST] != 0;
 	enum backend b;
 
-	memset(p, 0, sizeof(*p));
+	memset(plan, 0, sizeof(*plan));
 	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
-		struct backend_plan *bp = &p->backends[b];
+		struct backend_plan *bp = &plan->backends[b];
 
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
-			p->order[p->norder++] = b;
-		plan_backend(bp, b, kf);
-		if (bp->usable && b != BACKEND_FENTRY && kf->runtime_alloc_warns && runtime_alloc_map) {
+			plan->order[plan->norder++] = b;
+		plan_backend(bp, b, facts);
+		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {
 			bp->usable = false;
 			snprintf(bp->why, sizeof(bp->why),
 				 "%s: the map is BPF_F_NO_PREALLOC, and kprobe and tracepoint programs "
@@ -218,16 +218,16 @@ void make_plan(const struct config *cfg, const struct kernel_facts *kf,
 				 runtime_alloc_map);
 		}
 		/* The typed build's pair (before 5.15) would not be typed: no such kernel has the kfunc. */
-		plan_builds(bp, b, bp->usable && have_typed && (b != BACKEND_TRACEPOINT || kf->task_pt_regs),
+		plan_builds(bp, b, bp->usable && have_typed && (b != BACKEND_TRACEPOINT || facts->task_pt_regs),
 			    count_keys, entries, hooks->refuse_typed);
 		bp->fail_after_links = hooks->fail_backend == b ? hooks->fail_after : -1;
 	}
 
-	p->ringbuf = kf->ringbuf;
+	plan->ringbuf = facts->ringbuf;
 	/* --count sends no events: the smallest ring the kernel accepts. */
-	p->ringbuf_bytes = cfg->count ? page_size : RINGBUF_BYTES;
-	p->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
-	p->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
-	p->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
+	plan->ringbuf_bytes = cfg->count ? page_size : RINGBUF_BYTES;
+	plan->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
+	plan->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
+	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
 			 cfg->cgroup_path || cfg->unit || cfg->container;
 }

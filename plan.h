@@ -86,8 +86,8 @@ struct plan {
  * @runtime_alloc_map: the --cgroupmap/--mntnsmap option whose map is
  * BPF_F_NO_PREALLOC, or NULL. @page_size: the smallest ring the kernel takes.
  */
-void make_plan(const struct config *cfg, const struct kernel_facts *kf,
+void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	       const struct test_hooks *hooks, const char *runtime_alloc_map, __u32 page_size,
-	       struct plan *p);
+	       struct plan *plan);
 
 #endif /* PLAN_H */

@@ -63,10 +63,10 @@ int read_test_hooks(struct test_hooks *t, char *msg, size_t msglen)
 	return 0;
 }
 
-void test_hooks_apply_to_facts(const struct test_hooks *t, struct kernel_facts *kf)
+void test_hooks_apply_to_facts(const struct test_hooks *t, struct kernel_facts *facts)
 {
 	if (t->tp_pair)
-		kf->task_pt_regs = false;
+		facts->task_pt_regs = false;
 	if (t->force_perfbuf)
-		kf->ringbuf = false;
+		facts->ringbuf = false;
 }

@@ -40,6 +40,6 @@ struct test_hooks {
 int read_test_hooks(struct test_hooks *t, char *msg, size_t msglen);
 
 /* The kernel as the hooks make it look: no ring buffer, no bpf_task_pt_regs(). */
-void test_hooks_apply_to_facts(const struct test_hooks *t, struct kernel_facts *kf);
+void test_hooks_apply_to_facts(const struct test_hooks *t, struct kernel_facts *facts);
 
 #endif /* TEST_HOOKS_H */
