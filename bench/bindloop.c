@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -61,6 +62,7 @@ struct run {
 
 static const char usage[] =
 "Usage: bindloop [-m bind|getppid] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
+"       bindloop -R\n"
 "  -m  bind: socket()+bind(ADDR:PORT)+close() per iteration (default)\n"
 "      getppid: one getppid() syscall per iteration\n"
 "  -n  iterations per thread (default 100000)\n"
@@ -68,7 +70,32 @@ static const char usage[] =
 "  -a  IPv4 address to bind (default 127.0.0.1)\n"
 "  -p  port to bind (default 0: a new ephemeral port, so a new --count key, each\n"
 "      time; a fixed port is the same key every time; one thread only)\n"
-"  -S  print 'ready pid=N' and wait for SIGUSR1 before the loop\n";
+"  -S  print 'ready pid=N' and wait for SIGUSR1 before the loop\n"
+"  -R  print rng=seeded or rng=unseeded (is the kernel's RNG ready?) and exit\n";
+
+/*
+ * Whether the kernel's RNG is seeded (crng_ready()), asked without
+ * blocking: a blocking getrandom() would make the kernel seed it (jitter
+ * entropy) and change what it reports. The bench needs this because
+ * from 6.1 on an ephemeral bind draws its starting port from
+ * get_random_u32(), which before the seeding makes a ChaCha block under a
+ * global lock on every call and after it takes a word from a per-CPU batch.
+ */
+static int print_rng_state(void)
+{
+	char c;
+
+	if (getrandom(&c, 1, GRND_NONBLOCK) == 1) {
+		puts("rng=seeded");
+		return 0;
+	}
+	if (errno == EAGAIN) {
+		puts("rng=unseeded");
+		return 0;
+	}
+	fprintf(stderr, "bindloop: getrandom: %s\n", strerror(errno));
+	return 1;
+}
 
 static int parse_args(int argc, char **argv, struct env *env)
 {
@@ -76,7 +103,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	unsigned long port = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":m:n:j:a:p:Sh")) != -1) {
+	while ((opt = getopt(argc, argv, ":m:n:j:a:p:SRh")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (!strcmp(optarg, "bind"))
@@ -104,6 +131,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'S':
 			env->sync = true;
 			break;
+		case 'R':
+			exit(print_rng_state());
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);

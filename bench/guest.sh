@@ -21,7 +21,16 @@
 #   progs_filtered  the same with -P naming a port no bind has (each one filtered out)
 #   startup   exec to the header (guest ms: million instructions) and peak RSS
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
-# TCG absolute times mean nothing; ratios from one boot do. The guest has
+# TCG absolute times mean nothing; ratios from one boot do, as long as every
+# row starts from the same guest state. Before the first row the kernel's RNG
+# is seeded (a blocking read of /dev/random): an unseeded 6.1+ kernel makes
+# a ChaCha block for every ephemeral port it picks (21.5 us a bind instead of
+# 11.4 on 6.1 x86), and the guests have no other way to get seeded than
+# interrupts crediting entropy over minutes, so before this the untraced
+# bind halved at a moment that depended on the boot's history. Each row
+# prints the state it starts and ends in:
+#   @@state ROW clocksource=tsc rng=seeded bpf_stats=0 tracers=0
+# and a row whose state differs from the first row's fails. The guest has
 # one vCPU, so bindsnoop's reader runs on the loop's CPU and its work shows
 # in the loop's wall-clock time; the loop's own CPU time (the scheduler's
 # count) is what tracing costs the traced task.
@@ -72,6 +81,8 @@ WORK=$(mktemp -d /tmp/bindsnoop-guest-bench.XXXXXX) || exit 1
 declare -A LIVE=()
 PASSED=0 FAILED=0 SKIPPED=0
 T_MAIN=
+# The state the first row started in; every row must start and end in it.
+STATE0=
 
 trap cleanup_work EXIT
 
@@ -109,6 +120,7 @@ row() {	# NAME MODE ITERATIONS PERFBUF LOOP_ARGS -- BINDSNOOP_ARGS...
 	local name=$1 mode=$2 iters=$3 perfbuf=$4 round untraced traced why largs=()
 	read -ra largs <<<"$5"
 	shift 6
+	state_check "$name" start || { fail_row "$name" "$(<"$WORK/state")"; return; }
 	: >"$WORK/ratios"
 	for ((round = 1; round <= ROUNDS; round++)); do
 		if ! untraced=$(run_loop "$mode" "$iters" "${largs[@]}"); then
@@ -130,10 +142,10 @@ row() {	# NAME MODE ITERATIONS PERFBUF LOOP_ARGS -- BINDSNOOP_ARGS...
 		echo "$untraced $traced" >>"$WORK/ratios"
 	done
 	if [ "$round" -le "$ROUNDS" ]; then
-		echo "@@bench $name failed=${why:-?}"
-		FAILED=$((FAILED + 1))
+		fail_row "$name" "${why:-?}"
 		return
 	fi
+	state_check "$name" end || { fail_row "$name" "$(<"$WORK/state")"; return; }
 	# Lines: untraced wall, untraced CPU, traced wall, traced CPU (ns per op).
 	read -r med min max < <(awk '{ printf "%.4f\n", $4 / $2 }' "$WORK/ratios" | sort -g |
 		median_min_max)
@@ -161,6 +173,7 @@ progs_row() {	# NAME MODE ITERATIONS LOOP_ARGS -- TRACER_ARGS...
 		skip_row "$name" "no bpftool or kernel.bpf_stats_enabled here"
 		return
 	fi
+	state_check "$name" start || { fail_row "$name" "$(<"$WORK/state")"; return; }
 	if ! tracer_start "$@"; then
 		skip_row "$name" "$(grep -m1 '^bindsnoop:' "$WORK/err" || tail -n 1 "$WORK/err")"
 		return
@@ -170,6 +183,7 @@ progs_row() {	# NAME MODE ITERATIONS LOOP_ARGS -- TRACER_ARGS...
 	echo 0 >/proc/sys/kernel/bpf_stats_enabled
 	ns=$(bpftool prog show -j | jq '[.[] | .run_time_ns // 0] | add // 0')
 	tracer_stop
+	state_check "$name" end || { fail_row "$name" "$(<"$WORK/state")"; return; }
 	echo "@@bench $name prog_ns=$((ns / iters))"
 	PASSED=$((PASSED + 1))
 }
@@ -181,15 +195,46 @@ startup_row() {	# NAME ARGS...
 	shift
 	# shellcheck disable=SC2053 # a glob on purpose
 	[[ $name == $ROWS ]] || return 0
+	state_check "$name" start || { fail_row "$name" "$(<"$WORK/state")"; return; }
 	if ! out=$("$STARTUP" -n 5 -- "$BS" --backend "$BACKEND" "$@" 2>&1); then
-		echo "@@bench $name failed=$(tail -n 1 <<<"$out")"
-		FAILED=$((FAILED + 1))
+		fail_row "$name" "$(tail -n 1 <<<"$out")"
 		return
 	fi
+	state_check "$name" end || { fail_row "$name" "$(<"$WORK/state")"; return; }
 	ms=$(sed -n 's/^startup_ns=\([0-9]*\) .*/\1/p' <<<"$out" | sort -n | sed -n 3p)
 	kb=$(sed -n 's/.* maxrss_kb=\([0-9]*\) .*/\1/p' <<<"$out" | sort -n | tail -n 1)
 	echo "@@bench $name startup_ms=$(awk -v n="$ms" 'BEGIN { printf "%.1f", n / 1e6 }') maxrss_kb=$kb"
 	PASSED=$((PASSED + 1))
+}
+
+# What a row's loops depend on besides the code measured: the clock the
+# CPU time comes from, the RNG (an ephemeral bind's cost, see above), the
+# BPF statistics (they add two clock reads to every program run) and
+# tracers left running by an earlier row.
+guest_state() {
+	local cs rng stats tracers
+	cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
+	rng=$("$BINDLOOP" -R) || rng=rng=?
+	stats=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)
+	tracers=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -cxE 'bindsnoop|floor')
+	echo "clocksource=${cs:-?} $rng bpf_stats=${stats:-?} tracers=$tracers"
+}
+
+# state_check ROW WHEN: print the state; 1 (and the difference in $WORK/state)
+# when it is not the first row's.
+state_check() {
+	local now
+	now=$(guest_state)
+	echo "@@state $1 $2 $now"
+	[ -n "$STATE0" ] || STATE0=$now
+	[ "$now" = "$STATE0" ] && return 0
+	echo "the guest's state at its $2 ($now) differs from the first row's ($STATE0)" >"$WORK/state"
+	return 1
+}
+
+fail_row() {
+	echo "@@bench $1 failed=$2"
+	FAILED=$((FAILED + 1))
 }
 
 skip_row() {
@@ -199,6 +244,13 @@ skip_row() {
 
 [ -x "$BINDLOOP" ] || { echo "bench/guest.sh: $BINDLOOP missing" >&2; exit 1; }
 echo "# bindsnoop guest bench: kernel $(uname -r), backend $BACKEND, $ROUNDS rounds"
+# The RNG seeded before any row (see the top): a blocking read makes the
+# kernel gather jitter entropy until it is (about a second of guest time).
+if [ "$("$BINDLOOP" -R)" != rng=seeded ]; then
+	timeout 120 head -c 1 /dev/random >/dev/null
+	[ "$("$BINDLOOP" -R)" = rng=seeded ] ||
+		{ echo "bench/guest.sh: the kernel's RNG is still not seeded" >&2; exit 1; }
+fi
 # Warm the caches and the port allocator once.
 run_loop bind "$BINDS" >/dev/null || { echo "bench/guest.sh: bindloop does not run" >&2; exit 1; }
 

@@ -10,22 +10,27 @@
 #   RELEASE BACKEND ROW skipped=REASON | failed=REASON
 #
 #   bench/vm.sh [--quick] [--kernels "6.1 6.12"] [--backends "fentry kprobe tracepoint"]
-#               [--rows GLOB]
+#               [--rows GLOB] [--rounds N]
 #
 # --quick (CI) proves it works: one kernel (6.12), fentry, one round, small loops.
 # Without it: 5.10, 6.1, 6.12 (x86) and 6.12-arm64, 5 rounds.
+# --rows GLOB runs only the guest rows whose name matches (bench/guest.sh
+# names them), --rounds N that many rounds: a short look at some rows, e.g.
+#   bench/vm.sh --kernels 6.1 --backends kprobe --rows 'bind' --rounds 3
 # Exit status 1 when a guest did not boot or a row failed.
 
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-QUICK=0 ROWS='*' KERNELS= BACKENDS=
+QUICK=0 ROWS='*' KERNELS= BACKENDS= ROUNDS=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--kernels) KERNELS=$2; shift ;;
 	--backends) BACKENDS=$2; shift ;;
 	--rows) ROWS=$2; shift ;;
+	--rounds) ROUNDS=$2; shift ;;
+	-h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "bench/vm.sh: $1: unknown argument" >&2; exit 64 ;;
 	esac
 	shift
@@ -33,12 +38,12 @@ done
 
 OUT=build/vmbench
 if [ "$QUICK" = 1 ]; then
-	SUITE="./bench/guest.sh --rounds 1 --binds 200 --ppids 2000"
+	SUITE="./bench/guest.sh --rounds ${ROUNDS:-1} --binds 200 --ppids 2000"
 	: "${KERNELS:=6.12}"
 	# One backend: under -icount a guest runs at a third of wall speed here.
 	: "${BACKENDS:=fentry}"
 else
-	SUITE="./bench/guest.sh --rounds 5 --binds 5000 --ppids 200000"
+	SUITE="./bench/guest.sh --rounds ${ROUNDS:-5} --binds 5000 --ppids 200000"
 	: "${BACKENDS:=fentry kprobe tracepoint}"
 	# x86's three, and arm64 where every backend runs (fentry needs 6.4+ there).
 	: "${KERNELS:=5.10 6.1 6.12 6.12-arm64}"
