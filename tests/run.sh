@@ -307,6 +307,7 @@ if [ "$MODE" != vmtest ]; then
 	stage unit unit_tests
 	# The suite's own verdicts first: what is broken on purpose must fail.
 	stage_script "e2e self-test" tests/e2e-selftest.sh
+	stage_script "vmtest rows self-test" tests/vmtest/rows-selftest.sh
 	host_e2e
 fi
 if [ "$MODE" = all ]; then
