@@ -42,9 +42,35 @@ host_suite() {
 	(. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}")
 }
 
+# debian_apt_suites SUITE: the suites a setup for SUITE lists, one a line
+# with the mirror that serves it ("archive NAME" or "security NAME"). A
+# release (trixie) comes with its -security suite; a backports suite
+# (trixie-backports) has none of its own and needs its release (and that
+# one's -security) for what its packages depend on; sid (unstable) and
+# experimental have no -security suite (a listed one that is not there
+# fails apt-get update as a whole: 404 for its Release file).
+debian_apt_suites() {
+	local suite=$1
+	case $suite in
+	*-backports | *-backports-sloppy)
+		echo "archive ${suite%%-backports*}"
+		echo "security ${suite%%-backports*}-security"
+		[[ $suite != *-sloppy ]] || echo "archive ${suite%-sloppy}"
+		echo "archive $suite"
+		;;
+	sid | unstable | experimental | rc-buggy)
+		echo "archive $suite" ;;
+	*)
+		echo "archive $suite"
+		echo "security $suite-security"
+		;;
+	esac
+}
+
 # debian_apt_setup DIR SUITE DEB_ARCH: creates (or reuses) the setup in DIR
-# for SUITE and SUITE-security, and sets the array DEBIAN_APT to the apt
-# options that select it (and DEBIAN_APT_DIR to DIR).
+# for SUITE and the suites it goes with (debian_apt_suites), and sets the
+# array DEBIAN_APT to the apt options that select it (and DEBIAN_APT_DIR to
+# DIR).
 debian_apt_setup() {
 	local dir=$1 suite=$2 arch=$3 mirrors archive security
 	DEBIAN_APT=() DEBIAN_APT_DIR=$dir
@@ -52,10 +78,10 @@ debian_apt_setup() {
 	archive=$(awk '$1 == "archive" { print $2 }' <<<"$mirrors")
 	security=$(awk '$1 == "security" { print $2 }' <<<"$mirrors")
 	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial" || return 1
-	cat >"$dir/sources.list" <<-EOF
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $archive $suite main
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $security $suite-security main
-	EOF
+	debian_apt_suites "$suite" | while read -r where name; do
+		[[ $where == security ]] && where=$security || where=$archive
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $where $name main"
+	done >"$dir/sources.list"
 	[[ -e $dir/state/status ]] || : >"$dir/state/status"
 	DEBIAN_APT=(
 		-o "Dir::Etc::SourceList=$dir/sources.list"
