@@ -26,8 +26,8 @@ die() { printf 'vmlinux/from-debian.sh: %s\n' "$*" >&2; exit 1; }
 
 [[ $# -ge 1 && $# -le 3 ]] || die "usage: vmlinux/from-debian.sh ARCH [SUITE [PACKAGE]]"
 arch=$1
-arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
-suite=${2:-$(host_suite)}
+arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390, riscv)"
+suite=${2:-$(arch_suite "$arch")}
 package=${3:-linux-image-6.12-$FLAVOUR}
 command -v bpftool >/dev/null || die "bpftool not found: apt-get install bpftool"
 
