@@ -8,7 +8,7 @@
 # and dpkg database are never touched, whatever the architecture.
 #
 # Also the architecture names each tool uses: the kernel's and ours
-# (x86, arm64, powerpc, s390: vmlinux/ARCH, make ARCH=), Debian's, the GNU
+# (x86, arm64, powerpc, s390, riscv: vmlinux/ARCH, make ARCH=), Debian's, the GNU
 # triplet, the ELF machine number.
 
 # shellcheck disable=SC2034 # for the scripts that source this file
@@ -21,6 +21,7 @@ arch_facts() {
 	arm64) DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu ELF_MACHINE=183 FLAVOUR=arm64 ENDIAN=little ;;
 	powerpc) DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu ELF_MACHINE=21 FLAVOUR=powerpc64le ENDIAN=little ;;
 	s390) DEB_ARCH=s390x TRIPLET=s390x-linux-gnu ELF_MACHINE=22 FLAVOUR=s390x ENDIAN=big ;;
+	riscv) DEB_ARCH=riscv64 TRIPLET=riscv64-linux-gnu ELF_MACHINE=243 FLAVOUR=riscv64 ENDIAN=little ;;
 	*) return 1 ;;
 	esac
 }
@@ -32,6 +33,7 @@ host_arch() {
 	aarch64) echo arm64 ;;
 	ppc64le) echo powerpc ;;
 	s390x) echo s390 ;;
+	riscv64) echo riscv ;;
 	*) uname -m ;;
 	esac
 }
@@ -40,6 +42,26 @@ host_arch() {
 # means for an architecture the host's own apt does not carry.
 host_suite() {
 	(. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}")
+}
+
+# arch_suite ARCH: the Debian release whose ARCH packages stand in for this
+# machine's (the guests' tools, the cross build's sysroot): this machine's
+# own, unless ARCH is not an official architecture of it. riscv64 is one
+# from Debian 13 (trixie) on: Debian 12's archive has no riscv64 lists.
+arch_suite() {
+	local host first order=" buster bullseye bookworm trixie forky duke "
+	host=$(host_suite) || return 1
+	case $1 in
+	riscv) first=trixie ;;
+	*) first= ;;
+	esac
+	# A release after the last one named here knows them all.
+	if [[ -n $first && $order == *" $host "* && ${order%% "$host" *} != *" $first"* &&
+		$host != "$first" ]]; then
+		echo "$first"
+	else
+		echo "$host"
+	fi
 }
 
 # debian_apt_suites SUITE: the suites a setup for SUITE lists, one a line

@@ -44,7 +44,7 @@ done
 # which would take .ci/run past its 25 minutes. VMTEST_SMOKE_ARCHES=""
 # runs the whole suite everywhere (README: the last such run).
 smoke=()
-for arch in ${VMTEST_SMOKE_ARCHES-powerpc s390}; do
+for arch in ${VMTEST_SMOKE_ARCHES-powerpc s390 riscv}; do
 	smoke+=(--suite "$arch=./tests/e2e.sh columns json count casts")
 done
 

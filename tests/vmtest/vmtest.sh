@@ -168,7 +168,7 @@ add_payload() {
 	if [[ $1 =~ ^([a-z0-9]+)=(.+)$ ]]; then
 		arch=${BASH_REMATCH[1]} dir=${BASH_REMATCH[2]}
 	fi
-	arch_facts "$arch" || die "--payload $1: $arch: not an architecture (x86, arm64, powerpc, s390)"
+	arch_facts "$arch" || die "--payload $1: $arch: not an architecture (x86, arm64, powerpc, s390, riscv)"
 	[[ -d $dir ]] || die "--payload $1: $dir: not a folder"
 	payloads[$arch]=$(cd "$dir" && pwd)
 }
@@ -201,6 +201,13 @@ qemu_facts() {
 	s390)
 		qemu=qemu-system-s390x qemu_pkg=qemu-system-misc console=ttysclp0
 		qemu_args=(-machine "s390-ccw-virtio,accel=tcg" ${VMTEST_CPU:+-cpu "$VMTEST_CPU"})
+		;;
+	# Debian 13's riscv64 /boot/vmlinux-* is an Image with an EFI
+	# header, which qemu loads as it is; OpenSBI (qemu's own, -bios
+	# default) starts it. /init after about 2 s.
+	riscv)
+		qemu=qemu-system-riscv64 qemu_pkg=qemu-system-misc console=ttyS0
+		qemu_args=(-machine "virt,accel=tcg" -bios default ${VMTEST_CPU:+-cpu "$VMTEST_CPU"})
 		;;
 	*) return 1 ;;
 	esac
@@ -260,7 +267,7 @@ read_kernel_list() {
 		[[ -n $meta && -z $rest ]] || die "$here/kernels: bad line: $name $source $meta $arch $rest"
 		: "${arch:=x86}"
 		if ! arch_facts "$arch" || ! qemu_facts "$arch"; then
-			die "$here/kernels: $name: $arch: not an architecture vmtest.sh can boot (x86, arm64, powerpc, s390)"
+			die "$here/kernels: $name: $arch: not an architecture vmtest.sh can boot (x86, arm64, powerpc, s390, riscv)"
 		fi
 		all+=("$name")
 		source_of[$name]=$source
@@ -297,7 +304,7 @@ apt_setup() {
 	local source=$1 arch=$2 suite=$1
 	apt_opts=() apt_dir=
 	[[ $source != system || $arch != "$this_arch" ]] || return 0
-	[[ $suite != system ]] || suite=$(host_suite)
+	[[ $suite != system ]] || suite=$(arch_suite "$arch")
 	arch_facts "$arch"
 	apt_dir=$cache/apt/$suite-$DEB_ARCH
 	debian_apt_setup "$apt_dir" "$suite" "$DEB_ARCH" || die "cannot tell this machine's Debian mirror"
@@ -641,7 +648,8 @@ fetch_userland() {
 		pkgs+=("$pkg")
 	done
 	: >"$log"
-	debian_root "$cache/userland/$arch" "$(host_suite)" "$DEB_ARCH" "$log" "${pkgs[@]}" ||
+	# This machine's release, or the first that has ARCH (riscv64: trixie).
+	debian_root "$cache/userland/$arch" "$(arch_suite "$arch")" "$DEB_ARCH" "$log" "${pkgs[@]}" ||
 		{ tail -n 5 "$log" >&2; die "cannot fetch the $DEB_ARCH packages ${pkgs[*]} (log: $log)"; }
 	uroot=$cache/userland/$arch/root
 }
