@@ -5,10 +5,12 @@
 #
 # Writes vmlinux/ARCH/vmlinux.h from the BTF of a Debian kernel package:
 # downloads PACKAGE (a linux-image-* package or meta package; default
-# linux-image-6.12-FLAVOUR: amd64, arm64, powerpc64le, s390x) for ARCH from SUITE (default: this machine's
-# release) through a private apt setup (tests/lib/debian-apt.sh), cuts the
-# BTF blob out of the kernel image (in /boot; from 7.0 on, in
-# linux-binary-RELEASE's /usr/lib/modules/RELEASE/vmlinuz), and dumps it as C with
+# linux-image-6.12-FLAVOUR: amd64, arm64, powerpc64le, s390x, riscv64) for
+# ARCH from SUITE (default: this machine's release, or the first release
+# with ARCH: trixie for riscv64) through a private apt setup
+# (tests/lib/debian-apt.sh), cuts the BTF blob out of the kernel image (in
+# /boot; from 7.0 on, in linux-binary-RELEASE's
+# /usr/lib/modules/RELEASE/vmlinuz), and dumps it as C with
 # bpftool. The first line of the header names the kernel and this command.
 #
 # The BTF blob of a kernel image is the .BTF section, copied as it is:
