@@ -57,7 +57,7 @@ version=$(dpkg-deb -f "$deb" Version)
 release=${image_pkg#linux-image-}
 # From 7.0 on, linux-image-RELEASE holds no files: the image is
 # /usr/lib/modules/RELEASE/vmlinuz in linux-binary-RELEASE, of the same version.
-if dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | awk '{ print $1 }' | grep -qxF "linux-binary-$release"; then
+if dpkg-deb -f "$deb" Depends | tr ',|' '\n' | awk '{ print $1 }' | grep -qxF "linux-binary-$release"; then
 	(cd "$work/deb" && apt-get "${DEBIAN_APT[@]}" download -q "linux-binary-$release=$version" >>"$log" 2>&1) ||
 		{ tail -n 3 "$log" >&2; die "apt-get download linux-binary-$release ($suite $DEB_ARCH) failed"; }
 	mkdir -p "$work/boot"

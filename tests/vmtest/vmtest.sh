@@ -457,7 +457,7 @@ fetch_kernel() {
 unpack_kernel() {
 	local name=$1 dir=$2 release=$3 log=$4 version deps part
 	# The package names it depends on, one a line.
-	deps=$(dpkg-deb -f "$dir/kernel.deb" Depends | tr ',|' '\n\n' | awk '{ print $1 }')
+	deps=$(dpkg-deb -f "$dir/kernel.deb" Depends | tr ',|' '\n' | awk '{ print $1 }')
 	if ! grep -qxF "linux-binary-$release" <<<"$deps"; then
 		dpkg-deb --fsys-tarfile "$dir/kernel.deb" | tar -x -C "$dir" ./boot ||
 			die "kernel $name: cannot unpack linux-image-$release"
