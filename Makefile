@@ -18,7 +18,7 @@ BPFTOOL		?= bpftool
 # or with clang and the target's packages unpacked in a folder, as
 # tests/vmtest/cross-build.sh does (CC="clang --target=... --sysroot=...").
 HOST_ARCH	:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
-		     -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+		     -e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
 ARCH		:= $(HOST_ARCH)
 VMLINUX_DIR	:= vmlinux/$(ARCH)
 ifeq ($(wildcard $(VMLINUX_DIR)/vmlinux.h),)

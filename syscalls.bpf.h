@@ -75,11 +75,14 @@ static __always_inline struct sock *sock_from_fd(int fd, enum read_mode mode)
  * The syscall's first argument in the task's saved user registers, read at
  * exit. On powerpc the return value has overwritten gpr[3] by then and the
  * argument survives in orig_gpr3 (as in orig_gpr2 on s390, orig_x0 on
- * arm64); Debian 12's libbpf 1.1 reads gpr[3] for powerpc (libbpf fixed it
+ * arm64, orig_a0 on riscv64); Debian 12's libbpf 1.1 reads gpr[3] for powerpc (libbpf fixed it
  * in November 2024: "libbpf: Fix accessing the syscall argument on powerpc").
  */
 #if defined(__TARGET_ARCH_powerpc)
 #define SYSCALL_EXIT_PARM1(regs) ((regs)->orig_gpr3)
+#elif defined(__TARGET_ARCH_riscv)
+/* The same on riscv64 (a0, orig_a0); libbpf reads orig_a0 only from 1.3 on. */
+#define SYSCALL_EXIT_PARM1(regs) ((regs)->orig_a0)
 #else
 #define SYSCALL_EXIT_PARM1(regs) PT_REGS_PARM1_SYSCALL(regs)
 #endif

@@ -5,9 +5,12 @@
 #
 # Writes vmlinux/ARCH/vmlinux.h from the BTF of a Debian kernel package:
 # downloads PACKAGE (a linux-image-* package or meta package; default
-# linux-image-6.12-FLAVOUR: amd64, arm64, powerpc64le, s390x) for ARCH from SUITE (default: this machine's
-# release) through a private apt setup (tests/lib/debian-apt.sh), cuts the
-# BTF blob out of the kernel image in /boot, and dumps it as C with
+# linux-image-6.12-FLAVOUR: amd64, arm64, powerpc64le, s390x, riscv64) for
+# ARCH from SUITE (default: this machine's release, or the first release
+# with ARCH: trixie for riscv64) through a private apt setup
+# (tests/lib/debian-apt.sh), cuts the BTF blob out of the kernel image (in
+# /boot; from 7.0 on, in linux-binary-RELEASE's
+# /usr/lib/modules/RELEASE/vmlinuz), and dumps it as C with
 # bpftool. The first line of the header names the kernel and this command.
 #
 # The BTF blob of a kernel image is the .BTF section, copied as it is:
@@ -26,8 +29,8 @@ die() { printf 'vmlinux/from-debian.sh: %s\n' "$*" >&2; exit 1; }
 
 [[ $# -ge 1 && $# -le 3 ]] || die "usage: vmlinux/from-debian.sh ARCH [SUITE [PACKAGE]]"
 arch=$1
-arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390)"
-suite=${2:-$(host_suite)}
+arch_facts "$arch" || die "$arch: not an architecture this knows (x86, arm64, powerpc, s390, riscv)"
+suite=${2:-$(arch_suite "$arch")}
 package=${3:-linux-image-6.12-$FLAVOUR}
 command -v bpftool >/dev/null || die "bpftool not found: apt-get install bpftool"
 
@@ -37,18 +40,33 @@ log=$work/apt.log
 
 debian_apt_setup "$work/apt" "$suite" "$DEB_ARCH" || die "no private apt setup for $suite $DEB_ARCH"
 debian_apt_update "$log" || { tail -n 5 "$log" >&2; die "apt-get update for $suite $DEB_ARCH failed"; }
-# A meta package names the versioned image package it depends on.
+# A meta package names the versioned image package it depends on; its
+# newest version's (apt's candidate would be the release's, not the
+# backported one, for SUITE-backports).
 image_pkg=$package
-dep=$(apt-cache "${DEBIAN_APT[@]}" depends "$package" 2>/dev/null |
+newest=$(apt-cache "${DEBIAN_APT[@]}" madison "$package" 2>/dev/null |
+	awk -F '|' '{ gsub(/ /, "", $2); print $2 }' | sort -rV | head -n 1)
+dep=$(apt-cache "${DEBIAN_APT[@]}" depends "$package${newest:+=$newest}" 2>/dev/null |
 	awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
 [[ -z $dep ]] || image_pkg=$dep
 mkdir "$work/deb"
 (cd "$work/deb" && apt-get "${DEBIAN_APT[@]}" download -q "$image_pkg" >>"$log" 2>&1) ||
 	{ tail -n 3 "$log" >&2; die "apt-get download $image_pkg ($suite $DEB_ARCH) failed"; }
-deb=$(echo "$work"/deb/*.deb)
+deb=$(echo "$work"/deb/"${image_pkg}"_*.deb)
 version=$(dpkg-deb -f "$deb" Version)
 release=${image_pkg#linux-image-}
-dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" ./boot
+# From 7.0 on, linux-image-RELEASE holds no files: the image is
+# /usr/lib/modules/RELEASE/vmlinuz in linux-binary-RELEASE, of the same version.
+if dpkg-deb -f "$deb" Depends | tr ',|' '\n' | awk '{ print $1 }' | grep -qxF "linux-binary-$release"; then
+	(cd "$work/deb" && apt-get "${DEBIAN_APT[@]}" download -q "linux-binary-$release=$version" >>"$log" 2>&1) ||
+		{ tail -n 3 "$log" >&2; die "apt-get download linux-binary-$release ($suite $DEB_ARCH) failed"; }
+	mkdir -p "$work/boot"
+	dpkg-deb --fsys-tarfile "$work/deb/linux-binary-${release}_"*.deb |
+		tar -x -O "./usr/lib/modules/$release/vmlinuz" >"$work/boot/vmlinuz-$release" ||
+		die "linux-binary-$release has no /usr/lib/modules/$release/vmlinuz"
+else
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" ./boot
+fi
 image=$(compgen -G "$work/boot/vmlinu[xz]-$release" | head -n 1) ||
 	die "$image_pkg has no /boot/vmlinuz-$release or vmlinux-$release"
 

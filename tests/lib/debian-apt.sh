@@ -8,7 +8,7 @@
 # and dpkg database are never touched, whatever the architecture.
 #
 # Also the architecture names each tool uses: the kernel's and ours
-# (x86, arm64, powerpc, s390: vmlinux/ARCH, make ARCH=), Debian's, the GNU
+# (x86, arm64, powerpc, s390, riscv: vmlinux/ARCH, make ARCH=), Debian's, the GNU
 # triplet, the ELF machine number.
 
 # shellcheck disable=SC2034 # for the scripts that source this file
@@ -21,6 +21,7 @@ arch_facts() {
 	arm64) DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu ELF_MACHINE=183 FLAVOUR=arm64 ENDIAN=little ;;
 	powerpc) DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu ELF_MACHINE=21 FLAVOUR=powerpc64le ENDIAN=little ;;
 	s390) DEB_ARCH=s390x TRIPLET=s390x-linux-gnu ELF_MACHINE=22 FLAVOUR=s390x ENDIAN=big ;;
+	riscv) DEB_ARCH=riscv64 TRIPLET=riscv64-linux-gnu ELF_MACHINE=243 FLAVOUR=riscv64 ENDIAN=little ;;
 	*) return 1 ;;
 	esac
 }
@@ -32,6 +33,7 @@ host_arch() {
 	aarch64) echo arm64 ;;
 	ppc64le) echo powerpc ;;
 	s390x) echo s390 ;;
+	riscv64) echo riscv ;;
 	*) uname -m ;;
 	esac
 }
@@ -42,9 +44,55 @@ host_suite() {
 	(. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}")
 }
 
+# arch_suite ARCH: the Debian release whose ARCH packages stand in for this
+# machine's (the guests' tools, the cross build's sysroot): this machine's
+# own, unless ARCH is not an official architecture of it. riscv64 is one
+# from Debian 13 (trixie) on: Debian 12's archive has no riscv64 lists.
+arch_suite() {
+	local host first order=" buster bullseye bookworm trixie forky duke "
+	host=$(host_suite) || return 1
+	case $1 in
+	riscv) first=trixie ;;
+	*) first= ;;
+	esac
+	# A release after the last one named here knows them all.
+	if [[ -n $first && $order == *" $host "* && ${order%% "$host" *} != *" $first"* &&
+		$host != "$first" ]]; then
+		echo "$first"
+	else
+		echo "$host"
+	fi
+}
+
+# debian_apt_suites SUITE: the suites a setup for SUITE lists, one a line
+# with the mirror that serves it ("archive NAME" or "security NAME"). A
+# release (trixie) comes with its -security suite; a backports suite
+# (trixie-backports) has none of its own and needs its release (and that
+# one's -security) for what its packages depend on; sid (unstable) and
+# experimental have no -security suite (a listed one that is not there
+# fails apt-get update as a whole: 404 for its Release file).
+debian_apt_suites() {
+	local suite=$1
+	case $suite in
+	*-backports | *-backports-sloppy)
+		echo "archive ${suite%%-backports*}"
+		echo "security ${suite%%-backports*}-security"
+		[[ $suite != *-sloppy ]] || echo "archive ${suite%-sloppy}"
+		echo "archive $suite"
+		;;
+	sid | unstable | experimental | rc-buggy)
+		echo "archive $suite" ;;
+	*)
+		echo "archive $suite"
+		echo "security $suite-security"
+		;;
+	esac
+}
+
 # debian_apt_setup DIR SUITE DEB_ARCH: creates (or reuses) the setup in DIR
-# for SUITE and SUITE-security, and sets the array DEBIAN_APT to the apt
-# options that select it (and DEBIAN_APT_DIR to DIR).
+# for SUITE and the suites it goes with (debian_apt_suites), and sets the
+# array DEBIAN_APT to the apt options that select it (and DEBIAN_APT_DIR to
+# DIR).
 debian_apt_setup() {
 	local dir=$1 suite=$2 arch=$3 mirrors archive security
 	DEBIAN_APT=() DEBIAN_APT_DIR=$dir
@@ -52,10 +100,10 @@ debian_apt_setup() {
 	archive=$(awk '$1 == "archive" { print $2 }' <<<"$mirrors")
 	security=$(awk '$1 == "security" { print $2 }' <<<"$mirrors")
 	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial" || return 1
-	cat >"$dir/sources.list" <<-EOF
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $archive $suite main
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $security $suite-security main
-	EOF
+	debian_apt_suites "$suite" | while read -r where name; do
+		[[ $where == security ]] && where=$security || where=$archive
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $where $name main"
+	done >"$dir/sources.list"
 	[[ -e $dir/state/status ]] || : >"$dir/state/status"
 	DEBIAN_APT=(
 		-o "Dir::Etc::SourceList=$dir/sources.list"

@@ -9,4 +9,4 @@ BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev make gcc pkg-config"
 # shellcheck disable=SC2034
 TEST="libcmocka-dev iproute2 util-linux jq valgrind strace libcap2-bin bpftrace linux-perf build-essential debhelper devscripts lintian fakeroot mandoc groff man-db mmdebstrap debian-archive-keyring"
 # shellcheck disable=SC2034
-VMTEST="qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc binutils-aarch64-linux-gnu binutils-powerpc64le-linux-gnu binutils-s390x-linux-gnu busybox-static zstd xz-utils cpio"
+VMTEST="qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc binutils-aarch64-linux-gnu binutils-powerpc64le-linux-gnu binutils-s390x-linux-gnu binutils-riscv64-linux-gnu busybox-static zstd xz-utils cpio"

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
 # `make vmtest`: the e2e suite that runs on the host, unchanged, inside
-# Debian's 5.10, 6.1 and 6.12 kernels under qemu, for x86 and arm64 (and
-# trixie's 6.12 for ppc64el and s390x), once per backend and once over the
+# Debian's 5.10, 6.1 and 6.12 kernels and trixie-backports' newest (7.x)
+# under qemu, for x86 and arm64 (and trixie's 6.12 for ppc64el, s390x and
+# riscv64), once per backend and once over the
 # forced perf buffer. Prints one "KERNEL
 # BACKEND: N passed, ..." row per kernel x backend (vmtest.sh does the
 # booting; see README.md here). Arguments go to vmtest.sh (--kernels ...).
@@ -35,16 +36,16 @@ for arch in $(tests/vmtest/vmtest.sh --print-arches "$@"); do
 	payloads+=(--payload "$arch=$payload")
 done
 
-# ppc64el and s390x run every backend too, but by default (CI) only the
+# ppc64el, s390x and riscv64 run every backend too, but by default (CI) only the
 # groups that prove the hooks and the byte order: columns (every protocol,
 # address family, port and option letter, exact lines), json, count, and
 # typed (which build of the BPF object the kernel takes, and that the
 # probing one traces when the typed one is refused). Their
 # whole suite takes 7-8 minutes a guest under TCG (s390x has no BPF JIT),
 # which would take .ci/run past its 25 minutes. VMTEST_SMOKE_ARCHES=""
-# runs the whole suite everywhere (README: the last such run).
+# runs the whole suite everywhere (tests/vmtest/README.md: the last such run).
 smoke=()
-for arch in ${VMTEST_SMOKE_ARCHES-powerpc s390}; do
+for arch in ${VMTEST_SMOKE_ARCHES-powerpc s390 riscv}; do
 	smoke+=(--suite "$arch=./tests/e2e.sh columns json count typed")
 done
 

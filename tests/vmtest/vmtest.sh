@@ -170,7 +170,7 @@ add_payload() {
 	if [[ $1 =~ ^([a-z0-9]+)=(.+)$ ]]; then
 		arch=${BASH_REMATCH[1]} dir=${BASH_REMATCH[2]}
 	fi
-	arch_facts "$arch" || die "--payload $1: $arch: not an architecture (x86, arm64, powerpc, s390)"
+	arch_facts "$arch" || die "--payload $1: $arch: not an architecture (x86, arm64, powerpc, s390, riscv)"
 	[[ -d $dir ]] || die "--payload $1: $dir: not a folder"
 	payloads[$arch]=$(cd "$dir" && pwd)
 }
@@ -203,6 +203,13 @@ qemu_facts() {
 	s390)
 		qemu=qemu-system-s390x qemu_pkg=qemu-system-misc console=ttysclp0
 		qemu_args=(-machine "s390-ccw-virtio,accel=tcg" ${VMTEST_CPU:+-cpu "$VMTEST_CPU"})
+		;;
+	# Debian 13's riscv64 /boot/vmlinux-* is an Image with an EFI
+	# header, which qemu loads as it is; OpenSBI (qemu's own, -bios
+	# default) starts it. /init after about 2 s.
+	riscv)
+		qemu=qemu-system-riscv64 qemu_pkg=qemu-system-misc console=ttyS0
+		qemu_args=(-machine "virt,accel=tcg" -bios default ${VMTEST_CPU:+-cpu "$VMTEST_CPU"})
 		;;
 	*) return 1 ;;
 	esac
@@ -262,7 +269,7 @@ read_kernel_list() {
 		[[ -n $meta && -z $rest ]] || die "$here/kernels: bad line: $name $source $meta $arch $rest"
 		: "${arch:=x86}"
 		if ! arch_facts "$arch" || ! qemu_facts "$arch"; then
-			die "$here/kernels: $name: $arch: not an architecture vmtest.sh can boot (x86, arm64, powerpc, s390)"
+			die "$here/kernels: $name: $arch: not an architecture vmtest.sh can boot (x86, arm64, powerpc, s390, riscv)"
 		fi
 		all+=("$name")
 		source_of[$name]=$source
@@ -299,7 +306,7 @@ apt_setup() {
 	local source=$1 arch=$2 suite=$1
 	apt_opts=() apt_dir=
 	[[ $source != system || $arch != "$this_arch" ]] || return 0
-	[[ $suite != system ]] || suite=$(host_suite)
+	[[ $suite != system ]] || suite=$(arch_suite "$arch")
 	arch_facts "$arch"
 	apt_dir=$cache/apt/$suite-$DEB_ARCH
 	debian_apt_setup "$apt_dir" "$suite" "$DEB_ARCH" || die "cannot tell this machine's Debian mirror"
@@ -414,11 +421,8 @@ fetch_kernel() {
 	[[ -n $got ]] || die "kernel $name: none of $(tr '\n' ' ' <<<"$pkgs")could be downloaded (log: $log)"
 	pkg=$got
 	mv "$tmp"/*.deb "$tmp/kernel.deb"
-	# Only /boot is needed to boot; the modules (300-400 MB unpacked) stay
-	# in the .deb until --modules asks for some.
-	dpkg-deb --fsys-tarfile "$tmp/kernel.deb" | tar -x -C "$tmp" ./boot ||
-		die "kernel $name: cannot unpack $pkg"
 	local release=${pkg#linux-image-} image
+	unpack_kernel "$name" "$tmp" "$release" "$log"
 	# ppc64el's is an ELF vmlinux, the others a vmlinuz.
 	image=$(compgen -G "$tmp/boot/vmlinu[xz]-$release" | head -n 1) ||
 		die "kernel $name: $pkg has no /boot/vmlinuz-$release"
@@ -440,6 +444,51 @@ fetch_kernel() {
 	say "kernel $name: $release"
 }
 
+# unpack_kernel NAME DIR RELEASE LOG: puts the kernel image and its config
+# of DIR/kernel.deb (linux-image-RELEASE) into DIR/boot, as
+# vmlinu[xz]-RELEASE and config-RELEASE. Two layouts:
+# - up to 6.x, linux-image-RELEASE holds /boot (the image, the config) and
+#   /lib/modules/RELEASE (or /usr/lib/...): all in kernel.deb;
+# - from 7.0, linux-image-RELEASE is empty and depends on
+#   linux-binary-RELEASE (/usr/lib/modules/RELEASE/vmlinuz),
+#   linux-base-RELEASE (config, System.map, modules.builtin, .order) and
+#   linux-modules-RELEASE (the modules, 100 MB, fetched only for
+#   --modules: its name goes to DIR/modules.package). The other two are
+#   downloaded beside kernel.deb, the same version; base.deb is kept.
+# Only the image and the config are unpacked; the modules stay in a .deb.
+unpack_kernel() {
+	local name=$1 dir=$2 release=$3 log=$4 version deps part
+	# The package names it depends on, one a line.
+	deps=$(dpkg-deb -f "$dir/kernel.deb" Depends | tr ',|' '\n' | awk '{ print $1 }')
+	if ! grep -qxF "linux-binary-$release" <<<"$deps"; then
+		dpkg-deb --fsys-tarfile "$dir/kernel.deb" | tar -x -C "$dir" ./boot ||
+			die "kernel $name: cannot unpack linux-image-$release"
+		return 0
+	fi
+	version=$(dpkg-deb -f "$dir/kernel.deb" Version)
+	mkdir -p "$dir/split" "$dir/boot"
+	for part in binary base; do
+		say "kernel $name: downloading linux-$part-$release (7.x layout)"
+		apt_download "$dir/split" "linux-$part-$release=$version" "$log" ||
+			die "kernel $name: cannot download linux-$part-$release $version (log: $log)"
+		mv "$dir"/split/*.deb "$dir/$part.deb"
+	done
+	rmdir "$dir/split"
+	dpkg-deb --fsys-tarfile "$dir/binary.deb" | tar -x -C "$dir" "./usr/lib/modules/$release/vmlinuz" ||
+		die "kernel $name: linux-binary-$release has no /usr/lib/modules/$release/vmlinuz"
+	# The image is all it has.
+	rm "$dir/binary.deb"
+	dpkg-deb --fsys-tarfile "$dir/base.deb" | tar -x -C "$dir" "./usr/lib/modules/$release/config" ||
+		warn "kernel $name: linux-base-$release has no /usr/lib/modules/$release/config"
+	mv "$dir/usr/lib/modules/$release/vmlinuz" "$dir/boot/vmlinuz-$release"
+	[[ ! -f $dir/usr/lib/modules/$release/config ]] ||
+		mv "$dir/usr/lib/modules/$release/config" "$dir/boot/config-$release"
+	rm -rf "${dir:?}/usr"
+	grep -qxF "linux-modules-$release" <<<"$deps" &&
+		printf 'linux-modules-%s=%s\n' "$release" "$version" >"$dir/modules.package"
+	return 0
+}
+
 # Prints, in load order, the module files (relative to the release's
 # /lib/modules folder, decompressed) that --modules needs on kernel NAME,
 # resolving them once from the .deb into $cache/kernels/NAME/modules.
@@ -451,10 +500,7 @@ kernel_modules() {
 		[[ ! -f $dir/modules/$m.order ]] || continue
 		if [[ -z $tree ]]; then
 			tree=$(mktemp -d "$cache/.modules.XXXXXX")
-			dpkg-deb --fsys-tarfile "$dir/kernel.deb" |
-				tar -x -C "$tree" ./lib/modules
-			# The package leaves modules.dep to its postinst.
-			depmod -b "$tree" "$release"
+			unpack_modules "$name" "$tree" "$release" || { status=1; break; }
 		fi
 		resolve_module "$tree" "$release" "$m" "$dir/modules" || { status=1; break; }
 	done
@@ -463,6 +509,45 @@ kernel_modules() {
 	for m in $modules; do
 		cat "$dir/modules/$m.order"
 	done | awk '!seen[$0]++'
+}
+
+# unpack_modules NAME TREE RELEASE: TREE/lib/modules/RELEASE holds the
+# kernel's modules with a modules.dep, from kernel.deb (up to 6.x, under
+# /lib or /usr/lib), or from linux-base-RELEASE (modules.builtin, .order)
+# and linux-modules-RELEASE (7.x), the latter downloaded the first time
+# into the kernel's folder as modules.deb.
+unpack_modules() {
+	local name=$1 tree=$2 release=$3 dir=$cache/kernels/$1 deb m
+	local log=$out/fetch-$name.log source arch
+	if [[ -s $dir/modules.package ]]; then
+		if [[ ! -s $dir/modules.deb ]]; then
+			# "SOURCE META ARCH", the kernels line it came from.
+			read -r source _ arch <"$dir/source"
+			apt_setup "$source" "$arch"
+			m=$(<"$dir/modules.package")
+			# stdout is kernel_modules' list.
+			warn "kernel $name: downloading ${m%%=*} for --modules"
+			mkdir -p "$tree/.deb"
+			apt_download "$tree/.deb" "$m" "$log" >&2 || { warn "kernel $name: cannot download $m (log: $log)"; return 1; }
+			mv "$tree"/.deb/*.deb "$dir/modules.deb.tmp" && mv "$dir/modules.deb.tmp" "$dir/modules.deb"
+			rm -rf "$tree/.deb"
+		fi
+		set -- "$dir/base.deb" "$dir/modules.deb"
+	else
+		set -- "$dir/kernel.deb"
+	fi
+	for deb; do
+		# /lib/modules up to Debian 12, /usr/lib/modules from Debian 13.
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tree" ./lib/modules ./usr/lib/modules 2>/dev/null
+		[[ -d $tree/lib/modules/$release || -d $tree/usr/lib/modules/$release ]] ||
+			{ warn "kernel $name: no /lib/modules/$release in $deb"; return 1; }
+	done
+	# The host's depmod and modprobe (-b, -d) look in BASE/lib/modules.
+	if [[ -d $tree/usr/lib/modules && ! -e $tree/lib ]]; then
+		ln -s usr/lib "$tree/lib"
+	fi
+	# The package leaves modules.dep to its postinst.
+	depmod -b "$tree" "$release"
 }
 
 resolve_module() {
@@ -565,7 +650,8 @@ fetch_userland() {
 		pkgs+=("$pkg")
 	done
 	: >"$log"
-	debian_root "$cache/userland/$arch" "$(host_suite)" "$DEB_ARCH" "$log" "${pkgs[@]}" ||
+	# This machine's release, or the first that has ARCH (riscv64: trixie).
+	debian_root "$cache/userland/$arch" "$(arch_suite "$arch")" "$DEB_ARCH" "$log" "${pkgs[@]}" ||
 		{ tail -n 5 "$log" >&2; die "cannot fetch the $DEB_ARCH packages ${pkgs[*]} (log: $log)"; }
 	uroot=$cache/userland/$arch/root
 }
