@@ -14,7 +14,7 @@
 
 declare -A EXPECT_VERDICT=() EXPECT_REASON=()
 EXPECT_SOURCE=
-EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite6 compat32"
+EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32"
 
 expect_verdict() {
 	local v=${EXPECT_VERDICT[$1]:-}
@@ -124,6 +124,8 @@ expect_host() {
 	echo "# expect typed $(expect_verdict typed): kernel $major.$minor, bpf_jit_enable $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)"
 	[ -d /proc/sys/net/mptcp ] ||
 		EXPECT_VERDICT[mptcp]=absent EXPECT_REASON[mptcp]="no /proc/sys/net/mptcp: kernel built without MPTCP"
+	[ -e /proc/net/udplite ] ||
+		EXPECT_VERDICT[udplite]=absent EXPECT_REASON[udplite]="no /proc/net/udplite: kernel without UDP-Lite"
 	[ -e /proc/net/udplite6 ] ||
 		EXPECT_VERDICT[udplite6]=absent EXPECT_REASON[udplite6]="no /proc/net/udplite6: kernel without UDP-Lite over IPv6"
 	local rc=0
@@ -133,7 +135,7 @@ expect_host() {
 	elif [ "$rc" = 1 ]; then
 		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="kernel built without CONFIG_IA32_EMULATION"
 	fi
-	echo "# expect mptcp $(expect_verdict mptcp), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32)"
+	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32)"
 }
 
 expect_init() {
