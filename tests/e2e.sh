@@ -9,9 +9,10 @@
 #                [--scope all|buffer|kernel] [GROUP-GLOB...]
 #
 # --scope (or E2E_SCOPE): "kernel" leaves out the groups whose subject is
-# bindsnoop's user space (USER_SPACE_GROUPS and BUFFER_GROUPS below),
-# "buffer" only the first of those; the qemu guests run them once per
-# kernel (and buffer kind) instead of once per backend.
+# bindsnoop's user space (USER_SPACE_GROUPS and BUFFER_GROUPS below);
+# "buffer" runs only those whose subject is how an event reaches the
+# output (OUTPUT_GROUPS, BUFFER_GROUPS): the qemu guests run the user-space
+# groups once per kernel, and over the perf buffer only what it changes.
 #
 # Ends with "N passed, N failed, N skipped"; exits 1 on any failure.
 # BINDSNOOP_FORCE_PERFBUF=1 in the environment runs it over the perf buffer.
@@ -1216,10 +1217,25 @@ fi
 USER_SPACE_GROUPS=" owner interval duration bad_input "
 # User space that reads the buffer: write errors, the drain at a signal, | head.
 BUFFER_GROUPS=" write_errors signals pipe banner "
+# How an event gets from the programs to a line: the fill and the buffer's
+# own maps (perf_heap, the per-CPU perf events: leftovers, capabilities).
+OUTPUT_GROUPS=" columns comm errors prefixes wide json leftovers min_caps "
+ALL_GROUPS="columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count
+	interval duration compat32 write_errors signals pipe banner leftovers fallback typed unprivileged
+	min_caps bad_input"
 case $SCOPE in
-all) skip_groups= ;;
-buffer) skip_groups=$USER_SPACE_GROUPS ;;
-kernel) skip_groups="$USER_SPACE_GROUPS$BUFFER_GROUPS" ;;
+all) skip_groups= why= ;;
+buffer)
+	skip_groups=
+	for group in $ALL_GROUPS; do
+		[[ "$OUTPUT_GROUPS$BUFFER_GROUPS" == *" $group "* ]] || skip_groups+=" $group"
+	done
+	why="the perf buffer changes only how events reach user space: the kernel side's groups ran over the ring buffer on this backend, user space's once per kernel"
+	;;
+kernel)
+	skip_groups="$USER_SPACE_GROUPS$BUFFER_GROUPS"
+	why="user space: run once per kernel and buffer kind"
+	;;
 *) echo "tests/e2e.sh: --scope $SCOPE: not all, buffer or kernel" >&2; exit 64 ;;
 esac
 # A group this run leaves out is a skip that says why: no row reads as
@@ -1232,10 +1248,9 @@ if [ -n "${E2E_AUTO_DONE:-}" ] && [ "$BACKEND" = "$(expect_auto)" ] &&
 	[ "$(want_events)" = "ring buffer" ]; then
 	auto_ran=$BACKEND
 fi
-for group in columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count interval duration \
-	compat32 write_errors signals pipe banner leftovers fallback typed unprivileged min_caps bad_input; do
+for group in $ALL_GROUPS; do
 	if [[ " $skip_groups " == *" $group "* ]]; then
-		skip "group_$group" "left out by --scope $SCOPE (user space: run once per kernel and buffer kind)"
+		skip "group_$group" "left out by --scope $SCOPE ($why)"
 	elif [ -n "$auto_ran" ]; then
 		skip "group_$group" "ran in this boot's auto row, which runs $auto_ran (its gate proved it)"
 	elif ! selected "$group"; then

@@ -18,6 +18,9 @@ usage: tests/vmtest/vmtest.sh --payload [ARCH=]DIR [options]
                        each architecture of the kernels chosen
   --kernels "A B"      kernel names from tests/vmtest/kernels (default: all)
   --arches "A B"       only the kernels of these architectures (x86 arm64)
+  --fetch-kernels      only download the kernels chosen into the cache,
+                       then exit (no --payload needed): a head start for
+                       a run that boots them later
   --prepare            fetch the kernels and the guests' tools into the
                        cache and build the initramfs, then exit (boot
                        nothing), e.g. ahead of a run without the network
@@ -68,6 +71,7 @@ out=$(realpath -m -- "${VMTEST_OUT:-$top/build/vmtest}")
 
 declare -A payloads=() suites=()
 print_arches=
+fetch_kernels=
 prepare=
 arch_filter=
 this_arch=$(host_arch)
@@ -115,6 +119,7 @@ parse_args() {
 		--arches) arch_filter=${2?}; shift ;;
 		--print-arches) print_arches=1 ;;
 		--prepare) prepare=1 ;;
+		--fetch-kernels) fetch_kernels=1 ;;
 		--backends) backends=${2?}; shift ;;
 		--suite) add_suite "${2:?--suite needs a command}"; shift ;;
 		--modules) modules=${2?}; shift ;;
@@ -130,7 +135,8 @@ parse_args() {
 		esac
 		shift
 	done
-	[[ -n $print_arches || ${#payloads[@]} -gt 0 ]] || { usage >&2; die "--payload is required"; }
+	[[ -n $print_arches || -n $fetch_kernels || ${#payloads[@]} -gt 0 ]] ||
+		{ usage >&2; die "--payload is required"; }
 	local opt
 	for opt in "--timeout ${boot_limit:-1}" "--suite-timeout $suite_limit" "-j $jobs"; do
 		[[ ${opt#* } =~ ^[1-9][0-9]*$ ]] || die "$opt: not a positive number"
@@ -1062,7 +1068,7 @@ main() {
 	local t0 arch
 	t0=$(now)
 	for arch in $(k_arch_list); do
-		[[ -n ${payloads[$arch]:-} ]] ||
+		[[ -n $fetch_kernels || -n ${payloads[$arch]:-} ]] ||
 			die "kernels for $arch chosen, but no payload for them: --payload $arch=DIR"
 	done
 	mkdir -p "$cache/kernels" "$out"
@@ -1084,6 +1090,10 @@ main() {
 	for i in "${!k_names[@]}"; do
 		fetch_kernel "${k_names[$i]}" "${k_sources[$i]}" "${k_metas[$i]}" "${kernel_arch[${k_names[$i]}]}"
 	done
+	if [[ -n $fetch_kernels ]]; then
+		say "fetched ${#k_names[@]} kernel(s) in $(elapsed "$t0") s (--fetch-kernels)"
+		return 0
+	fi
 	for arch in $(k_arch_list); do
 		build_base_initramfs "$arch"
 	done
