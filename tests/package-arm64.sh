@@ -259,7 +259,7 @@ make_payload() {
 		stop payload "building the arm64 workload failed: $(tail -n 1 "$LOGS/workload.log")"
 	fi
 	cp "$ROOT/build/bindsnoop-$VERSION/build/guest/workload" "$PAYLOAD/build/"
-	cp tests/e2e.sh "$PAYLOAD/tests/" && cp tests/lib/common.sh "$PAYLOAD/tests/lib/"
+	copy_e2e_suite "$PAYLOAD"
 	# /init runs it in /suite as "./packaged.sh --backend auto".
 	cat >"$PAYLOAD/packaged.sh" <<-'EOF'
 		#!/bin/sh

@@ -107,6 +107,16 @@ child_pid() {
 	return 1
 }
 
+# copy_e2e_suite DEST: the e2e suite (the runner, its groups, the
+# expectation table, the libraries it sources) into DEST/tests, for a qemu
+# guest's payload. Run from the repository's top.
+copy_e2e_suite() {
+	mkdir -p "$1/tests/lib" &&
+		cp tests/e2e.sh tests/expectations "$1/tests/" &&
+		cp tests/lib/common.sh tests/lib/expect.sh "$1/tests/lib/" &&
+		if [ -d tests/e2e ]; then cp -r tests/e2e "$1/tests/"; fi
+}
+
 # ---- expected lines: the table's own formats (bindsnoop.8, OUTPUT) ----
 
 row() { printf '%8d %-12.12s %-4.4s %-15.15s %5d %-5s %2d' "$@"; }

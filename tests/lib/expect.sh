@@ -10,6 +10,7 @@
 #   expect_verdict ITEM   loads | refused | absent | present
 #   expect_reason ITEM    the REGEX of a refusal, the REASON of an absence
 #   expect_auto           the backend auto must pick
+#   expect_host_table N   the host's verdicts as table lines for kernel N
 #   EXPECT_SOURCE         where the expectations came from, for messages
 
 declare -A EXPECT_VERDICT=() EXPECT_REASON=()
@@ -136,6 +137,17 @@ expect_host() {
 		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="kernel built without CONFIG_IA32_EMULATION"
 	fi
 	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32)"
+}
+
+# expect_host_table NAME: the host's worked-out verdicts as lines of the
+# table for kernel NAME, for a run that cannot work them out itself (the
+# trixie chroot has no bpftrace): EXPECTATIONS=FILE E2E_KERNEL=NAME.
+expect_host_table() {
+	local item
+	expect_host >/dev/null || return 1
+	for item in $EXPECT_ITEMS; do
+		printf '%s %s %s %s\n' "$1" "$item" "$(expect_verdict "$item")" "$(expect_reason "$item")"
+	done
 }
 
 expect_init() {

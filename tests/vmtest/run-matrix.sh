@@ -13,6 +13,8 @@ set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/debian-apt.sh
 . tests/lib/debian-apt.sh
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 # One payload per architecture of the kernels chosen: this machine's build
 # as it is, a static cross build (tests/vmtest/cross-build.sh) for another.
@@ -31,8 +33,7 @@ for arch in $(tests/vmtest/vmtest.sh --print-arches "$@"); do
 		cp "build/$arch/bindsnoop" "$payload/"
 		cp "build/$arch/workload" "$payload/build/"
 	fi
-	cp tests/e2e.sh tests/expectations "$payload/tests/"
-	mkdir -p "$payload/tests/lib" && cp tests/lib/common.sh tests/lib/expect.sh "$payload/tests/lib/"
+	copy_e2e_suite "$payload"
 	payloads+=(--payload "$arch=$payload")
 done
 
