@@ -165,9 +165,15 @@ expect() {
 	fi
 }
 
-# expect_none NAME PID: PID made no line.
+# expect_none NAME PID MADE [WANT]: PID made no line. A workload that did
+# not make its bind says nothing about a filter: its "$WL_EXIT:$WL_RC" MADE
+# must be WANT (default 0:0, a successful bind) and its pid known.
 expect_none() {
 	local got
+	if [ -z "$2" ] || [ "$3" != "${4:-0:0}" ]; then
+		fail "$1" "the other workload did not make its bind (pid '$2', exit:rc $3, want ${4:-0:0}): $(cat "$TMP/wl.err")"
+		return
+	fi
 	got=$(lines_of "$2")
 	if [ -z "$got" ]; then pass "$1"; else fail "$1" "unexpected line: $got"; fi
 }
@@ -216,8 +222,8 @@ group_columns() {
 	wl -f 6 -a ::1; wl_ok ipv6 && add ipv6 "$(row "$WL_PID" workload TCP ::1 "$WL_PORT" ..... 0)"
 	wl -f 6 -a 127.0.0.1; wl_ok ipv4_mapped && add ipv4_mapped "$(row "$WL_PID" workload TCP ::ffff:127.0.0.1 "$WL_PORT" ..... 0)"
 	wl -a 192.0.2.1 -p 4243
-	local failed_pid=$WL_PID
-	require failed_bind_happened "${WL_RC:-}" = EADDRNOTAVAIL
+	local failed_pid=$WL_PID failed_made
+	failed_made=$WL_EXIT:$WL_RC
 
 	tracer_stop
 	check sigint_exit_0 "$TRACER_RC" = 0
@@ -225,7 +231,7 @@ group_columns() {
 	for i in "${!names[@]}"; do
 		expect "${names[$i]}" "${pids[$i]}" "${lines[$i]}"
 	done
-	expect_none failed_bind_hidden_without_E "$failed_pid"
+	expect_none failed_bind_hidden_without_E "$failed_pid" "$failed_made" 0:EADDRNOTAVAIL
 	check header_on_stdout "$(head -n 1 "$TMP/out")" = "$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
 	check banner_on_stderr "$(head -n 1 "$TMP/err")" = "Tracing binds ... Hit Ctrl-C to end"
 }
@@ -318,14 +324,14 @@ group_wide() {
 # is the target; with these filter options bindsnoop shows its bind, exactly,
 # and not the bind of another workload made meanwhile.
 filter_case() {
-	local name=$1 target=$WL_BG other
+	local name=$1 target=$WL_BG other other_made
 	shift
 	tracer_start "$@" || { fail "$name" "bindsnoop $* did not start: $(cat "$TMP/err")"; return; }
-	wl; other=$WL_PID
+	wl; other=$WL_PID other_made=$WL_EXIT:$WL_RC
 	wl_go
 	tracer_stop
 	expect "${name}_match" "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
-	expect_none "${name}_other" "$other"
+	expect_none "${name}_other" "$other" "$other_made"
 }
 
 # -p: only that process.
@@ -338,10 +344,11 @@ group_pid() {
 group_uid() {
 	tracer_start -u 1234 || { fail uid_filter "bindsnoop -u did not start: $(cat "$TMP/err")"; return; }
 	wl -u 1234 -t udp; local p1=$WL_PID port1=$WL_PORT
-	wl -t udp; local p2=$WL_PID
+	wl -t udp; local p2=$WL_PID made2
+	made2=$WL_EXIT:$WL_RC
 	tracer_stop
 	expect uid_filter_match "$p1" "$(row "$p1" workload UDP 127.0.0.1 "$port1" ..... 0)"
-	expect_none uid_filter_other "$p2"
+	expect_none uid_filter_other "$p2" "$made2"
 }
 
 # -P: a list and a range; for a failed bind the requested port is what matches.
@@ -350,20 +357,24 @@ group_ports() {
 	wl -p 4301; local in1=$WL_PID
 	wl -p 4305; local in2=$WL_PID
 	wl -p 4310; local in3=$WL_PID
-	wl -p 4303; local out1=$WL_PID
+	wl -p 4303; local out1=$WL_PID made1 made2 made3 made4
+	made1=$WL_EXIT:$WL_RC
 	wl -p 4311; local out2=$WL_PID
+	made2=$WL_EXIT:$WL_RC
 	wl -a 192.0.2.1 -p 4307; local in4=$WL_PID
 	wl -a 192.0.2.1 -p 4304; local out3=$WL_PID
+	made3=$WL_EXIT:$WL_RC
 	wl; local out4=$WL_PID
+	made4=$WL_EXIT:$WL_RC
 	tracer_stop
 	expect port_filter_list "$in1" "$(rc_col 0)$(row "$in1" workload TCP 127.0.0.1 4301 ..... 0)"
 	expect port_filter_range_start "$in2" "$(rc_col 0)$(row "$in2" workload TCP 127.0.0.1 4305 ..... 0)"
 	expect port_filter_range_end "$in3" "$(rc_col 0)$(row "$in3" workload TCP 127.0.0.1 4310 ..... 0)"
 	expect port_filter_failed_requested "$in4" "$(rc_col EADDRNOTAVAIL)$(row "$in4" workload TCP 192.0.2.1 4307 ..... 0)"
-	expect_none port_filter_between "$out1"
-	expect_none port_filter_after_range "$out2"
-	expect_none port_filter_failed_other "$out3"
-	expect_none port_filter_ephemeral "$out4"
+	expect_none port_filter_between "$out1" "$made1"
+	expect_none port_filter_after_range "$out2" "$made2"
+	expect_none port_filter_failed_other "$out3" "$made3" 0:EADDRNOTAVAIL
+	expect_none port_filter_ephemeral "$out4" "$made4"
 }
 
 # -j: every field of the schema, checked with jq, for a success and a failure.
