@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+extern char **environ;
 #include "kernel_facts.h"
 #include "test_hooks.h"
 
@@ -48,11 +51,39 @@ static int read_fail_attach(struct test_hooks *t, char *msg, size_t msglen)
 	return 0;
 }
 
+/* Every BINDSNOOP_* variable is one of ours: a misspelt or renamed hook must not pass unnoticed. */
+static int check_names(char *msg, size_t msglen)
+{
+	static const char *const known[] = {
+		"BINDSNOOP_FORCE_PERFBUF", "BINDSNOOP_TEST_TP_PAIR", "BINDSNOOP_TEST_REFUSE_TYPED",
+		"BINDSNOOP_TEST_ENTRIES", "BINDSNOOP_TEST_COUNT_ENTRIES", "BINDSNOOP_TEST_FAIL_ATTACH",
+	};
+	char **env;
+	size_t i, len;
+
+	for (env = environ; *env; env++) {
+		if (strncmp(*env, "BINDSNOOP_", 10) != 0)
+			continue;
+		len = strcspn(*env, "=");
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strlen(known[i]) == len && strncmp(*env, known[i], len) == 0)
+				break;
+		if (i == sizeof(known) / sizeof(known[0])) {
+			snprintf(msg, msglen, "%.*s: not a variable bindsnoop knows (tests/README.md lists them)",
+				 (int)len, *env);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int read_test_hooks(struct test_hooks *t, char *msg, size_t msglen)
 {
 	const char *force = getenv("BINDSNOOP_FORCE_PERFBUF");
 
 	*t = TEST_HOOKS_NONE;
+	if (check_names(msg, msglen))
+		return -1;
 	t->force_perfbuf = force && strcmp(force, "0") != 0;
 	t->tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
 	t->refuse_typed = getenv("BINDSNOOP_TEST_REFUSE_TYPED") != NULL;
