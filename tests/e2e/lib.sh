@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# shellcheck shell=bash
+#
+# tests/e2e/lib.sh: helpers of more than one group of the e2e suite
+# (sourced by tests/e2e.sh before the groups).
+
+# filter_case NAME OPTION...: the workload waiting in the background (wl_bg)
+# is the target; with these filter options bindsnoop shows its bind, exactly,
+# and not the bind of another workload made meanwhile.
+filter_case() {
+	local name=$1 target=$WL_BG other other_made
+	shift
+	tracer_start "$@" || { fail "$name" "bindsnoop $* did not start: $(cat "$TMP/err")"; return; }
+	wl; other=$WL_PID other_made=$WL_EXIT:$WL_RC
+	wl_go
+	tracer_stop
+	expect "${name}_match" "$target" "$(row "$target" workload TCP 127.0.0.1 "$WL_PORT" ..... 0)"
+	expect_none "${name}_other" "$other" "$other_made"
+}
+
+# u64 as the 8 hex bytes bpftool takes for a key or value: in this
+# machine's byte order (s390x is big endian), which od tells from 1 as a u32.
+u64_hex() {
+	local order=big
+	[ "$(printf '\1\0\0\0' | od -An -tu4 | tr -d ' ')" != 1 ] || order=little
+	printf '%016x' "$1" | sed 's/../& /g' | awk -v order="$order" '{
+		for (i = 1; i <= 8; i++) printf "%s ", order == "big" ? $i : $(9 - i) }'
+}
+
+# A pinned hash map like bcc's users make, holding one id.
+pin_id_map() {
+	local path=$1 id=$2
+	mkdir -p /sys/fs/bpf 2>/dev/null
+	rm -f "$path"
+	# u64_hex prints 8 words on purpose
+	# shellcheck disable=SC2046
+	$BPFTOOL map create "$path" type hash key 8 value 8 entries 128 name idset >/dev/null &&
+		$BPFTOOL map update pinned "$path" key hex $(u64_hex "$id") value hex $(u64_hex 1) &&
+		PINNED="$PINNED $path"
+}
+
+make_cgroup() {
+	local root
+	root=$(cgroup2_root)
+	[ -n "$root" ] || return 1
+	CGROUP_DIR=$root/bindsnoop-e2e-$$
+	mkdir -p "$CGROUP_DIR"
+}
+
+# The backend auto picks here (or the one asked for).
+backend_in_use() {
+	if [ "$BACKEND" != auto ]; then
+		echo "$BACKEND"
+		return
+	fi
+	# The gate held auto to it.
+	echo "$CHOSEN"
+}
