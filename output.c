@@ -33,6 +33,7 @@ int printer_init(struct printer *printer, const struct config *cfg, const struct
 	printer->realtime_offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
 				(real.tv_nsec - mono.tv_nsec);
 	printer->owners = plan->fields.cgroup;
+	printer->ringbuf = plan->ringbuf;
 	printer->lines = malloc(LINES_BUF_SIZE);
 	if (!printer->lines) {
 		fprintf(stderr, "bindsnoop: %s\n", error_text(ENOMEM));
@@ -196,9 +197,8 @@ static struct perf_buffer *open_perf_buffer(int map_fd, void *ctx)
 
 int open_event_reader(struct tracer *t, void *printer)
 {
-	struct bpf_map *events = t->skel->maps.events;
-	bool ringbuf = bpf_map__type(events) == BPF_MAP_TYPE_RINGBUF;
-	int err, fd = bpf_map__fd(events);
+	bool ringbuf = ((struct printer *)printer)->ringbuf;
+	int err, fd = bpf_map__fd(t->skel->maps.events);
 
 	if (ringbuf)
 		t->rb = ring_buffer__new(fd, handle_ringbuf_event, printer, NULL);

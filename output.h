@@ -23,6 +23,7 @@ struct printer {
 	int write_errno;	/* any other failed write: an error, exit 1 */
 	__s64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
 	bool owners;		/* JSON, --owner: cgroup ids become owners */
+	bool ringbuf;		/* the plan's buffer: the ring buffer, else the perf buffer */
 	struct owner_cache owner_cache;
 	/*
 	 * Event lines are formatted straight into this buffer and written
@@ -41,8 +42,10 @@ void printer_free(struct printer *printer);
 /* The table's header line (not for -j or --count). */
 void print_header(struct printer *printer);
 
-/* Lines until stopped; then the last events, the write error if any, the losses. */
-/* For tracer_start(): @printer is the struct printer the events go to. */
+/*
+ * For tracer_start(): the reader of the buffer the plan chose, feeding
+ * @printer (the struct printer the events go to).
+ */
 int open_event_reader(struct tracer *t, void *printer);
 /* Read the reader tracer_start() opened until told to stop; print each event. */
 int stream_events(struct tracer *t, struct printer *printer);
