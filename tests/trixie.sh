@@ -73,7 +73,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 	EXTRA_TARGETS=workload32
 fi
 # shellcheck disable=SC2086 # BUILD is a list
-PACKAGES=$(printf '%s\n' $BUILD libcmocka-dev jq iproute2 util-linux libcap2-bin mawk dpkg-dev mount $MULTILIB | sort -u | tr '\n' ' ')
+PACKAGES=$(printf '%s\n' $BUILD libcmocka-dev jq iproute2 util-linux libcap2-bin strace mawk dpkg-dev mount $MULTILIB | sort -u | tr '\n' ' ')
 PACKAGES=${PACKAGES% }
 
 # shellcheck source=tests/lib/common.sh
