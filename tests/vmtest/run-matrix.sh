@@ -54,7 +54,58 @@ done
 # their libraries): bpftool for pinned maps and leftovers, setpriv and capsh
 # for the privilege cases, util-linux unshare for namespaces, strace for the
 # banner group (a reader slowed down on purpose).
+tools="bpftool setpriv capsh unshare strace"
+
+# The sanitized rows: an ASan+UBSan build of bindsnoop (tests/sanitize.sh's
+# flags) through the user-space groups, on the fentry and kprobe backends
+# that this host cannot load, in one 6.12 x86 guest beside the matrix
+# (tests/vmtest/sanitized-suite.sh: any report fails the row). Rows are
+# renamed "BACKEND+asan" here (vmtest.sh names a row by its backend). Run
+# when the kernels chosen include 6.12 (x86); VMTEST_SANITIZED=0: never.
+sanitized=${VMTEST_SANITIZED:-1}
+want_kernels='' want_arches='' san_extra=()
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+	case ${args[$i]} in
+	--kernels) want_kernels=${args[$((i + 1))]:-} ;;
+	--arches) want_arches=${args[$((i + 1))]:-} ;;
+	--prepare | --refresh | -v) san_extra+=("${args[$i]}") ;;
+	esac
+done
+[[ -z $want_kernels || " $want_kernels " == *" 6.12 "* ]] || sanitized=0
+[[ -z $want_arches || " $want_arches " == *" x86 "* ]] || sanitized=0
+[ "$(host_arch)" = x86 ] || sanitized=0
+san_pid=
+if [ "$sanitized" != 0 ]; then
+	san=build/vmtest/payload-sanitized-x86
+	SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+	make --no-print-directory -s OUTPUT=build/asan BINARY=build/asan/bindsnoop CFLAGS="-g -O1 $SAN" \
+		LDFLAGS="$SAN" build/asan/bindsnoop
+	rm -rf "$san"
+	mkdir -p "$san/build"
+	cp build/asan/bindsnoop "$san/bindsnoop-asan"
+	cp build/workload "$san/build/"
+	copy_e2e_suite "$san"
+	cp tests/vmtest/sanitized-suite.sh "$san/"
+	san_log=$(mktemp /tmp/bindsnoop-sanitized.XXXXXX)
+	# Its own output folder (vmtest.sh locks one per run); the kernel cache is shared.
+	VMTEST_OUT=$PWD/build/vmtest-sanitized tests/vmtest/vmtest.sh --payload "x86=$san" \
+		--kernels 6.12 --backends "fentry kprobe" --suite ./sanitized-suite.sh \
+		--host-tools "$tools" -j 1 "${san_extra[@]}" >"$san_log" 2>&1 &
+	san_pid=$!
+fi
+
 # Three kernels at once on 2 cores: no core idles while the last kernel runs alone.
-exec tests/vmtest/vmtest.sh "${payloads[@]}" "${smoke[@]}" -j "${VMTEST_JOBS:-3}" \
-	--host-tools "bpftool setpriv capsh unshare strace" \
-	--backends "${VMTEST_BACKENDS:-auto fentry kprobe tracepoint kprobe+perfbuf}" "$@"
+status=0
+tests/vmtest/vmtest.sh "${payloads[@]}" "${smoke[@]}" -j "${VMTEST_JOBS:-3}" \
+	--host-tools "$tools" \
+	--backends "${VMTEST_BACKENDS:-auto fentry kprobe tracepoint kprobe+perfbuf}" "$@" || status=1
+if [ -n "$san_pid" ]; then
+	wait "$san_pid" || status=1
+	echo
+	echo "vmtest: the sanitized rows (ASan+UBSan bindsnoop, tests/vmtest/sanitized-suite.sh):"
+	# "KERNEL BACKEND: ..." rows and failed checks, as the sanitized ones.
+	sed -E 's/^([^ ]+) (boot|fentry|kprobe|end): /\1 \2+asan: /; s/^vmtest: ([0-9]+ passed)/vmtest: sanitized rows: \1/' "$san_log"
+	rm -f "$san_log"
+fi
+exit "$status"
