@@ -324,7 +324,7 @@ ALL_GROUPS="columns comm errors prefixes wide json btf pid uid ports cgroup nopr
 	interval duration compat32 write_errors signals pipe banner leftovers fallback typed unprivileged
 	min_caps bad_input"
 case $SCOPE in
-all) skip_groups= why= ;;
+all) skip_groups='' why='' ;;
 buffer)
 	skip_groups=
 	for group in $ALL_GROUPS; do
@@ -352,7 +352,7 @@ fi
 for f in tests/e2e/*.sh; do
 	group=${f##*/}
 	group=${group%.sh}
-	[ "$group" = lib ] || [[ " $(echo $ALL_GROUPS) " == *" $group "* ]] ||
+	[ "$group" = lib ] || [[ " ${ALL_GROUPS//[[:space:]]/ } " == *" $group "* ]] ||
 		fail "group_$group" "tests/e2e/$group.sh is not in ALL_GROUPS: it would never run"
 done
 for group in $ALL_GROUPS; do
