@@ -54,31 +54,27 @@ without() { printf '%s\n' "${good[@]}" | grep -Ev -- "$1" >"$log"; }
 # row_state BACKEND: "ok" or "fail", from the verdict.
 row_state() { verdict | awk -F '\t' -v b="$1" '$1 == b { print $3 }'; }
 
-with_line '^8 passed' "FAIL opt_F: expected ..."
-sed -i 's/^8 passed, 0 failed/8 passed, 1 failed/' "$log"
-check rows_failed_check "$(row_state kprobe)" = fail
-console "${good[@]}"
-sed -i 's/end kprobe status=0/end kprobe status=1/' "$log"
-check rows_nonzero_exit "$(row_state kprobe)" = fail
-without '^8 passed'
-check rows_no_summary "$(row_state kprobe)" = fail
-without 'kprobe'
-check rows_not_run "$(row_state kprobe)" = fail
-with_line '^@@vmtest end kprobe' "@@vmtest kernel kprobe: [ 5.1] WARNING: CPU: 0 PID: 9 at kernel/bpf/verifier.c:1 x"
-check rows_warning "$(row_state kprobe)" = fail
-console "${good[@]}"
-sed -i 's/taint kprobe before=0 after=0/taint kprobe before=0 after=512/' "$log"
-check rows_taint "$(row_state kprobe)" = fail
-without 'taint kprobe'
-check rows_no_kernel_report "$(row_state kprobe)" = fail
-with_line '^@@vmtest taint kprobe' "@@vmtest kernel end: [ 9.0] BUG: unable to handle page fault"
-check rows_end_warning "$(row_state end)" = fail
-with_line '^@@vmtest done' "[   10.000001] Oops: general protection fault"
-check rows_end_console_oops "$(row_state end)" = fail
-without 'taint end'
-check rows_end_no_report "$(row_state end)" = fail
-console "${good[@]}"
-sed -i 's/taint end before=0 after=0/taint end before=0 after=128/' "$log"
-check rows_end_taint "$(row_state end)" = fail
+# edited SED-SCRIPT: the clean console, edited.
+edited() { printf '%s\n' "${good[@]}" | sed -e "$1" >"$log"; }
+
+# Each case: a console broken one way, and the row that must fail for it.
+cases=(
+	"rows_failed_check|kprobe|edited 's/^8 passed, 0 failed/8 passed, 1 failed/'"
+	"rows_nonzero_exit|kprobe|edited 's/end kprobe status=0/end kprobe status=1/'"
+	"rows_no_summary|kprobe|without '^8 passed'"
+	"rows_not_run|kprobe|without kprobe"
+	"rows_warning|kprobe|with_line '^@@vmtest end kprobe' '@@vmtest kernel kprobe: [ 5.1] WARNING: CPU: 0 PID: 9 at kernel/bpf/verifier.c:1 x'"
+	"rows_taint|kprobe|edited 's/taint kprobe before=0 after=0/taint kprobe before=0 after=512/'"
+	"rows_no_kernel_report|kprobe|without 'taint kprobe'"
+	"rows_end_warning|end|with_line '^@@vmtest taint kprobe' '@@vmtest kernel end: [ 9.0] BUG: unable to handle page fault'"
+	"rows_end_console_oops|end|with_line '^@@vmtest done' '[   10.000001] Oops: general protection fault'"
+	"rows_end_no_report|end|without 'taint end'"
+	"rows_end_taint|end|edited 's/taint end before=0 after=0/taint end before=0 after=128/'"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r name row make <<<"$c"
+	eval "$make"
+	check "$name" "$(row_state "$row")" = fail
+done
 summary
 [ "$FAILED" = 0 ]
