@@ -288,6 +288,13 @@ int finish_output(struct tracer *t, struct printer *printer, struct losses *told
 	struct losses now;
 
 	flush_output(printer);
+	/*
+	 * The trace is over: the output ends now, so that a reader sees its
+	 * end when the trace stops (-d, a signal) rather than once the kernel
+	 * has detached the programs (up to a second for kprobes under load).
+	 */
+	if (fclose(stdout))
+		output_failed(printer, errno);
 	if (printer->write_errno) {
 		fprintf(stderr, "bindsnoop: writing output: %s\n", error_text(printer->write_errno));
 		err = -printer->write_errno;
