@@ -61,6 +61,12 @@ table() {
 table "$AUTO refused failure injected by BINDSNOOP_TEST_FAIL_ATTACH"
 verdict refusal_as_expected 0 "^skip backend_$AUTO: refused, as " "$AUTO" \
 	BINDSNOOP_TEST_FAIL_ATTACH="$AUTO:0" EXPECTATIONS="$TMP/expectations" E2E_KERNEL=selftest
+# The same refusal, but the process then dies of a signal: a crash, not a skip.
+printf '#!/bin/sh\n"%s/bindsnoop" "$@"\nkill -ABRT $$\n' "$PWD" >"$TMP/crashing"
+chmod +x "$TMP/crashing"
+verdict refusal_then_crash 1 "^FAIL backend_$AUTO: exited with status 134" "$AUTO" \
+	BINDSNOOP_TEST_FAIL_ATTACH="$AUTO:0" EXPECTATIONS="$TMP/expectations" E2E_KERNEL=selftest \
+	BINDSNOOP="$TMP/crashing"
 table "$AUTO refused ENOMEM"
 verdict refusal_other_reason 1 "^FAIL backend_$AUTO: refused, but not for the reason" "$AUTO" \
 	BINDSNOOP_TEST_FAIL_ATTACH="$AUTO:0" EXPECTATIONS="$TMP/expectations" E2E_KERNEL=selftest

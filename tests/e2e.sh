@@ -80,6 +80,7 @@ tracer_start() {
 	TRACER=$!
 	wait_banner "$TMP/err" "$TRACER" && return 0
 	wait "$TRACER" 2>/dev/null
+	TRACER_RC=$?
 	TRACER=
 	return 1
 }
@@ -252,6 +253,9 @@ gate_backend() {
 		[ -n "$said" ] || said=$(grep '^bindsnoop: ' "$TMP/err" | tail -n 1)
 		if [ "$verdict" = loads ]; then
 			fail "$name" "must load here ($EXPECT_SOURCE), but did not: ${said:-$(tail -n 3 "$TMP/err")}"
+		elif [ "$TRACER_RC" != 1 ]; then
+			# A refusal is exit status 1; anything else (a signal: 128+N) is a crash.
+			fail "$name" "exited with status $TRACER_RC, not a refusal's 1: $(tail -n 3 "$TMP/err")"
 		elif grep -Eq -- "$reason" <<<"$said"; then
 			skip "$name" "refused, as $EXPECT_SOURCE says: $said"
 		else
