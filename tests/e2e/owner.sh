@@ -4,9 +4,12 @@
 # tests/e2e/owner.sh: the e2e suite's owner group (sourced by tests/e2e.sh, which
 # holds the tracer, workload and expect helpers it uses).
 
-# wl_bg_in DIR: a waiting workload (wl_bg), moved into cgroup directory DIR.
+# wl_bg_in DIR [WORKLOAD-ARGS...]: a waiting workload (wl_bg), moved into
+# cgroup directory DIR.
 wl_bg_in() {
-	wl_bg && echo "$WL_BG" >"$1/cgroup.procs"
+	local dir=$1
+	shift
+	wl_bg "$@" && echo "$WL_BG" >"$dir/cgroup.procs"
 }
 
 # Who bound it: cgroup path, systemd unit and container id, from cgroups made
@@ -58,11 +61,20 @@ group_owner() {
 
 	# Stopped (SIGSTOP) while the bind is made and its cgroup removed: the
 	# event waits in the buffer, and its cgroup is gone when it is printed.
+	# -P: only that bind takes room in the buffer meanwhile (another job's
+	# bind storm on this machine once filled it while the reader stood still).
 	local gone_id
 	gone_id=$(stat -c %i "$root$gone")
-	tracer_start -j || { fail owner_gone "did not start: $(cat "$TMP/err")"; return; }
+	tracer_start -j -P 4480 || { fail owner_gone "did not start: $(cat "$TMP/err")"; return; }
 	kill -STOP "$TRACER"
-	wl_bg_in "$root$gone" && p1=$WL_BG && wl_go
+	if ! wl_bg_in "$root$gone" -p 4480; then
+		kill -CONT "$TRACER"
+		tracer_stop
+		fail owner_gone_is_null "workload did not get ready"
+		return
+	fi
+	p1=$WL_BG
+	wl_go
 	rmdir "$root$gone"
 	kill -CONT "$TRACER"
 	sleep 0.5
