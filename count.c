@@ -188,7 +188,7 @@ int count_binds(struct tracer *t, struct printer *printer)
 	int err = 0;
 
 	while (!stop_requested && !past_deadline(deadline)) {
-		usleep(COUNT_POLL_US);
+		usleep(1000 * (useconds_t)wait_ms_until(deadline, COUNT_POLL_US / 1000));
 		report_new_losses(t, &told);
 		if (next_table && monotonic_ns() >= next_table) {
 			err = print_count_table(t, printer, true);

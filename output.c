@@ -275,6 +275,19 @@ bool past_deadline(__u64 deadline)
 	return deadline && monotonic_ns() >= deadline;
 }
 
+/* @max_ms, or less when the deadline (-d) comes sooner: -d ends on time, not a poll round late. */
+int wait_ms_until(__u64 deadline, int max_ms)
+{
+	__u64 now = monotonic_ns(), left_ms;
+
+	if (!deadline)
+		return max_ms;
+	if (now >= deadline)
+		return 0;
+	left_ms = (deadline - now + 999999) / 1000000;
+	return left_ms < (__u64)max_ms ? (int)left_ms : max_ms;
+}
+
 void report_new_losses(struct tracer *t, struct losses *told)
 {
 	struct losses now;
@@ -315,7 +328,9 @@ int stream_events(struct tracer *t, struct printer *printer)
 	int err = 0;
 
 	while (!stop_requested && !output_done(printer) && !past_deadline(deadline)) {
-		err = rb ? ring_buffer__poll(rb, POLL_TIMEOUT_MS) : perf_buffer__poll(pb, POLL_TIMEOUT_MS);
+		int timeout = wait_ms_until(deadline, POLL_TIMEOUT_MS);
+
+		err = rb ? ring_buffer__poll(rb, timeout) : perf_buffer__poll(pb, timeout);
 		/* Events below the wake-up mark wait in the buffer: fetch them every round. */
 		if (err >= 0)
 			err = rb ? ring_buffer__consume(rb) : perf_buffer__consume(pb);

@@ -59,6 +59,7 @@ __u64 monotonic_ns(void);
 /* 0 for none: -d not given */
 __u64 deadline_after(__u64 ns);
 bool past_deadline(__u64 deadline);
+int wait_ms_until(__u64 deadline, int max_ms);
 
 /* Losses the kernel side counted, as told so far; reported as they grow and totalled at exit. */
 struct losses {

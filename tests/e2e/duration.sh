@@ -59,9 +59,9 @@ group_duration() {
 	ms=$((end - start))
 	local late=$(($(<"$TMP/sleep.ms") - start - 1500))
 	expect duration_events_printed "$p" "$(row "$p" workload TCP 127.0.0.1 "$port" ..... 0)"
-	# 1.5 s from the banner, then at most one poll round (0.1 s) and the
-	# machine's own lateness: what a user asking for 1.5 s accepts, and
-	# not 1 or 2 (a rounded -d). The late stamp of the banner can only make
+	# 1.5 s from the banner (the poll waits no longer than the deadline),
+	# the last events' flush and the close, and the machine's own lateness:
+	# what a user asking for 1.5 s accepts, and not 1 or 2 (a rounded -d). The late stamp of the banner can only make
 	# it look shorter, by less than the 0.1 s below 1.5 that the lower
 	# bound leaves it.
 	echo "# -d 1.5: output ended ${ms} ms after the banner; the machine ran ${late} ms late"
