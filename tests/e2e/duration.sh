@@ -64,7 +64,14 @@ group_duration() {
 	# what a user asking for 1.5 s accepts, and not 1 or 2 (a rounded -d). The late stamp of the banner can only make
 	# it look shorter, by less than the 0.1 s below 1.5 that the lower
 	# bound leaves it.
-	echo "# -d 1.5: output ended ${ms} ms after the banner; the machine ran ${late} ms late"
-	check duration_stopped_in_time "$ms" -ge 1400 -a "$late" -ge 0 -a "$((ms - late))" -le 1900
+	# Under qemu's TCG (the matrix's guests: vmtest.kernel= on the kernel's
+	# command line) every syscall
+	# and wake-up costs ten times more, and the same run ended 1.8-2.14 s
+	# after the banner there: the bound is 2.6 s in a guest. The host's row,
+	# in every run, holds -d to the 1.9 s and catches a -d rounded up to 2.
+	local most=1900
+	grep -q 'vmtest\.kernel=' /proc/cmdline && most=2600
+	echo "# -d 1.5: output ended ${ms} ms after the banner; the machine ran ${late} ms late; at most ${most} ms"
+	check duration_stopped_in_time "$ms" -ge 1400 -a "$late" -ge 0 -a "$((ms - late))" -le "$most"
 	check duration_readers_reniced "$(cat "$TMP/renice.failed" 2>/dev/null)" = ""
 }
