@@ -197,11 +197,11 @@ host_e2e() {
 # each and check their own kernels; the host's kernel is checked around them.
 # start_matrix runs it in the background (its output kept in MATRIX_LOG);
 # vmtest waits for it (or runs it now) and counts its rows.
-MATRIX_PID= MATRIX_LOG= MATRIX_T0=
+MATRIX_PID='' MATRIX_LOG='' MATRIX_T0=''
 # The guests' kernels download while the host's stages run (network, not
 # CPU); the matrix's own fetch then finds them in the cache (vmtest.sh
-# locks it: it waits for this to end). Its output joins the matrix's log.
-FETCH_PID= FETCH_LOG=
+# locks it: it waits for this to end). vmtest() shows its output.
+FETCH_PID='' FETCH_LOG=''
 start_kernel_fetch() {
 	FETCH_LOG=$(mktemp /tmp/bindsnoop-fetch.XXXXXX)
 	tests/vmtest/vmtest.sh --fetch-kernels >"$FETCH_LOG" 2>&1 &
