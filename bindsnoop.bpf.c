@@ -12,6 +12,8 @@
  *   fexit   inet_bind/inet6_bind/mptcp_bind       (one program per hook)
  *   kprobe  the same functions, entry + return     (per-thread entry)
  *   tp      syscalls:sys_exit_bind and friends     (fd -> socket: syscalls.bpf.h)
+ *           io_uring:io_uring_complete             (request -> socket: io_uring.bpf.h)
+ * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -166,6 +168,28 @@ struct {
 	__type(value, struct task_binds);
 } task_binds SEC(".maps");
 
+/* listen() on a socket without a port (listen.bpf.h): the thread's socket, from entry to return. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LISTEN_MAP_ENTRIES);
+	__type(key, __u64);	/* tid */
+	__type(value, __u64);	/* struct sock * */
+} listens SEC(".maps");
+
+/* io_uring's binds and listens (io_uring.bpf.h), from submission to completion. */
+struct uring_req {
+	__u64 sk;		/* listen: the socket without a port */
+	__u8 addr[28];		/* bind: the sockaddr asked for (sockaddr_in6's size) */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LISTEN_MAP_ENTRIES);
+	__type(key, __u64);	/* the request's address */
+	__type(value, struct uring_req);
+} uring_reqs SEC(".maps");
+
 /* bcc's --cgroupmap / --mntnsmap: user space reuses a pinned map here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -202,6 +226,7 @@ static __always_inline void stat_inc(__u32 slot)
 #include "count.bpf.h"
 #include "emit.bpf.h"
 #include "via.bpf.h"
+#include "listen.bpf.h"
 
 /*
  * Sockets without a file are the kernel's own (MPTCP's subflow before 6.6,
@@ -230,6 +255,23 @@ FEXIT_PROG(inet_bind)
 FEXIT_PROG(inet6_bind)
 FEXIT_PROG(mptcp_bind)
 FEXIT_PROG(mptcp_v6_bind)
+
+/* listen() without a port (listen.bpf.h); io_uring's IORING_OP_LISTEN comes here too. */
+SEC("fentry/inet_listen")
+int BPF_PROG(fentry_inet_listen, struct socket *sock, int backlog)
+{
+	if (user_socket(sock, READ_BTF))
+		listen_mark(sock->sk, READ_BTF);
+	return 0;
+}
+
+SEC("fexit/inet_listen")
+int BPF_PROG(fexit_inet_listen, struct socket *sock, int backlog, int ret)
+{
+	if (!listen_unmark() || ret)
+		return 0;
+	return emit_bind(ctx, sock->sk, NULL, false, 0, READ_CAST_OR_BTF, BS_VIA_LISTEN);
+}
 
 /*
  * ---- backend 2: kprobe + kretprobe: the entry keeps the socket for the
@@ -316,6 +358,29 @@ KPROBE_PROGS(inet6_bind, KIND_INET)
 KPROBE_PROGS(mptcp_bind, KIND_MPTCP)
 KPROBE_PROGS(mptcp_v6_bind, KIND_MPTCP)
 
+SEC("kprobe/inet_listen")
+int BPF_KPROBE(kprobe_inet_listen, struct socket *sock)
+{
+	enum read_mode mode = READ_CAST_OR_PROBE;
+
+	if (TYPED_READS)
+		sock = TYPED(struct socket, sock);
+	if (user_socket(sock, mode))
+		listen_mark(KREAD(mode, sock, sk), mode);
+	return 0;
+}
+
+SEC("kretprobe/inet_listen")
+int BPF_KRETPROBE(kretprobe_inet_listen, int ret)
+{
+	__u64 sk = listen_unmark();
+
+	if (!sk || ret)
+		return 0;
+	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,
+			 BS_VIA_LISTEN);
+}
+
 /* ---- backend 3: syscall tracepoints: fd -> file -> socket ---- */
 
 #include "syscalls.bpf.h"
@@ -372,6 +437,25 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 			 true, (int)ctx->ret, READ_CAST_OR_PROBE, BS_VIA_BIND);
 }
 
+/* listen() without a port (listen.bpf.h): the socket's port is still 0 at entry. */
+SEC("tracepoint/syscalls/sys_enter_listen")
+int tp_enter_listen(struct trace_event_raw_sys_enter *ctx)
+{
+	listen_mark(sock_from_fd((int)ctx->args[0], READ_CAST_OR_PROBE), READ_CAST_OR_PROBE);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_listen")
+int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 sk = listen_unmark();
+
+	if (!sk || ctx->ret)
+		return 0;
+	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,
+			 BS_VIA_LISTEN);
+}
+
 #if defined(__TARGET_ARCH_s390)
 /* s390x: bind() is socketcall(SYS_BIND) (syscalls.bpf.h). */
 SEC("tracepoint/syscalls/sys_exit_socketcall")
@@ -390,6 +474,23 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 			 READ_CAST_OR_PROBE, BS_VIA_SOCKETCALL);
 }
 #endif
+
+/* io_uring's IORING_OP_BIND (6.11+; io_uring.bpf.h): loaded only where the kernel has it. */
+#include "io_uring.bpf.h"
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(tp_io_uring_complete, void *ring, void *req, struct io_uring_cqe *cqe)
+{
+	return io_uring_done(ctx, req, cqe->res);
+}
+
+/* ... noted at submission: a bind's address, a listen's socket while its port is still 0. */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(tp_io_uring_submit, struct io_kiocb___bs *req)
+{
+	io_uring_submitted(req);
+	return 0;
+}
 
 #if defined(__TARGET_ARCH_x86)
 /* x86-64: 32-bit programs' bind() and socketcall(SYS_BIND) (syscalls.bpf.h). */

@@ -16,6 +16,33 @@
 #define SOCKETCALL_BIND	2	/* socketcall()'s call number for bind */
 
 /*
+ * file -> socket -> sock, for a file that is a socket (else NULL): probed,
+ * or with READ_TYPED read through bpf_rdonly_cast() (the result is then
+ * BTF-typed). Shared with io_uring's bind (io_uring.bpf.h).
+ */
+static __always_inline struct sock *sock_from_file(struct file *file, enum read_mode mode)
+{
+	struct socket *sock;
+	umode_t i_mode;
+
+	if (!file)
+		return NULL;
+	if (mode == READ_TYPED) {
+		struct file *f = TYPED(struct file, file);
+
+		if ((f->f_inode->i_mode & S_IFMT) != S_IFSOCK)
+			return NULL;
+		sock = TYPED(struct socket, f->private_data);
+		return sock ? sock->sk : NULL;
+	}
+	i_mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((i_mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+/*
  * fd -> file -> socket -> sock, through the current task's fd table. The
  * walk to the table is plain loads where the kernel has
  * bpf_get_current_task_btf() (5.11+; libbpf makes the check a constant, so
@@ -27,8 +54,6 @@ static __always_inline struct sock *sock_from_fd(int fd, enum read_mode mode)
 {
 	bool cast = mode == READ_TYPED;
 	struct file **fds, *file = NULL;
-	struct socket *sock;
-	umode_t i_mode;
 
 	if (HAVE_TASK_BTF) {
 		struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
@@ -54,21 +79,7 @@ static __always_inline struct sock *sock_from_fd(int fd, enum read_mode mode)
 	} else {
 		bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	}
-	if (!file)
-		return NULL;
-	if (cast) {
-		struct file *f = TYPED(struct file, file);
-
-		if ((f->f_inode->i_mode & S_IFMT) != S_IFSOCK)
-			return NULL;
-		sock = TYPED(struct socket, f->private_data);
-		return sock ? sock->sk : NULL;
-	}
-	i_mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((i_mode & S_IFMT) != S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+	return sock_from_file(file, mode);
 }
 
 /*

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * io_uring's IORING_OP_BIND (6.11+) for the tracepoint backend: it calls
+ * no bind syscall, so the syscalls:* tracepoints never see it (fexit and
+ * kprobe see it in inet_bind(), via.bpf.h). io_uring's own tracepoint
+ * io_uring_complete has the request and its result: a BTF-typed raw
+ * tracepoint (tp_btf) program there. It runs on every completion of every
+ * ring on the host, so anything but a bind returns after one load of the
+ * opcode (bench/README.md gives the cost). Included by bindsnoop.bpf.c.
+ */
+#ifndef IO_URING_BPF_H
+#define IO_URING_BPF_H
+
+#include "syscalls.bpf.h"
+
+#define IORING_OP_BIND_NR	56	/* uAPI: enum io_uring_op's IORING_OP_BIND */
+#define IORING_OP_LISTEN_NR	57	/* and IORING_OP_LISTEN */
+
+#define REQ_F_FIXED_FILE	(1ULL << 0)	/* IOSQE_FIXED_FILE: fd indexes the ring's table */
+
+/* What a bind's or listen's request holds. */
+struct io_cqe___bs {
+	int fd;				/* the SQE's fd, until the file is looked up at issue */
+} __attribute__((preserve_access_index));
+
+struct io_kiocb___bs {
+	struct file *file;		/* set at issue, not yet at submission */
+	__u8 opcode;
+	__u64 flags;
+	struct io_cqe___bs cqe;
+	void *async_data;		/* struct io_async_msghdr for a bind */
+} __attribute__((preserve_access_index));
+
+/* The caller's sockaddr, copied into the kernel at prep (6.11-6.17: in the async msghdr). */
+struct io_async_msghdr___bs {
+	struct {
+		char bytes[128];
+	} addr;
+} __attribute__((preserve_access_index));
+
+/* 6.15+: the msghdr starts with a struct iou_vec, whose first field is a pointer. */
+struct iou_vec___bs {
+	void *iovec;
+} __attribute__((preserve_access_index));
+
+/*
+ * Where a bind's request keeps the address asked for. 6.11 put it in
+ * struct io_async_msghdr (field addr); later kernels (6.18 here) allocate a
+ * bare sockaddr_storage instead ("use sockaddr_storage directly"), and no
+ * type in BTF tells which. What lies at the start tells: a msghdr of 6.15+
+ * starts with iou_vec's pointer (8-byte aligned or NULL, so never 2 or 10
+ * in its first two bytes on little-endian, nor in its high ones on s390x),
+ * a bare sockaddr with its family. Kernels without iou_vec (6.11-6.14) have
+ * the msghdr only.
+ */
+static __always_inline const char *io_uring_bind_addr(const char *async_data)
+{
+	__u16 first = 0;
+
+	if (bpf_core_type_exists(struct iou_vec___bs)) {
+		bpf_probe_read_kernel(&first, sizeof(first), async_data);
+		if (first == AF_INET || first == AF_INET6)
+			return async_data;
+	}
+	return async_data + bpf_core_field_offset(struct io_async_msghdr___bs, addr);
+}
+
+/*
+ * At submission (io_uring_submit_req: a BTF-typed request, so plain loads;
+ * prep has run, issue has not), a bind's or listen's request is noted in
+ * the uring_reqs map, keyed by its address: a bind's requested address,
+ * which the completion reads back for a failed bind, and a listen's socket
+ * if it has no port yet. Runs for every request submitted on the host: anything but
+ * those two returns after one load.
+ */
+static __always_inline void io_uring_submitted(struct io_kiocb___bs *req)
+{
+	struct uring_req note = {};
+	__u64 key = (__u64)req;
+	__u8 opcode = req->opcode;
+	struct sock *sk;
+
+	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
+		return;
+	if (!task_traced())
+		return;
+	if (opcode == IORING_OP_BIND_NR) {
+		char *async_data = req->async_data;
+
+		if (!async_data)
+			return;
+		bpf_probe_read_kernel(note.addr, sizeof(note.addr), io_uring_bind_addr(async_data));
+	} else {
+		/* A fixed file's fd is an index into the ring's table: not followed here. */
+		if (req->flags & REQ_F_FIXED_FILE)
+			return;
+		sk = sock_from_fd(req->cqe.fd, READ_CAST_OR_PROBE);
+		if (!sk || KREAD(READ_CAST_OR_PROBE, sk, __sk_common.skc_num))
+			return;
+		note.sk = (__u64)sk;
+	}
+	if (bpf_map_update_elem(&uring_reqs, &key, &note, BPF_ANY))
+		stat_inc(BS_STAT_ENTRY_FULL);
+}
+
+/*
+ * A completion (io_uring_complete: the request is an untyped pointer there)
+ * of a request noted at submission. A bind: the socket from the request's
+ * file, the result from the CQE, the address asked for from the note. A
+ * listen: reported if it succeeded. The completing task is the one that
+ * submitted it, or an io-wq worker of the same process (comm iou-wrk-PID).
+ */
+static __always_inline int io_uring_done(void *ctx, void *req, int res)
+{
+	enum read_mode mode = READ_CAST_OR_PROBE;
+	struct io_kiocb___bs *r = TYPED(struct io_kiocb___bs, req);
+	struct uring_req *note;
+	__u64 key = (__u64)req;
+	__u8 opcode;
+
+	if (!req)
+		return 0;
+	opcode = KREAD(mode, r, opcode);
+	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
+		return 0;
+	note = bpf_map_lookup_elem(&uring_reqs, &key);
+	if (!note)
+		return 0;
+	if (opcode == IORING_OP_BIND_NR)
+		emit_bind(ctx, sock_from_file(KREAD(mode, r, file), mode), note->addr, false, res,
+			  mode, BS_VIA_IO_URING);
+	else if (!res)
+		emit_bind(ctx, TYPED(struct sock, note->sk), NULL, false, 0, mode, BS_VIA_LISTEN);
+	bpf_map_delete_elem(&uring_reqs, &key);
+	return 0;
+}
+
+#endif /* IO_URING_BPF_H */
