@@ -494,10 +494,10 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 		fprintf(stderr, "bindsnoop: backend %s: %s\n", name, bp->note);
 	fprintf(stderr, "bindsnoop: backend %s: %s%s\n", name, bp->detail,
 		t->build == BUILD_TYPED ? "; typed reads (bpf_rdonly_cast)" : "");
-	report_paths(bp->paths, kernel_paths);
 	/* The reader that is open, not the plan: the tests assert what ran. */
 	fprintf(stderr, "bindsnoop: events: %s\n",
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
+	report_paths(bp->paths, kernel_paths);
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,

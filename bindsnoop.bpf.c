@@ -256,22 +256,29 @@ FEXIT_PROG(inet6_bind)
 FEXIT_PROG(mptcp_bind)
 FEXIT_PROG(mptcp_v6_bind)
 
-/* listen() without a port (listen.bpf.h); io_uring's IORING_OP_LISTEN comes here too. */
-SEC("fentry/inet_listen")
-int BPF_PROG(fentry_inet_listen, struct socket *sock, int backlog)
-{
-	if (user_socket(sock, READ_BTF))
-		listen_mark(sock->sk, READ_BTF);
-	return 0;
+/*
+ * listen() without a port (listen.bpf.h); io_uring's IORING_OP_LISTEN comes
+ * here too. An MPTCP socket's listen is mptcp_listen(), which takes the
+ * port for its subflow (a socket without a file) and copies it over.
+ */
+#define FEXIT_LISTEN_PROGS(func, kind)						\
+SEC("fentry/" #func)									\
+int BPF_PROG(fentry_##func, struct socket *sock, int backlog)				\
+{											\
+	if (user_socket(sock, READ_BTF))						\
+		listen_mark(sock->sk, READ_BTF, kind);				\
+	return 0;									\
+}											\
+SEC("fexit/" #func)									\
+int BPF_PROG(fexit_##func, struct socket *sock, int backlog, int ret)			\
+{											\
+	if (!listen_unmark(kind) || ret)						\
+		return 0;								\
+	return emit_bind(ctx, sock->sk, NULL, false, 0, READ_CAST_OR_BTF, BS_VIA_LISTEN);	\
 }
 
-SEC("fexit/inet_listen")
-int BPF_PROG(fexit_inet_listen, struct socket *sock, int backlog, int ret)
-{
-	if (!listen_unmark() || ret)
-		return 0;
-	return emit_bind(ctx, sock->sk, NULL, false, 0, READ_CAST_OR_BTF, BS_VIA_LISTEN);
-}
+FEXIT_LISTEN_PROGS(inet_listen, LISTEN_INET)
+FEXIT_LISTEN_PROGS(mptcp_listen, LISTEN_MPTCP)
 
 /*
  * ---- backend 2: kprobe + kretprobe: the entry keeps the socket for the
@@ -358,28 +365,29 @@ KPROBE_PROGS(inet6_bind, KIND_INET)
 KPROBE_PROGS(mptcp_bind, KIND_MPTCP)
 KPROBE_PROGS(mptcp_v6_bind, KIND_MPTCP)
 
-SEC("kprobe/inet_listen")
-int BPF_KPROBE(kprobe_inet_listen, struct socket *sock)
-{
-	enum read_mode mode = READ_CAST_OR_PROBE;
-
-	if (TYPED_READS)
-		sock = TYPED(struct socket, sock);
-	if (user_socket(sock, mode))
-		listen_mark(KREAD(mode, sock, sk), mode);
-	return 0;
+#define KPROBE_LISTEN_PROGS(func, kind)						\
+SEC("kprobe/" #func)									\
+int BPF_KPROBE(kprobe_##func, struct socket *sock)					\
+{											\
+	if (TYPED_READS)								\
+		sock = TYPED(struct socket, sock);					\
+	if (user_socket(sock, READ_CAST_OR_PROBE))					\
+		listen_mark(KREAD(READ_CAST_OR_PROBE, sock, sk), READ_CAST_OR_PROBE, kind); \
+	return 0;									\
+}											\
+SEC("kretprobe/" #func)									\
+int BPF_KRETPROBE(kretprobe_##func, int ret)						\
+{											\
+	__u64 sk = listen_unmark(kind);							\
+											\
+	if (!sk || ret)									\
+		return 0;								\
+	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,	\
+			 BS_VIA_LISTEN);						\
 }
 
-SEC("kretprobe/inet_listen")
-int BPF_KRETPROBE(kretprobe_inet_listen, int ret)
-{
-	__u64 sk = listen_unmark();
-
-	if (!sk || ret)
-		return 0;
-	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,
-			 BS_VIA_LISTEN);
-}
+KPROBE_LISTEN_PROGS(inet_listen, LISTEN_INET)
+KPROBE_LISTEN_PROGS(mptcp_listen, LISTEN_MPTCP)
 
 /* ---- backend 3: syscall tracepoints: fd -> file -> socket ---- */
 
@@ -441,14 +449,15 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_listen")
 int tp_enter_listen(struct trace_event_raw_sys_enter *ctx)
 {
-	listen_mark(sock_from_fd((int)ctx->args[0], READ_CAST_OR_PROBE), READ_CAST_OR_PROBE);
+	listen_mark(sock_from_fd((int)ctx->args[0], READ_CAST_OR_PROBE), READ_CAST_OR_PROBE,
+		    LISTEN_INET);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_listen")
 int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 {
-	__u64 sk = listen_unmark();
+	__u64 sk = listen_unmark(LISTEN_INET);
 
 	if (!sk || ctx->ret)
 		return 0;

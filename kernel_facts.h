@@ -21,6 +21,7 @@ enum kernel_func {
 	KFUNC_IA32_SYS_BIND,	/* x86-64 runs 32-bit programs (CONFIG_IA32_EMULATION) */
 	KFUNC_BPF_RDONLY_CAST,	/* the kfunc of the typed build (6.2+, bindsnoop.bpf.c) */
 	KFUNC_INET_LISTEN,	/* listen() on a socket without a port takes one (listen.bpf.h) */
+	KFUNC_MPTCP_LISTEN,
 	KFUNC_MAX,
 };
 

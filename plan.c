@@ -6,7 +6,7 @@
 
 const char *const kernel_func_names[KFUNC_MAX] = {
 	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind", "__ia32_sys_bind",
-	"bpf_rdonly_cast", "inet_listen",
+	"bpf_rdonly_cast", "inet_listen", "mptcp_listen",
 };
 
 /* A hook on a kernel function: the programs it takes, and whether a kernel may lack it. */
@@ -30,6 +30,7 @@ static const struct hook fentry_hooks[] = {
 	{ KFUNC_MPTCP_V6_BIND, true, NULL, "fexit_mptcp_v6_bind", false, BIND_PATHS },
 	{ KFUNC_INET_LISTEN, true, "fentry_inet_listen", "fexit_inet_listen", false,
 	  PATH(BS_VIA_LISTEN) },
+	{ KFUNC_MPTCP_LISTEN, true, "fentry_mptcp_listen", "fexit_mptcp_listen", false, 0 },
 };
 
 static const struct hook kprobe_hooks[] = {
@@ -40,6 +41,7 @@ static const struct hook kprobe_hooks[] = {
 	  BIND_PATHS },
 	{ KFUNC_INET_LISTEN, true, "kprobe_inet_listen", "kretprobe_inet_listen", false,
 	  PATH(BS_VIA_LISTEN) },
+	{ KFUNC_MPTCP_LISTEN, true, "kprobe_mptcp_listen", "kretprobe_mptcp_listen", false, 0 },
 };
 
 static void add_prog(struct backend_plan *bp, const char *name)

@@ -109,6 +109,7 @@ struct env {
 	bool quiet;
 	bool own_netns;			/* -N */
 	bool step;			/* -s: iteration i binds PORT + i */
+	bool listen_after;		/* -L: listen() once bound */
 	const char *how;		/* -C: how the port is taken (do_bind()) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
@@ -126,7 +127,7 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-q]\n"
+"                [-C HOW] [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -139,6 +140,7 @@ static const char usage[] =
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
 "  -N  first move to a new network namespace: lo up, ping sockets allowed\n"
 "  -s  each bind takes the next port: PORT, PORT+1, ... (across threads)\n"
+"  -L  listen() on the socket once it is bound (a setup error if that fails)\n"
 "  -C  how the port is taken: io_uring (IORING_OP_BIND, 6.11+), listen (no\n"
 "      bind: listen() picks the port), io_uring-listen (IORING_OP_LISTEN);\n"
 "      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
@@ -226,7 +228,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsC:qh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsLC:qh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -298,6 +300,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 			else
 				bad = "-C takes io_uring, listen or io_uring-listen (and, built "
 				      "with gcc -m32, socketcall or bind)";
+			break;
+		case 'L':
+			env->listen_after = true;
 			break;
 		case 'q':
 			env->quiet = true;
@@ -597,6 +602,11 @@ static int bind_once(struct run *run)
 		atomic_fetch_add(&run->failed, 1);
 	} else {
 		atomic_fetch_add(&run->binds, 1);
+		if (env->listen_after && listen(fd, 1)) {
+			report_setup_error(run, "listen (-L)", errno);
+			close(fd);
+			return -1;
+		}
 		if (bound_port(fd, &port)) {
 			report_setup_error(run, "getsockname", errno);
 			close(fd);
