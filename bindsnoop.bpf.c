@@ -488,9 +488,9 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 #include "io_uring.bpf.h"
 
 SEC("tp_btf/io_uring_complete")
-int BPF_PROG(tp_io_uring_complete, void *ring, void *req, struct io_uring_cqe *cqe)
+int BPF_PROG(tp_io_uring_complete, void *ring, void *req)
 {
-	return io_uring_done(ctx, req, cqe->res);
+	return io_uring_done(ctx, req);
 }
 
 /* ... noted at submission: a bind's address, a listen's socket while its port is still 0. */

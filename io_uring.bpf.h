@@ -20,6 +20,7 @@
 
 /* What a bind's or listen's request holds. */
 struct io_cqe___bs {
+	__s32 res;			/* the result, once issued */
 	int fd;				/* the SQE's fd, until the file is looked up at issue */
 } __attribute__((preserve_access_index));
 
@@ -105,18 +106,21 @@ static __always_inline void io_uring_submitted(struct io_kiocb___bs *req)
 
 /*
  * A completion (io_uring_complete: the request is an untyped pointer there)
- * of a request noted at submission. A bind: the socket from the request's
+ * of a request noted at submission. The result is read from the request:
+ * the tracepoint's own arguments changed after 6.12 (user_data, res, cflags,
+ * ... before; the CQE after). A bind: the socket from the request's
  * file, the result from the CQE, the address asked for from the note. A
  * listen: reported if it succeeded. The completing task is the one that
  * submitted it, or an io-wq worker of the same process (comm iou-wrk-PID).
  */
-static __always_inline int io_uring_done(void *ctx, void *req, int res)
+static __always_inline int io_uring_done(void *ctx, void *req)
 {
 	enum read_mode mode = READ_CAST_OR_PROBE;
 	struct io_kiocb___bs *r = TYPED(struct io_kiocb___bs, req);
 	struct uring_req *note;
 	__u64 key = (__u64)req;
 	__u8 opcode;
+	int res;
 
 	if (!req)
 		return 0;
@@ -126,6 +130,7 @@ static __always_inline int io_uring_done(void *ctx, void *req, int res)
 	note = bpf_map_lookup_elem(&uring_reqs, &key);
 	if (!note)
 		return 0;
+	res = KREAD(mode, r, cqe.res);
 	if (opcode == IORING_OP_BIND_NR)
 		emit_bind(ctx, sock_from_file(KREAD(mode, r, file), mode), note->addr, false, res,
 			  mode, BS_VIA_IO_URING);

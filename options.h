@@ -23,8 +23,8 @@ enum backend {
 
 extern const char *const backend_names[BACKEND_MAX];
 
-/* Link slots of a loaded backend: the most any has (kprobe: four pairs). */
-#define MAX_LINKS		8
+/* Link slots of a loaded backend: the most any has (kprobe: six pairs), and room. */
+#define MAX_LINKS		16
 
 struct config {
 	/* filters, all applied in the kernel */

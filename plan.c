@@ -44,10 +44,18 @@ static const struct hook kprobe_hooks[] = {
 	{ KFUNC_MPTCP_LISTEN, true, "kprobe_mptcp_listen", "kretprobe_mptcp_listen", false, 0 },
 };
 
+/* One more program; a plan that outgrows MAX_LINKS makes the backend unusable, loudly. */
 static void add_prog(struct backend_plan *bp, const char *name)
 {
-	if (name && bp->nprogs < MAX_LINKS)
-		bp->progs[bp->nprogs++] = name;
+	if (!name)
+		return;
+	if (bp->nprogs == MAX_LINKS) {
+		bp->usable = false;
+		snprintf(bp->why, sizeof(bp->why), "internal: more than %d programs (MAX_LINKS)",
+			 MAX_LINKS);
+		return;
+	}
+	bp->progs[bp->nprogs++] = name;
 }
 
 /* fentry and kprobe: one hook per bind function this kernel has. */
