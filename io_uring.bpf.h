@@ -39,31 +39,29 @@ struct io_async_msghdr___bs {
 	} addr;
 } __attribute__((preserve_access_index));
 
-/* 6.15+: the msghdr starts with a struct iou_vec, whose first field is a pointer. */
-struct iou_vec___bs {
-	void *iovec;
-} __attribute__((preserve_access_index));
-
 /*
- * Where a bind's request keeps the address asked for. 6.11 put it in
- * struct io_async_msghdr (field addr); later kernels (6.18 here) allocate a
- * bare sockaddr_storage instead ("use sockaddr_storage directly"), and no
- * type in BTF tells which. What lies at the start tells: a msghdr of 6.15+
- * starts with iou_vec's pointer (8-byte aligned or NULL, so never 2 or 10
- * in its first two bytes on little-endian, nor in its high ones on s390x),
- * a bare sockaddr with its family. Kernels without iou_vec (6.11-6.14) have
- * the msghdr only.
+ * Where a bind's request keeps the address asked for: 6.11 put it in struct
+ * io_async_msghdr (field addr); later kernels allocate a bare
+ * sockaddr_storage instead ("use sockaddr_storage directly"), and stable
+ * kernels took that too (Debian's 6.12.117 has it), so neither the version
+ * nor a type in BTF tells which. The family tells: the one that holds the
+ * socket's own family (@family: AF_INET or AF_INET6, or 0 when the socket
+ * is not known yet) is the address, the bare one first (a msghdr starts
+ * with an iovec or iou_vec pointer, whose low bytes are seldom 2 or 10).
+ * NULL when neither does.
  */
-static __always_inline const char *io_uring_bind_addr(const char *async_data)
+static __always_inline const char *io_uring_bind_addr(const char *async_data, __u16 family)
 {
-	__u16 first = 0;
+	const char *in_msghdr = async_data + bpf_core_field_offset(struct io_async_msghdr___bs, addr);
+	__u16 bare = 0, msghdr = 0;
 
-	if (bpf_core_type_exists(struct iou_vec___bs)) {
-		bpf_probe_read_kernel(&first, sizeof(first), async_data);
-		if (first == AF_INET || first == AF_INET6)
-			return async_data;
-	}
-	return async_data + bpf_core_field_offset(struct io_async_msghdr___bs, addr);
+	bpf_probe_read_kernel(&bare, sizeof(bare), async_data);
+	if (family ? bare == family : bare == AF_INET || bare == AF_INET6)
+		return async_data;
+	bpf_probe_read_kernel(&msghdr, sizeof(msghdr), in_msghdr);
+	if (family ? msghdr == family : msghdr == AF_INET || msghdr == AF_INET6)
+		return in_msghdr;
+	return NULL;
 }
 
 /*
@@ -85,17 +83,19 @@ static __always_inline void io_uring_submitted(struct io_kiocb___bs *req)
 		return;
 	if (!task_traced())
 		return;
+	/* A fixed file's fd is an index into the ring's table: not followed here. */
+	sk = req->flags & REQ_F_FIXED_FILE ? NULL : sock_from_fd(req->cqe.fd, READ_CAST_OR_PROBE);
 	if (opcode == IORING_OP_BIND_NR) {
 		char *async_data = req->async_data;
+		const char *addr;
 
 		if (!async_data)
 			return;
-		bpf_probe_read_kernel(note.addr, sizeof(note.addr), io_uring_bind_addr(async_data));
+		addr = io_uring_bind_addr(async_data,
+					  sk ? KREAD(READ_CAST_OR_PROBE, sk, __sk_common.skc_family) : 0);
+		if (addr)
+			bpf_probe_read_kernel(note.addr, sizeof(note.addr), addr);
 	} else {
-		/* A fixed file's fd is an index into the ring's table: not followed here. */
-		if (req->flags & REQ_F_FIXED_FILE)
-			return;
-		sk = sock_from_fd(req->cqe.fd, READ_CAST_OR_PROBE);
 		if (!sk || KREAD(READ_CAST_OR_PROBE, sk, __sk_common.skc_num))
 			return;
 		note.sk = (__u64)sk;
