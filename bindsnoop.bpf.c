@@ -38,6 +38,9 @@ const volatile bool filter_cgroup_dir = false;	/* -c: slot CGROUP_SLOT_DIR */
 const volatile bool filter_unit = false;	/* --unit: slot CGROUP_SLOT_UNIT */
 const volatile bool filter_container = false;	/* --container: slot CGROUP_SLOT_CONTAINER */
 const volatile bool trace_errors = false;
+/* --via: the ways of taking a port traced (1 << BS_VIA_*), when filter_via. */
+const volatile bool filter_via = false;
+const volatile __u32 via_mask = 0;
 const volatile bool count_mode = false;
 const volatile bool use_ringbuf = true;
 /* What the output shows: each read costs on every bind, so only those needed. */

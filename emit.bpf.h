@@ -23,7 +23,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 	__u16 family;
 	__u32 zero = 0;
 
-	if (!sk)
+	if (!sk || (filter_via && !(via_mask & (1u << (via & 31)))))
 		return 0;
 	family = KREAD(mode, sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)

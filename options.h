@@ -38,6 +38,7 @@ struct config {
 	const char *cgroup_path;
 	const char *unit;		/* --unit: tasks in this systemd unit's cgroup */
 	const char *container;		/* --container: tasks in this container's cgroup */
+	__u32 via_mask;			/* --via: 1 << BS_VIA_* of the ways traced; 0 = every way */
 	/* what is printed, and for how long */
 	struct print_opts print;
 	bool json;

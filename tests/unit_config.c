@@ -89,6 +89,11 @@ static void test_options_every_good_form(void **state)
 	assert_true(cfg.print.timestamp && cfg.print.wide && cfg.print.print_uid && cfg.print.errors);
 	assert_parses("-x", &cfg);
 	assert_true(cfg.print.errors);
+	assert_int_equal(cfg.via_mask, 0);	/* every way */
+	assert_parses("--via listen,io_uring", &cfg);
+	assert_int_equal(cfg.via_mask, 1u << BS_VIA_LISTEN | 1u << BS_VIA_IO_URING);
+	assert_parses("--via bind,socketcall,io_uring,listen,connect,sendto,bindx,kernel,existing", &cfg);
+	assert_int_equal(cfg.via_mask, (1u << BS_VIA_COUNT) - 1);
 	assert_parses("-p 181 -u 1000", &cfg);
 	assert_int_equal(cfg.pid, 181);
 	assert_true(cfg.filter_uid);
@@ -147,6 +152,10 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "-tz", "option -z: unrecognized" },
 		{ "--count=3", "option --count=3: takes no argument" },
 		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
+		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen)" },
+		{ "--via bind,", "--via bind,: an empty item" },
+		{ "--via bind,,listen", "--via bind,,listen: an empty item" },
+		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen)" },
 		{ "extra", "argument extra: unexpected (this tool takes options only)" },
 		{ "-i 5", "option -i: needs --count" },
 		{ "--count -i 0", "-i 0: out of range (0.001 to 31536000 seconds)" },

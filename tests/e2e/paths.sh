@@ -7,7 +7,8 @@
 # Ports taken without bind(2): io_uring's IORING_OP_BIND and IORING_OP_LISTEN
 # (6.11+), and listen() on a socket without a port. Each is an ordinary row of
 # the table, and JSON says how (via). A listen() on a bound socket takes no
-# port and adds no row; a failed listen() takes none either.
+# port and adds no row; a failed listen() takes none either. --via keeps
+# only the ways it names.
 group_paths() {
 	local io=1 mptcp=1
 	# The io_uring cases need the opcodes (the workload asks the kernel) and
@@ -65,4 +66,14 @@ group_paths() {
 	fi
 	check paths_json_listen "$(json_of "$p5")" = "[\"workload\",\"TCP\",\"0.0.0.0\",$port5,0,null,\"listen\"]"
 	check paths_json_bind_then_listen "$(json_of "$p7")" = '["workload","TCP","127.0.0.1",4614,0,null,"bind"]'
+
+	# --via: the ways asked for only, filtered in the kernel.
+	tracer_start --via listen || { fail paths_via "bindsnoop --via listen did not start: $(cat "$TMP/err")"; return; }
+	wl -p 4616; p1=$WL_PID made1="$WL_EXIT:$WL_RC"
+	wl -C listen; p5=$WL_PID port5=$WL_PORT
+	wl -L -p 4617; p7=$WL_PID made7="$WL_EXIT:$WL_RC"
+	tracer_stop
+	expect_none paths_via_listen_no_bind "$p1" "$made1"
+	expect paths_via_listen_listen "$p5" "$(row "$p5" workload TCP 0.0.0.0 "$port5" ..... 0)"
+	expect_none paths_via_listen_no_bind_then_listen "$p7" "$made7"
 }
