@@ -487,27 +487,46 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 }
 #endif
 
-/* io_uring's IORING_OP_BIND (6.11+; io_uring.bpf.h): loaded only where the kernel has it. */
+/*
+ * io_uring's IORING_OP_BIND and IORING_OP_LISTEN (6.11+; io_uring.bpf.h):
+ * loaded only where the kernel has them. Both run on every request of
+ * every ring: past the opcode test, the work is out of line (as for the
+ * 32-bit program below).
+ */
 #include "io_uring.bpf.h"
 
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(tp_io_uring_complete, void *ring, void *req)
 {
-	return io_uring_done(ctx, req);
+	__u8 opcode;
+
+	if (!req)
+		return 0;
+	opcode = KREAD(READ_CAST_OR_PROBE, TYPED(struct io_kiocb___bs, req), opcode);
+	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
+		return 0;
+	return io_uring_done(ctx, req, opcode);
 }
 
 /* ... noted at submission: a bind's address, a listen's socket while its port is still 0. */
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(tp_io_uring_submit, struct io_kiocb___bs *req)
 {
-	io_uring_submitted(req);
+	__u8 opcode = req->opcode;
+
+	if (opcode == IORING_OP_BIND_NR || opcode == IORING_OP_LISTEN_NR)
+		io_uring_note(req, opcode);
 	return 0;
 }
 
 #if defined(__TARGET_ARCH_x86)
 /* x86-64: 32-bit programs' bind() and socketcall(SYS_BIND) (syscalls.bpf.h). */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+/*
+ * Out of line: the program runs on every syscall of every task, and its
+ * common path (not a 32-bit bind's number) then needs no stack and saves
+ * no registers; a call costs only the binds.
+ */
+static __noinline int compat_exit_bind(void *ctx, struct pt_regs *regs, long ret)
 {
 	void *uaddr;
 	__u8 via;
@@ -517,6 +536,14 @@ int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 		return 0;
 	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), uaddr, true, (int)ret,
 			 READ_CAST_OR_PROBE, via);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+{
+	if (!compat_bind_number(regs->orig_ax))
+		return 0;
+	return compat_exit_bind(ctx, regs, ret);
 }
 #endif
 

@@ -69,20 +69,17 @@ static __always_inline const char *io_uring_bind_addr(const char *async_data, __
  * prep has run, issue has not), a bind's or listen's request is noted in
  * the uring_reqs map, keyed by its address: a bind's requested address,
  * which the completion reads back for a failed bind, and a listen's socket
- * if it has no port yet. Runs for every request submitted on the host: anything but
- * those two returns after one load.
+ * if it has no port yet. The programs (bindsnoop.bpf.c) run on every
+ * request of the host and call these two only for those opcodes.
  */
-static __always_inline void io_uring_submitted(struct io_kiocb___bs *req)
+static __noinline int io_uring_note(struct io_kiocb___bs *req, __u8 opcode)
 {
 	struct uring_req note = {};
 	__u64 key = (__u64)req;
-	__u8 opcode = req->opcode;
 	struct sock *sk;
 
-	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
-		return;
 	if (!task_traced())
-		return;
+		return 0;
 	/* A fixed file's fd is an index into the ring's table: not followed here. */
 	sk = req->flags & REQ_F_FIXED_FILE ? NULL : sock_from_fd(req->cqe.fd, READ_CAST_OR_PROBE);
 	if (opcode == IORING_OP_BIND_NR) {
@@ -90,43 +87,39 @@ static __always_inline void io_uring_submitted(struct io_kiocb___bs *req)
 		const char *addr;
 
 		if (!async_data)
-			return;
+			return 0;
 		addr = io_uring_bind_addr(async_data,
 					  sk ? KREAD(READ_CAST_OR_PROBE, sk, __sk_common.skc_family) : 0);
 		if (addr)
 			bpf_probe_read_kernel(note.addr, sizeof(note.addr), addr);
 	} else {
 		if (!sk || KREAD(READ_CAST_OR_PROBE, sk, __sk_common.skc_num))
-			return;
+			return 0;
 		note.sk = (__u64)sk;
 	}
 	if (bpf_map_update_elem(&uring_reqs, &key, &note, BPF_ANY))
 		stat_inc(BS_STAT_ENTRY_FULL);
+	return 0;
 }
 
+
 /*
- * A completion (io_uring_complete: the request is an untyped pointer there)
- * of a request noted at submission. The result is read from the request:
+ * The completion (io_uring_complete: the request is an untyped pointer
+ * there) of a bind or listen, if noted at submission. The result is read from the request:
  * the tracepoint's own arguments changed after 6.12 (user_data, res, cflags,
  * ... before; the CQE after). A bind: the socket from the request's
  * file, the result from the CQE, the address asked for from the note. A
  * listen: reported if it succeeded. The completing task is the one that
  * submitted it, or an io-wq worker of the same process (comm iou-wrk-PID).
  */
-static __always_inline int io_uring_done(void *ctx, void *req)
+static __noinline int io_uring_done(void *ctx, void *req, __u8 opcode)
 {
 	enum read_mode mode = READ_CAST_OR_PROBE;
 	struct io_kiocb___bs *r = TYPED(struct io_kiocb___bs, req);
 	struct uring_req *note;
 	__u64 key = (__u64)req;
-	__u8 opcode;
 	int res;
 
-	if (!req)
-		return 0;
-	opcode = KREAD(mode, r, opcode);
-	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
-		return 0;
 	note = bpf_map_lookup_elem(&uring_reqs, &key);
 	if (!note)
 		return 0;

@@ -140,6 +140,12 @@ static __always_inline bool in_compat_syscall(void)
 	       TS_COMPAT;
 }
 
+/* The number of a 32-bit bind() or socketcall() (102 is getuid() in the 64-bit table, 361 nothing). */
+static __always_inline bool compat_bind_number(long nr)
+{
+	return nr == IA32_NR_bind || nr == IA32_NR_socketcall;
+}
+
 /*
  * The fd and address of a 32-bit bind() or socketcall(SYS_BIND) at
  * sys_exit, if this is one, and which of the two (@via).
@@ -150,9 +156,10 @@ static __always_inline bool compat_bind_args(struct pt_regs *regs, int *fd, void
 	__u32 args[3];
 	long nr;
 
-	if (!in_compat_syscall())
-		return false;
+	/* The number first (the caller's test): the task's status costs a helper call. */
 	nr = regs->orig_ax;
+	if (!compat_bind_number(nr) || !in_compat_syscall())
+		return false;
 	if (nr == IA32_NR_bind) {
 		*fd = (int)regs->bx;
 		*uaddr = (void *)(__u64)(__u32)regs->cx;
