@@ -205,6 +205,7 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct load_inputs *in,
 	ro->target_uid = cfg->uid;
 	ro->filter_ports = cfg->filter_ports;
 	ro->filter_via = cfg->via_mask != 0;
+	ro->want_via = plan->fields.details || cfg->via_mask;
 	ro->via_mask = cfg->via_mask;
 	memcpy((void *)ro->port_bitmap, cfg->ports, sizeof(cfg->ports));
 	ro->filter_cgroup_map = filters->cgroupmap_fd >= 0;

@@ -48,6 +48,7 @@ const volatile bool want_ts = true;		/* -t, JSON */
 const volatile bool want_details = true;	/* JSON: ids, ppid and its comm, gid, tid, netns */
 const volatile bool want_cgroup = true;		/* JSON, --owner: the cgroup id */
 const volatile bool want_ifname = true;		/* -w, JSON: the bound device's name */
+const volatile bool want_via = true;		/* JSON, --via: how fexit's and kprobe's port was taken */
 /* Wake the reader only once this much is waiting (see bindsnoop.c). */
 const volatile __u64 wakeup_bytes = 0;
 /* --count with -i: the programs count into the table that "counts" holds, else into counts_a. */
@@ -228,7 +229,6 @@ static __always_inline void stat_inc(__u32 slot)
 #include "fill.bpf.h"
 #include "count.bpf.h"
 #include "emit.bpf.h"
-#include "via.bpf.h"
 #include "listen.bpf.h"
 
 /*
@@ -251,7 +251,7 @@ int BPF_PROG(fexit_##func, struct socket *sock, struct sockaddr *uaddr, int addr
 	if (!user_socket(sock, READ_BTF) || !task_traced())				\
 		return 0;								\
 	return emit_bind(ctx, sock->sk, uaddr, false, ret, READ_CAST_OR_BTF,		\
-			 hooked_bind_via());						\
+			 BS_VIA_HOOKED);						\
 }
 
 FEXIT_PROG(inet_bind)
@@ -337,7 +337,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 		sock = TYPED(struct socket, entry->sock);
 		entry->sock = 0;
 		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, READ_TYPED,
-				 hooked_bind_via());
+				 BS_VIA_HOOKED);
 	}
 	key = (__u32)bpf_get_current_pid_tgid() | kind;
 	entry = bpf_map_lookup_elem(&entries, &key);
@@ -346,7 +346,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 	/* Not inside BPF_CORE_READ(): that would make entry->sock a CO-RE access too. */
 	sock = (struct socket *)entry->sock;
 	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, READ_PROBE,
-		  hooked_bind_via());
+		  BS_VIA_HOOKED);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
