@@ -13,6 +13,8 @@
  *   kprobe  the same functions, entry + return     (per-thread entry)
  *   tp      syscalls:sys_exit_bind and friends     (fd -> socket: syscalls.bpf.h)
  *           io_uring:io_uring_complete             (request -> socket: io_uring.bpf.h)
+ * and on each: listen() without a port (listen.bpf.h), and with --autobind
+ * connect() and the sends without one (syscall tracepoints: autobind.bpf.h).
  * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
  */
 #include "vmlinux.h"
@@ -467,6 +469,27 @@ int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,
 			 BS_VIA_LISTEN);
 }
+
+/* --autobind (autobind.bpf.h): connect() and the sends on a socket without a port. */
+#include "autobind.bpf.h"
+
+#define AUTOBIND_PROGS(call, via)							\
+SEC("tracepoint/syscalls/sys_enter_" #call)						\
+int tp_enter_##call(struct trace_event_raw_sys_enter *ctx)				\
+{											\
+	autobind_enter((int)ctx->args[0]);						\
+	return 0;									\
+}											\
+SEC("tracepoint/syscalls/sys_exit_" #call)						\
+int tp_exit_##call(struct trace_event_raw_sys_exit *ctx)				\
+{											\
+	return autobind_exit(ctx, via);							\
+}
+
+AUTOBIND_PROGS(connect, BS_VIA_CONNECT)
+AUTOBIND_PROGS(sendto, BS_VIA_SENDTO)
+AUTOBIND_PROGS(sendmsg, BS_VIA_SENDTO)
+AUTOBIND_PROGS(sendmmsg, BS_VIA_SENDTO)
 
 #if defined(__TARGET_ARCH_s390)
 /* s390x: bind() is socketcall(SYS_BIND) (syscalls.bpf.h). */

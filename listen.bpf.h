@@ -21,6 +21,7 @@
  */
 #define LISTEN_INET	0
 #define LISTEN_MPTCP	(1ULL << 32)
+#define AUTOBIND_MARK	(2ULL << 32)	/* --autobind: connect() and sendto() (autobind.bpf.h) */
 
 static __always_inline void listen_mark(struct sock *sk, enum read_mode mode, __u64 kind)
 {

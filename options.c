@@ -68,6 +68,7 @@ enum {
 	OPT_UNIT,
 	OPT_CONTAINER,
 	OPT_VIA,
+	OPT_AUTOBIND,
 };
 
 static const struct argp_option options[] = {
@@ -88,7 +89,8 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
 	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
-	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen", 0 },
+	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen,connect,sendto", 0 },
+	{ "autobind", OPT_AUTOBIND, NULL, 0, "Also the ports connect() and sendto() pick for sockets without one", 0 },
 	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
@@ -283,9 +285,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (parse_via_list(arg, &cfg->via_mask, &bad))
 			err = usage_error(ps, "--via", arg,
 					  *bad == ',' || !*bad ? "an empty item"
-							       : "not a way (bind, socketcall, io_uring, listen)");
+							       : "not a way (bind, socketcall, io_uring, listen, connect, sendto)");
 		break;
 	}
+	case OPT_AUTOBIND:
+		cfg->autobind = true;
+		break;
 	case OPT_OWNER:
 		cfg->print.owner = true;
 		break;

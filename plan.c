@@ -172,6 +172,24 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 	}
 }
 
+/*
+ * --autobind, on every backend: the syscall tracepoints of connect() and
+ * the sends (autobind.bpf.h), so tracefs too.
+ */
+static void plan_autobind(struct backend_plan *bp)
+{
+	static const char *const progs[] = {
+		"tp_enter_connect", "tp_exit_connect", "tp_enter_sendto", "tp_exit_sendto",
+		"tp_enter_sendmsg", "tp_exit_sendmsg", "tp_enter_sendmmsg", "tp_exit_sendmmsg",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		add_prog(bp, progs[i]);
+	bp->needs_tracefs = true;
+	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
+}
+
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
 {
 	bp->usable = true;
@@ -269,6 +287,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			plan->order[plan->norder++] = b;
 		plan_backend(bp, b, facts);
+		if (cfg->autobind && bp->usable)
+			plan_autobind(bp);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {
 			bp->usable = false;
 			snprintf(bp->why, sizeof(bp->why),

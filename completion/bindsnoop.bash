@@ -7,7 +7,7 @@
 
 _bindsnoop_long_opts='--timestamp --wide --print-uid --errors --failed
 	--pid --uid --port --count --interval --duration --json
-	--cgroupmap --mntnsmap --cgroup --unit --container --owner --via --backend --btf
+	--cgroupmap --mntnsmap --cgroup --unit --container --owner --via --autobind --backend --btf
 	--verbose --help --usage --version'
 _bindsnoop_short_opts='-t -w -U -E -x -p -u -P -i -d -j -c -v -h -V'
 
@@ -27,7 +27,7 @@ _bindsnoop_arg()
 		local done_items=
 		[[ $cur == *,* ]] && done_items=${cur%,*},
 		mapfile -t matches < <(compgen -P "$done_items" \
-			-W 'bind socketcall io_uring listen' -- "${cur##*,}")
+			-W 'bind socketcall io_uring listen connect sendto' -- "${cur##*,}")
 		;;
 	-p | --pid)
 		# Every process that exists now: /proc's numeric entries.

@@ -152,10 +152,10 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "-tz", "option -z: unrecognized" },
 		{ "--count=3", "option --count=3: takes no argument" },
 		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
-		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen)" },
+		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
 		{ "--via bind,", "--via bind,: an empty item" },
 		{ "--via bind,,listen", "--via bind,,listen: an empty item" },
-		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen)" },
+		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
 		{ "extra", "argument extra: unexpected (this tool takes options only)" },
 		{ "-i 5", "option -i: needs --count" },
 		{ "--count -i 0", "-i 0: out of range (0.001 to 31536000 seconds)" },
@@ -196,8 +196,8 @@ static void test_test_hooks(void **state)
 		{ "BINDSNOOP_TEST_ENTRIES", "0", "BINDSNOOP_TEST_ENTRIES 0: not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_COUNT_ENTRIES", "", "BINDSNOOP_TEST_COUNT_ENTRIES : not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "bpf:1", "BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-16)" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:17", "BINDSNOOP_TEST_FAIL_ATTACH fentry:17: not BACKEND:N (N = 0-16)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-24)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:25", "BINDSNOOP_TEST_FAIL_ATTACH fentry:25: not BACKEND:N (N = 0-24)" },
 		{ "BINDSNOOP_TEST_REFUSE_CASTS", "1", "BINDSNOOP_TEST_REFUSE_CASTS: not a variable bindsnoop knows (tests/README.md lists them)" },
 	};
 	struct test_hooks t;
@@ -491,6 +491,21 @@ static void test_plan_typed_6_12(void **state)
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 8);
 	assert_true(p.backends[BACKEND_KPROBE].usable);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe_all, 12);
+	assert_false(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_CONNECT);
+	/* --autobind: the syscall tracepoints of connect() and the sends, on every backend */
+	{
+		struct config ab = config_of("--autobind");
+
+		make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+		assert_true(p.backends[BACKEND_KPROBE].usable);
+		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 20);
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[12], "tp_enter_connect");
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[19], "tp_exit_sendmmsg");
+		assert_true(p.backends[BACKEND_FENTRY].needs_tracefs);
+		assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_CONNECT);
+		assert_true(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_SENDTO);
+		make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	}
 	assert_true(TYPED_OF(p.backends[BACKEND_FENTRY]) && TYPED_OF(p.backends[BACKEND_KPROBE]));
 	assert_int_equal(TYPED_OF(p.backends[BACKEND_FENTRY])->entries_size, 1);
 	kf.func_id[KFUNC_MPTCP_BIND] = 0;

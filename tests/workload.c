@@ -142,7 +142,9 @@ static const char usage[] =
 "  -s  each bind takes the next port: PORT, PORT+1, ... (across threads)\n"
 "  -L  listen() on the socket once it is bound (a setup error if that fails)\n"
 "  -C  how the port is taken: io_uring (IORING_OP_BIND, 6.11+), listen (no\n"
-"      bind: listen() picks the port), io_uring-listen (IORING_OP_LISTEN);\n"
+"      bind: listen() picks the port), io_uring-listen (IORING_OP_LISTEN),\n"
+"      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
+"      sendto (no bind: sendto(ADDR:PORT) picks it);\n"
 "      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
 "  -q  print only the summary line\n";
 
@@ -291,15 +293,16 @@ static int parse_args(int argc, char **argv, struct env *env)
 			break;
 		case 'C':
 			if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "listen") ||
-			    !strcmp(optarg, "io_uring-listen"))
+			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "connect") ||
+			    !strcmp(optarg, "sendto"))
 				env->how = optarg;
 #ifdef __i386__
 			else if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
 				env->how = optarg;
 #endif
 			else
-				bad = "-C takes io_uring, listen or io_uring-listen (and, built "
-				      "with gcc -m32, socketcall or bind)";
+				bad = "-C takes io_uring, listen, io_uring-listen, connect or sendto "
+				      "(and, built with gcc -m32, socketcall or bind)";
 			break;
 		case 'L':
 			env->listen_after = true;
@@ -534,6 +537,32 @@ out:
 }
 
 /*
+ * -C connect: a listener of our own on ADDR (its bind is reported as one),
+ * then @fd connects to it: the kernel picks @fd's port. -2 on a setup error.
+ */
+static int connect_to_own_listener(struct run *run, int fd)
+{
+	const struct env *env = run->env;
+	struct sockaddr_storage target = env->addr;
+	socklen_t len = sizeof(target);
+	int listener = open_socket(run, false), res;
+
+	if (listener < 0)
+		return -2;
+	/* sin_port and sin6_port share their offset: port 0, the kernel's pick. */
+	((struct sockaddr_in *)&target)->sin_port = 0;
+	if (bind(listener, (const struct sockaddr *)&target, env->addr_len) || listen(listener, 1) ||
+	    getsockname(listener, (struct sockaddr *)&target, &len)) {
+		report_setup_error(run, "-C connect: the listener", errno);
+		close(listener);
+		return -2;
+	}
+	res = connect(fd, (const struct sockaddr *)&target, len);
+	close(listener);
+	return res;
+}
+
+/*
  * How -C takes the port: bind(2); io_uring's bind or listen; listen(2)
  * without a bind; on i386 the socketcall(2) multiplexer older programs use
  * or the bind syscall itself. Returns 0 or -1 with errno set; a setup
@@ -559,6 +588,10 @@ static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
 	}
 	if (env->how && !strcmp(env->how, "listen"))
 		return listen(fd, 1);
+	if (env->how && !strcmp(env->how, "sendto"))
+		return sendto(fd, "x", 1, 0, (const struct sockaddr *)addr, env->addr_len) == 1 ? 0 : -1;
+	if (env->how && !strcmp(env->how, "connect"))
+		return connect_to_own_listener(run, fd);
 #ifdef __i386__
 	if (env->how && !strcmp(env->how, "socketcall")) {
 		unsigned long args[3] = { (unsigned long)fd, (unsigned long)addr, env->addr_len };
