@@ -137,27 +137,30 @@ $(OUTPUT)/unit_config: tests/unit_config.c $(LIB_OBJS) | $(OUTPUT)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
 
 # The workloads parse numbers with the tool's own tested parse_ulong().
+# Their links name only the .c files: with clang (the cross builds), -MMD
+# writes the last source's headers as the target's prerequisites, and a
+# header on the command line would make clang refuse the link.
 $(OUTPUT)/workload: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $(filter %.c,$^) -o $@
 
 # The benchmark's loop (bench/bindloop.c); bench/bench.sh builds its own
 # copy, the guests' (bench/vm.sh, cross builds too) come from here.
 $(OUTPUT)/bindloop: bench/bindloop.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $(filter %.c,$^) -o $@
 
 # The start-up probe (bench/startup.c) for the guests (bench/vm.sh);
 # bench/bench.sh builds its own copy too.
 $(OUTPUT)/startup: bench/startup.c | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) $^ -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -MMD -MP $(LDFLAGS) $(filter %.c,$^) -o $@
 
 # A 32-bit build of the same workload (static: the guests have no i386 libc),
 # for the 32-bit (compat) syscall cases; x86-64 only.
 $(OUTPUT)/workload32: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $^ -o $@
+	$(Q)$(CC) -m32 -static $(CFLAGS) $(WARNINGS) -I. -MMD -MP $(LDFLAGS) -pthread $(filter %.c,$^) -o $@
 
 # The benchmark's floor: empty programs on each backend's hooks (bench/README.md).
 $(OUTPUT)/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)
