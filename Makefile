@@ -241,6 +241,8 @@ PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+# bindsnoop.service; its ExecStart= names $(SBINDIR)/bindsnoop.
+SYSTEMDUNITDIR	?= $(PREFIX)/lib/systemd/system
 INSTALL		?= install
 
 install: $(BINARY)
@@ -250,6 +252,11 @@ install: $(BINARY)
 	$(Q)$(INSTALL) -D -m 644 bindsnoop.8 "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
 	$(call msg,INSTALL,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
 	$(Q)$(INSTALL) -D -m 644 completion/bindsnoop.bash "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
+	$(call msg,INSTALL,$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service)
+	$(Q)$(INSTALL) -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	$(Q)sed 's|^ExecStart=/usr/sbin/|ExecStart=$(SBINDIR)/|' systemd/bindsnoop.service \
+		>"$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service"
+	$(Q)chmod 644 "$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service"
 
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(SBINDIR)/bindsnoop)
@@ -258,5 +265,7 @@ uninstall:
 	$(Q)rm -f "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
 	$(call msg,RM,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
 	$(Q)rm -f "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
+	$(call msg,RM,$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service)
+	$(Q)rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service"
 
 -include $(wildcard $(OUTPUT)/*.d)
