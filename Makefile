@@ -154,6 +154,10 @@ $(OUTPUT)/unit_config: tests/unit_config.c $(LIB_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
 
+$(OUTPUT)/unit_journal: tests/unit_journal.c $(LIB_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
+
 # The workloads parse numbers with the tool's own tested parse_ulong().
 $(OUTPUT)/workload: tests/workload.c trace_helpers.c | $(OUTPUT)
 	$(call msg,LINK,$@)
@@ -190,14 +194,15 @@ $(OUTPUT)/floor: bench/floor.c $(OUTPUT)/floor.skel.h | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(ALL_LDLIBS) -o $@
 
-TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/workload \
+TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/unit_journal \
+		   $(OUTPUT)/workload \
 		   $(OUTPUT)/floor
 ifeq ($(ARCH),x86)
 TEST_BINS	+= $(OUTPUT)/workload32
 endif
 
-unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_config
-	$(Q)$(OUTPUT)/unit_tests && $(OUTPUT)/unit_config
+unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/unit_journal
+	$(Q)$(OUTPUT)/unit_tests && $(OUTPUT)/unit_config && $(OUTPUT)/unit_journal
 
 e2e: $(TEST_BINS)
 	$(Q)tests/e2e.sh

@@ -142,7 +142,7 @@ collect_fails() {
 # cmocka's own closing lines (one per test program) added up into ours; a
 # program that printed no summary (it crashed) or that exits non-zero with
 # no failed test (a leak check, say) is a failure of its own.
-UNIT_PROGS=${UNIT_PROGS:-build/unit_tests build/unit_config}
+UNIT_PROGS=${UNIT_PROGS:-build/unit_tests build/unit_config build/unit_journal}
 unit_tests() {
 	local out rc prog line passed=0 failed=0 skipped=0 p f s
 	for prog in $UNIT_PROGS; do
