@@ -9,6 +9,8 @@
 #                           package (native, and cross-built for arm64 and run
 #                           in an arm64 guest: tests/package-arm64.sh), the
 #                           Debian 13 toolchain (tests/trixie.sh),
+#                           bindsnoop.service in a guest booted with
+#                           systemd (tests/service.sh),
 #                           the benchmark harness (quick), and the qemu kernel
 #                           matrix
 #   tests/run.sh --vmtest-only
@@ -340,6 +342,8 @@ if [ "$MODE" = all ]; then
 	stage_script fuzz tests/fuzz.sh "${FUZZ_SECONDS:-10}"
 	stage_script package tests/package.sh
 	stage_script "package arm64" tests/package-arm64.sh
+	# bindsnoop.service in a guest with systemd as PID 1 (one TCG CPU, about a minute).
+	stage_script "systemd service" tests/service.sh
 	stage_script "trixie toolchain" tests/trixie.sh
 	if [ -x bench/bench.sh ]; then
 		stage "bench --quick" bench_quick
