@@ -176,7 +176,7 @@ if [ "$objects_after" = "$objects_before" ]; then
 else
 	fail bpf_objects_as_before_start "before: $(tr '\n' '|' <<<"$objects_before") after: $(tr '\n' '|' <<<"$objects_after")"
 fi
-check tracing_stopped_entry "$(journalctl -o json --no-pager -u bindsnoop.service \
+check tracing_live_entry_names_fentry "$(journalctl -o json --no-pager -u bindsnoop.service \
 	SYSLOG_IDENTIFIER=bindsnoop BIND_BACKEND=fentry | wc -l)" = 1
 
 # ---- its errors: PRIORITY=3 ----
