@@ -227,8 +227,10 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	/* --count sends no events: the smallest ring the kernel accepts. */
 	plan->ringbuf_bytes = cfg->count ? page_size : RINGBUF_BYTES;
 	plan->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
-	/* --journal sends every field JSON has. */
-	plan->fields = fields_for_output(&cfg->print, cfg->json || cfg->journal, cfg->count);
+	plan->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
 	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
 			 cfg->cgroup_path || cfg->unit || cfg->container;
+	/* --journal sends every field JSON has. */
+	if (cfg->journal)
+		plan->fields = fields_for_output(&cfg->print, true, cfg->count);
 }
