@@ -19,7 +19,7 @@
 #   limit, all in the journal, none lost; RSS and fds flat between them;
 #   its own errors reach the journal at PRIORITY=3;
 #   systemctl stop leaves no BPF program, map or link behind;
-#   the kernel logged no warning and is not tainted.
+#   the kernel logged no warning since boot and is not tainted.
 #
 # One line per check, then "N passed, N failed, N skipped".
 set -u
@@ -30,8 +30,9 @@ cd /root/svc || exit 1
 . ./kernel.sh
 # The boot's console chatter is not ours: our lines start a fresh line.
 echo
-taint_before=$(</proc/sys/kernel/tainted)
-kmsg_mark=$(kmsg_next_seq)
+# The kernel is judged over the whole boot, not only over this script.
+taint_before=0
+kmsg_mark=0
 
 # field JSON KEY: a field of one journalctl -o json entry, as text (a
 # repeated field is a JSON array: its values joined by blanks).

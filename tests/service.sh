@@ -173,12 +173,13 @@ cat "$ROOTFS" "$TMP/extra.cpio" >"$TMP/initrd"
 
 console=$TMP/console.log
 # systemd from the initramfs as PID 1 (no /etc/initrd-release: the real
-# system); loglevel=5: the kernel's warnings reach the console.
+# system); loglevel=5: the kernel's warnings reach the console; log_buf_len:
+# the guest judges its kernel log since boot, none of it may be lost.
 t0=$SECONDS
 qemu-system-x86_64 -machine pc,accel=tcg -cpu "${VMTEST_CPU:-qemu64}" -smp 1 -m 1536 \
 	-nodefaults -display none -no-reboot -serial "file:$console" \
 	-kernel "$BZIMAGE" -initrd "$TMP/initrd" \
-	-append "console=ttyS0 rdinit=/lib/systemd/systemd panic=-1 loglevel=5 systemd.show_status=0 systemd.log_level=warning" \
+	-append "console=ttyS0 rdinit=/lib/systemd/systemd panic=-1 loglevel=5 log_buf_len=1M systemd.show_status=0 systemd.log_level=warning" \
 	>"$TMP/qemu.log" 2>&1 &
 QEMU_PID=$!
 while kill -0 "$QEMU_PID" 2>/dev/null && ((SECONDS - t0 < TIMEOUT)); do
