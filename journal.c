@@ -66,7 +66,8 @@ void journal_send_losses(__u64 lost, __u64 not_traced, bool final)
 
 bool announce_tracing(const struct config *cfg, const char *backend)
 {
-	int err = sd_notify(0, "READY=1");
+	/* STATUS= is what systemctl status shows beside the unit's state. */
+	int err = sd_notifyf(0, "READY=1\nSTATUS=tracing binds (%s backend)", backend);
 
 	if (err < 0)
 		fprintf(stderr, "bindsnoop: telling the service manager READY=1: %s\n",

@@ -112,6 +112,7 @@ check enable_now_exit_0 "$rc" = 0
 note "systemctl enable --now: $(((t1 - t0) / 1000000)) ms ($out)"
 check service_active "$(systemctl is-active bindsnoop.service)" = active
 check service_type_notify "$(systemctl show -p Type --value bindsnoop.service)" = notify
+check service_status_names_backend "$(systemctl show -p StatusText --value bindsnoop.service)" = "tracing binds (fentry backend)"
 check service_enabled "$(systemctl is-enabled bindsnoop.service)" = enabled
 
 pid=$(sed -n 's/^pid=\([0-9]*\) .*/\1/p' <<<"$wl")
