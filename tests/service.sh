@@ -165,6 +165,12 @@ ExecStopPost=/bin/systemctl poweroff --force --force
 WantedBy=multi-user.target
 EOF
 ln -s ../svc-test.service "$extra/etc/systemd/system/multi-user.target.wants/svc-test.service"
+# journald's rate limit made small, so that the guest's soak (12,000 binds a
+# burst) runs far past it: what the unit's LogRateLimitIntervalSec=0 must
+# lift. journald scales the burst by the free space (a few times 100 here).
+mkdir -p "$extra/etc/systemd/journald.conf.d"
+printf '[Journal]\nRateLimitIntervalSec=30s\nRateLimitBurst=100\n' \
+	>"$extra/etc/systemd/journald.conf.d/svc-test.conf"
 (cd "$extra" && find . -print0 | cpio --null -o -H newc --quiet) >"$TMP/extra.cpio" ||
 	die initramfs "cpio of this run's files failed"
 cat "$ROOTFS" "$TMP/extra.cpio" >"$TMP/initrd"
