@@ -166,7 +166,7 @@ WantedBy=multi-user.target
 EOF
 ln -s ../svc-test.service "$extra/etc/systemd/system/multi-user.target.wants/svc-test.service"
 # journald's rate limit made small, so that the guest's soak (12,000 binds a
-# burst) runs far past it: what the unit's LogRateLimitIntervalSec=0 must
+# burst) runs far past it: what the unit's own LogRateLimitBurst= must
 # lift. journald scales the burst by the free space (a few times 100 here).
 mkdir -p "$extra/etc/systemd/journald.conf.d"
 printf '[Journal]\nRateLimitIntervalSec=30s\nRateLimitBurst=100\n' \
