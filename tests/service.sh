@@ -109,6 +109,7 @@ if [ ! -s "$ROOTFS" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
 	rm -f "$STAMP" "$ROOTFS"
 	dir=$TMP/rootfs
 	# No documentation, no apt lists: the archive lives in the guest's RAM.
+	# shellcheck disable=SC2016 # mmdebstrap's hook expands $1 (the root)
 	if ! mmdebstrap --variant=minbase --mode=root \
 		--aptopt='Acquire::Languages "none"' \
 		--dpkgopt='path-exclude=/usr/share/doc/*' \
