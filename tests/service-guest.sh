@@ -19,7 +19,8 @@
 #   (made small by tests/service.sh): all in the journal, as the unit lifts
 #   the limit, none lost; RSS and fds flat between them;
 #   its own errors reach the journal at PRIORITY=3;
-#   systemctl stop leaves no BPF program, map or link behind;
+#   systemctl stop leaves no BPF program, map or link behind, nor does
+#   removing the package while the service runs (it stops it);
 #   the kernel logged no warning since boot and is not tainted.
 #
 # One line per check, then "N passed, N failed, N skipped".
@@ -227,6 +228,19 @@ check error_at_priority_err "$got" = "bindsnoop: -P 0: port out of range 1-65535
 rm -rf /run/systemd/system/bindsnoop.service.d
 systemctl daemon-reload
 systemctl reset-failed bindsnoop.service
+
+# ---- removal: the package stops the service it shipped ----
+
+systemctl start bindsnoop.service
+check restarted_for_removal "$(systemctl is-active bindsnoop.service)" = active
+if out=$(dpkg -r bindsnoop 2>&1); then
+	pass package_removes
+else
+	fail package_removes "$(tail -n 2 <<<"$out" | tr '\n' ' ')"
+fi
+check removal_stops_service "$(systemctl is-active bindsnoop.service)" = inactive
+left=$(none_left all)
+check removal_leaves_no_bindsnoop_objects -z "$left"
 
 # ---- the kernel ----
 
