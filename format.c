@@ -130,6 +130,45 @@ const char *proto_name(__u16 protocol)
 	}
 }
 
+const char *via_name(__u8 via)
+{
+	static const char *const names[BS_VIA_COUNT] = {
+		[BS_VIA_BIND] = "bind",		[BS_VIA_SOCKETCALL] = "socketcall",
+		[BS_VIA_IO_URING] = "io_uring",	[BS_VIA_LISTEN] = "listen",
+		[BS_VIA_CONNECT] = "connect",	[BS_VIA_SENDTO] = "sendto",
+		[BS_VIA_BINDX] = "bindx",	[BS_VIA_KERNEL] = "kernel",
+		[BS_VIA_EXISTING] = "existing",
+	};
+
+	return via < BS_VIA_COUNT ? names[via] : "unknown";
+}
+
+int parse_via_list(const char *list, __u32 *mask, const char **bad)
+{
+	const char *item = list;
+	__u32 m = 0;
+
+	for (;;) {
+		size_t len = strcspn(item, ",");
+		int via;
+
+		for (via = 0; via < BS_VIA_COUNT; via++)
+			if (len && strlen(via_name((__u8)via)) == len &&
+			    !strncmp(item, via_name((__u8)via), len))
+				break;
+		if (via == BS_VIA_COUNT) {
+			*bad = item;
+			return -EINVAL;
+		}
+		m |= 1u << via;
+		if (!item[len])
+			break;
+		item += len + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
 void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len)
 {
 	int af = family == AF_INET ? AF_INET : family == AF_INET6 ? AF_INET6 : -1;
@@ -646,7 +685,7 @@ int format_event_json(char *buf, size_t len, const struct bind_event *e,
 	append_json_string(buf, len, &n, "cgroup", owner ? owner->cgroup : NULL);
 	append_json_string(buf, len, &n, "unit", owner ? owner->unit : NULL);
 	append_json_string(buf, len, &n, "container_id", owner ? owner->container_id : NULL);
-	append(buf, len, &n, "}\n");
+	append(buf, len, &n, ",\"via\":\"%s\"}\n", via_name(e->via));
 	return (int)n;
 }
 

@@ -149,6 +149,7 @@ int journal_event_fields(struct journal_entry *j, const struct print_opts *po,
 		owner_word(owner, word, sizeof(word));
 		add_field(j, "BIND_OWNER", "%s", word);
 	}
+	add_field(j, "BIND_VIA", "%s", via_name(e->via));
 	return j->nfields;
 }
 

@@ -68,6 +68,7 @@ enum {
 	OPT_OWNER,
 	OPT_UNIT,
 	OPT_CONTAINER,
+	OPT_VIA,
 	OPT_JOURNAL,
 };
 
@@ -90,6 +91,7 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
 	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
+	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen", 0 },
 	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
@@ -284,6 +286,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 					  "not a container id (12 to 64 lowercase hex digits)");
 		cfg->container = arg;
 		break;
+	case OPT_VIA: {
+		const char *bad;
+
+		if (parse_via_list(arg, &cfg->via_mask, &bad))
+			err = usage_error(ps, "--via", arg,
+					  *bad == ',' || !*bad ? "an empty item"
+							       : "not a way (bind, socketcall, io_uring, listen)");
+		break;
+	}
 	case OPT_OWNER:
 		cfg->print.owner = true;
 		break;

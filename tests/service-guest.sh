@@ -130,6 +130,7 @@ elif json=$(entry_for BIND_PID="$pid" BIND_PORT=4601); then
 		BIND_OPTIONS=...Rr "BIND_OPTION=SO_REUSEADDR SO_REUSEPORT" BIND_IFINDEX=0 \
 		BIND_IFNAME="(none)" BIND_RET=0 BIND_RESULT=0 BIND_UNIT="$unit" \
 		BIND_CGROUP="/system.slice/$unit" BIND_OWNER="$unit" BIND_CONTAINER_ID="(none)" \
+		BIND_VIA=bind \
 		PRIORITY=6 MESSAGE_ID=bf79dc5cc88b43669d600639b812d90d SYSLOG_IDENTIFIER=bindsnoop \
 		_SYSTEMD_UNIT=bindsnoop.service \
 		MESSAGE="$(rc_col 0)$(row "$pid" workload TCP 127.0.0.1 4601 ...Rr 0) $unit"

@@ -95,7 +95,8 @@ static void test_bind_entry_every_field(void **state)
 		"BIND_NETNS_ID=4026531840\n"
 		"BIND_CGROUP=/system.slice/nginx.service\n"
 		"BIND_UNIT=nginx.service\n"
-		"BIND_OWNER=nginx.service\n");
+		"BIND_OWNER=nginx.service\n"
+		"BIND_VIA=bind\n");
 }
 
 static void test_failed_ipv6_bind_with_device_no_owner(void **state)
@@ -127,6 +128,10 @@ static void test_failed_ipv6_bind_with_device_no_owner(void **state)
 	assert_string_equal(journal_field(&j, "BIND_RESULT", buf, sizeof(buf)), "EADDRINUSE");
 	assert_string_equal(journal_field(&j, "BIND_IFINDEX", buf, sizeof(buf)), "1");
 	assert_string_equal(journal_field(&j, "BIND_IFNAME", buf, sizeof(buf)), "lo");
+	assert_string_equal(journal_field(&j, "BIND_VIA", buf, sizeof(buf)), "bind");
+	e.via = BS_VIA_IO_URING;
+	journal_event_fields(&j, &po, &e, e.ts_ns, 0, "lo", NULL);
+	assert_string_equal(journal_field(&j, "BIND_VIA", buf, sizeof(buf)), "io_uring");
 	/* No value, no field: no empty PCOMM, no OPTION, no owner fields without a look-up. */
 	assert_null(journal_field(&j, "BIND_PCOMM", buf, sizeof(buf)));
 	assert_null(journal_field(&j, "BIND_OPTION", buf, sizeof(buf)));
@@ -164,7 +169,8 @@ static void test_longest_entry_fits_whole(void **state)
 	e.bound_dev_if = 9;
 	n = journal_event_fields(&j, &po, &e, 0, 0, "0123456789abcde", &o);
 	assert_true(n < JOURNAL_FIELDS_MAX);
-	/* The last field is whole: nothing was cut for lack of room. */
+	/* Every field is whole: nothing was cut for lack of room. */
+	assert_string_equal(journal_field(&j, "BIND_VIA", buf, sizeof(buf)), "bind");
 	assert_int_equal(strlen(journal_field(&j, "BIND_OWNER", buf, sizeof(buf))),
 			 (OWNER_PATH_MAX - 1) * 4);
 	assert_int_equal(strlen(journal_field(&j, "BIND_CGROUP", buf, sizeof(buf))), OWNER_PATH_MAX - 1);
