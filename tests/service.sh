@@ -17,7 +17,8 @@
 # SERVICE_CACHE (default REPO/.cache/service) keeps the root file system as
 # a cpio archive; it is made again (mmdebstrap, about 40 s) when missing or
 # when its package list or mirror changed. VMTEST_CACHE: the kernels.
-# SERVICE_TIMEOUT (default 300): the guest's limit, boot to power-off.
+# SERVICE_TIMEOUT (default 480): the guest's limit, boot to power-off (it
+# takes 35 to 110 s: more when the qemu matrix shares the CPUs).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
@@ -34,7 +35,7 @@ PACKAGES="systemd systemd-sysv libbpf1 libelf1 zlib1g libsystemd0 bpftool jq"
 CACHE=$(realpath -m "${SERVICE_CACHE:-$TOP/.cache/service}")
 VMTEST_CACHE=$(realpath -m "${VMTEST_CACHE:-$TOP/.cache/vmtest}")
 export VMTEST_CACHE
-TIMEOUT=${SERVICE_TIMEOUT:-300}
+TIMEOUT=${SERVICE_TIMEOUT:-480}
 TMP=
 QEMU_PID=
 
