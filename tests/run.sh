@@ -342,7 +342,7 @@ if [ "$MODE" = all ]; then
 	stage_script fuzz tests/fuzz.sh "${FUZZ_SECONDS:-10}"
 	stage_script package tests/package.sh
 	stage_script "package arm64" tests/package-arm64.sh
-	# bindsnoop.service in a guest with systemd as PID 1 (one TCG CPU, 60 to 90 s).
+	# bindsnoop.service in a guest with systemd as PID 1 (one TCG CPU, 1 to 2 min).
 	stage_script "systemd service" tests/service.sh
 	stage_script "trixie toolchain" tests/trixie.sh
 	if [ -x bench/bench.sh ]; then
