@@ -50,9 +50,25 @@ LDFLAGS		?=
 WARNINGS	:= -Wall -Wextra -Wno-missing-field-initializers
 LIBBPF_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS	= $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
-ALL_CFLAGS	= $(CFLAGS) $(WARNINGS) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS) \
+# libsystemd, for --journal and sd_notify(): WITH_LIBSYSTEMD=auto (default)
+# links it when pkg-config finds it (a static cross build has none: Debian
+# ships no libsystemd.a, and that build refuses --journal), =yes requires it
+# (debian/rules), =no leaves it out.
+WITH_LIBSYSTEMD	?= auto
+ifeq ($(WITH_LIBSYSTEMD),auto)
+HAVE_LIBSYSTEMD	:= $(shell $(PKG_CONFIG) --exists libsystemd 2>/dev/null && echo yes)
+else ifeq ($(WITH_LIBSYSTEMD),yes)
+HAVE_LIBSYSTEMD	:= yes
+else
+HAVE_LIBSYSTEMD	:=
+endif
+ifeq ($(HAVE_LIBSYSTEMD),yes)
+SYSTEMD_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null) -DBINDSNOOP_LIBSYSTEMD
+SYSTEMD_LIBS	= $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null)
+endif
+ALL_CFLAGS	= $(CFLAGS) $(WARNINGS) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS) $(SYSTEMD_CFLAGS) \
 		  -DBINDSNOOP_VERSION='"$(VERSION)"' -MMD -MP
-ALL_LDLIBS	= $(LIBBPF_LIBS) -lelf -lz $(LDLIBS)
+ALL_LDLIBS	= $(LIBBPF_LIBS) $(SYSTEMD_LIBS) -lelf -lz $(LDLIBS)
 # The kernel side always needs -g (the BTF that CO-RE reads) and -O2 (the
 # verifier); the user's BPF_CFLAGS (e.g. -Werror) are added after ours.
 BPF_CFLAGS	?=
@@ -61,9 +77,9 @@ ALL_BPF_CFLAGS	= -g -O2 -Wall $(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARC
 
 # The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.
 LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/test_hooks.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/owner.o \
-		   $(OUTPUT)/trace_helpers.o
+		   $(OUTPUT)/trace_helpers.o $(OUTPUT)/journal_fields.o
 USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/kernel_facts.o $(OUTPUT)/backends.o \
-		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(LIB_OBJS)
+		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(OUTPUT)/journal.o $(LIB_OBJS)
 
 ifeq ($(V),1)
 Q		:=
@@ -86,6 +102,7 @@ deps-check:
 	@$(PKG_CONFIG) --exists libbpf || { echo "bindsnoop: libbpf not found by pkg-config: apt-get install libbpf-dev" >&2; exit 1; }
 	@test -e /usr/include/gelf.h || test -n "$$(find /usr/include -maxdepth 2 -name gelf.h 2>/dev/null)" || { echo "bindsnoop: libelf headers not found: apt-get install libelf-dev" >&2; exit 1; }
 	@test -e /usr/include/zlib.h || { echo "bindsnoop: zlib headers not found: apt-get install zlib1g-dev" >&2; exit 1; }
+	@test "$(WITH_LIBSYSTEMD)" != yes || $(PKG_CONFIG) --exists libsystemd || { echo "bindsnoop: WITH_LIBSYSTEMD=yes: libsystemd not found by pkg-config: apt-get install libsystemd-dev" >&2; exit 1; }
 
 $(OUTPUT):
 	$(Q)mkdir -p $@
@@ -113,7 +130,8 @@ $(OUTPUT)/bindsnoop_typed.skel.h: $(OUTPUT)/bindsnoop_typed.bpf.o
 
 # User side.
 # The stages that include the generated skeleton.
-SKEL_USERS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/backends.o $(OUTPUT)/output.o $(OUTPUT)/count.o
+SKEL_USERS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/backends.o $(OUTPUT)/output.o $(OUTPUT)/count.o \
+		   $(OUTPUT)/journal.o
 $(SKEL_USERS): $(OUTPUT)/%.o: %.c $(OUTPUT)/bindsnoop.skel.h $(OUTPUT)/bindsnoop_typed.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -133,6 +151,10 @@ $(OUTPUT)/unit_tests: tests/unit_tests.c $(LIB_OBJS) | $(OUTPUT)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
 
 $(OUTPUT)/unit_config: tests/unit_config.c $(LIB_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
+
+$(OUTPUT)/unit_journal: tests/unit_journal.c $(LIB_OBJS) | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(ALL_LDLIBS) -lcmocka -o $@
 
@@ -175,14 +197,15 @@ $(OUTPUT)/floor: bench/floor.c $(OUTPUT)/floor.skel.h | $(OUTPUT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(ALL_LDLIBS) -o $@
 
-TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/workload \
+TEST_BINS	:= $(BINARY) $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/unit_journal \
+		   $(OUTPUT)/workload \
 		   $(OUTPUT)/floor
 ifeq ($(ARCH),x86)
 TEST_BINS	+= $(OUTPUT)/workload32
 endif
 
-unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_config
-	$(Q)$(OUTPUT)/unit_tests && $(OUTPUT)/unit_config
+unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_config $(OUTPUT)/unit_journal
+	$(Q)$(OUTPUT)/unit_tests && $(OUTPUT)/unit_config && $(OUTPUT)/unit_journal
 
 e2e: $(TEST_BINS)
 	$(Q)tests/e2e.sh
@@ -226,6 +249,8 @@ PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+# bindsnoop.service; its ExecStart= names $(SBINDIR)/bindsnoop.
+SYSTEMDUNITDIR	?= $(PREFIX)/lib/systemd/system
 INSTALL		?= install
 
 install: $(BINARY)
@@ -235,6 +260,11 @@ install: $(BINARY)
 	$(Q)$(INSTALL) -D -m 644 bindsnoop.8 "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
 	$(call msg,INSTALL,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
 	$(Q)$(INSTALL) -D -m 644 completion/bindsnoop.bash "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
+	$(call msg,INSTALL,$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service)
+	$(Q)$(INSTALL) -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	$(Q)sed 's|^ExecStart=/usr/sbin/|ExecStart=$(SBINDIR)/|' systemd/bindsnoop.service \
+		>"$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service"
+	$(Q)chmod 644 "$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service"
 
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(SBINDIR)/bindsnoop)
@@ -243,5 +273,7 @@ uninstall:
 	$(Q)rm -f "$(DESTDIR)$(MANDIR)/man8/bindsnoop.8"
 	$(call msg,RM,$(DESTDIR)$(BASHCOMPDIR)/bindsnoop)
 	$(Q)rm -f "$(DESTDIR)$(BASHCOMPDIR)/bindsnoop"
+	$(call msg,RM,$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service)
+	$(Q)rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/bindsnoop.service"
 
 -include $(wildcard $(OUTPUT)/*.d)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "count.h"
+#include "journal.h"
 #include "output.h"
 
 #define EX_USAGE		64
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 			"CAP_DAC_READ_SEARCH for the tracepoint backend; CAP_SYS_ADMIN before 5.8)\n");
 		return 1;
 	}
-	if (open_filter_maps(&cfg, &filters))
+	if (journal_check(&cfg) || open_filter_maps(&cfg, &filters))
 		goto cleanup;
 	if (read_kernel_facts(&cfg, &facts, msg, sizeof(msg))) {
 		fprintf(stderr, "bindsnoop: %s\n", msg);
@@ -114,11 +115,13 @@ int main(int argc, char **argv)
 	malloc_trim(0);
 
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
-	fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");
+	/* READY=1 for systemd (Type=notify): the programs are attached and read. */
+	if (!announce_tracing(&cfg, backend_names[tracer.backend]))
+		fprintf(stderr, "Tracing binds ... Hit Ctrl-C to end\n");
 	if (cfg.count) {
 		err = count_binds(&tracer, &printer);
 	} else {
-		if (!cfg.json)
+		if (!cfg.json && !cfg.journal)
 			print_header(&printer);
 		/* A failed header write ends it there, with the same report as any other. */
 		err = stream_events(&tracer, &printer);

@@ -33,7 +33,7 @@ static const char doc[] =
 "USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-j] [-p PID] [-u UID] [-P PORTS]\n"
 "                 [--count [-i SECONDS]] [-d SECONDS] [--cgroupmap PATH]\n"
 "                 [--mntnsmap PATH] [-c CGROUP] [--unit NAME] [--container ID]\n"
-"                 [--owner]\n"
+"                 [--owner] [--journal]\n"
 "                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
 "\n"
 "EXAMPLES:\n"
@@ -45,6 +45,7 @@ static const char doc[] =
 "    bindsnoop --count     # count binds per address and port, print at exit\n"
 "    bindsnoop --count -i 5  # ... and every 5 seconds, then start again\n"
 "    bindsnoop -j | jq .   # one JSON object per bind\n"
+"    bindsnoop --journal -E --owner  # every bind in the journal (bindsnoop.service)\n"
 "    bindsnoop -d 10       # trace for 10 seconds\n"
 "    bindsnoop --cgroupmap /sys/fs/bpf/set  # cgroups whose ids are in the map\n"
 "    bindsnoop -c /sys/fs/cgroup/unified/app  # tasks under this cgroup v2\n"
@@ -69,12 +70,14 @@ enum {
 	OPT_CONTAINER,
 	OPT_VIA,
 	OPT_AUTOBIND,
+	OPT_JOURNAL,
 };
 
 static const struct argp_option options[] = {
 	{ "timestamp", 't', NULL, 0, "Include a TIME(s) column: seconds since the first event", 0 },
 	{ "wide", 'w', NULL, 0, "Wide columns, room for IPv6 addresses, and IFNAME", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line per bind (or per --count table)", 0 },
+	{ "journal", OPT_JOURNAL, NULL, 0, "Each bind one systemd journal entry, every field a BIND_* field", 0 },
 	{ "print-uid", 'U', NULL, 0, "Include a UID column", 0 },
 	{ "errors", 'E', NULL, 0, "Show failed binds too, with an RC column (errno name)", 0 },
 	{ "failed", 'x', NULL, 0, "Same as --errors (libbpf-tools' name)", 0 },
@@ -245,6 +248,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'j':
 		cfg->json = true;
 		break;
+	case OPT_JOURNAL:
+		cfg->journal = true;
+		break;
 	case 'i':
 		err = parse_seconds_arg(ps, "-i", arg, &cfg->interval_ns);
 		break;
@@ -258,6 +264,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				       cfg->print.owner))
 			err = usage_error(ps, "option", "-j",
 					  "cannot be combined with -w, -t, -U or --owner (JSON has every field)");
+		else if (cfg->journal && (cfg->json || cfg->count))
+			err = usage_error(ps, "option", "--journal",
+					  "cannot be combined with -j or --count (its entries have every field)");
 		break;
 	case OPT_CGROUPMAP:
 		cfg->cgroupmap_path = arg;

@@ -43,6 +43,7 @@ struct config {
 	/* what is printed, and for how long */
 	struct print_opts print;
 	bool json;
+	bool journal;			/* --journal: each event a journal entry, not a line */
 	bool count;
 	__u64 interval_ns;		/* --count -i: a table every N ns, 0 = at exit only */
 	__u64 duration_ns;		/* -d: stop after N ns, 0 = never */

@@ -12,6 +12,7 @@
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "journal.h"
 #include "output.h"
 
 /* Longest a lone event waits below the wake-up mark before it is printed. */
@@ -125,6 +126,8 @@ static int print_record(struct printer *printer, const void *data, size_t size)
 	}
 	if (printer->owners)
 		owner_lookup(&printer->owner_cache, e.cgroup_id, &owner);
+	if (cfg->journal)
+		return journal_send_event(printer, &e, &owner);
 	/* Room for the longest line, else write out what is there first. */
 	if (LINES_BUF_SIZE - printer->lines_len < LINE_MAX_LEN) {
 		write_lines(printer);
@@ -241,6 +244,15 @@ static void read_losses(struct bindsnoop_bpf *skel, struct losses *l)
 
 static void report_losses(const struct losses *now, struct losses *told, bool final)
 {
+	if (told->to_journal) {
+		/* --journal has no --count: no count_full. */
+		journal_send_losses(now->lost - told->lost, now->entry_full - told->entry_full, false);
+		if (final)
+			journal_send_losses(now->lost, now->entry_full, true);
+		told->lost = now->lost;
+		told->entry_full = now->entry_full;
+		return;
+	}
 	if (now->lost > told->lost)
 		fprintf(stderr, "bindsnoop: %llu events lost: buffer full, output too slow\n",
 			(unsigned long long)(now->lost - told->lost));
@@ -322,7 +334,7 @@ int stream_events(struct tracer *t, struct printer *printer)
 {
 	struct ring_buffer *rb = t->rb;
 	struct perf_buffer *pb = t->pb;
-	struct losses told = {};
+	struct losses told = { .to_journal = printer->cfg->journal };
 	__u64 next_stats = monotonic_ns() + STATS_PERIOD_NS;
 	__u64 deadline = deadline_after(printer->cfg->duration_ns);
 	int err = 0;

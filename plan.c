@@ -310,4 +310,7 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	plan->kernel_paths = kernel_paths(facts);
 	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
 			 cfg->cgroup_path || cfg->unit || cfg->container;
+	/* --journal sends every field JSON has. */
+	if (cfg->journal)
+		plan->fields = fields_for_output(&cfg->print, true, cfg->count);
 }

@@ -88,6 +88,7 @@ contents=$(dpkg-deb -c "$DEB" | awk '{ print $1, $6 }')
 for want in '-rwxr-xr-x ./usr/sbin/bindsnoop' \
 	    '-rw-r--r-- ./usr/share/man/man8/bindsnoop.8.gz' \
 	    '-rw-r--r-- ./usr/share/bash-completion/completions/bindsnoop' \
+	    '-rw-r--r-- ./lib/systemd/system/bindsnoop.service' \
 	    '-rw-r--r-- ./usr/share/doc/bindsnoop/copyright'; do
 	if grep -qxF -- "$want" <<<"$contents"; then
 		pass "deb_has ${want#* ./}"
@@ -187,7 +188,8 @@ if [ -n "$INSTALL_OK" ]; then
 
 	if dpkg -r bindsnoop >"$TMP/dpkg.log" 2>&1 && [ ! -e /usr/sbin/bindsnoop ] &&
 	   [ ! -e /usr/share/man/man8/bindsnoop.8.gz ] &&
-	   [ ! -e /usr/share/bash-completion/completions/bindsnoop ]; then
+	   [ ! -e /usr/share/bash-completion/completions/bindsnoop ] &&
+	   [ ! -e /lib/systemd/system/bindsnoop.service ]; then
 		INSTALLED_BY_US=
 		pass remove
 	else
@@ -198,20 +200,28 @@ fi
 # ---- make install / make uninstall ----
 
 # In the copy, where dpkg-buildpackage left ./bindsnoop: nothing is rebuilt.
+# PREFIX=/usr/local: the unit's ExecStart= follows SBINDIR.
 ROOT=$TMP/root
-if make -s -C "$SRC" install DESTDIR="$ROOT" PREFIX=/usr >"$TMP/make.log" 2>&1; then
+if make -s -C "$SRC" install DESTDIR="$ROOT" PREFIX=/usr/local >"$TMP/make.log" 2>&1; then
 	got=$(cd "$ROOT" && find . -type f -printf '%m %p\n' | sort)
-	want=$(printf '%s\n' '644 ./usr/share/bash-completion/completions/bindsnoop' \
-		'644 ./usr/share/man/man8/bindsnoop.8' '755 ./usr/sbin/bindsnoop')
+	want=$(printf '%s\n' '644 ./usr/local/lib/systemd/system/bindsnoop.service' \
+		'644 ./usr/local/share/bash-completion/completions/bindsnoop' \
+		'644 ./usr/local/share/man/man8/bindsnoop.8' '755 ./usr/local/sbin/bindsnoop')
 	if [ "$got" = "$want" ]; then
 		pass make_install
 	else
 		fail make_install "installed: $(tr '\n' ' ' <<<"$got")"
 	fi
+	got=$(grep '^ExecStart=' "$ROOT/usr/local/lib/systemd/system/bindsnoop.service" 2>&1)
+	if [ "$got" = "ExecStart=/usr/local/sbin/bindsnoop --journal -E --owner" ]; then
+		pass make_install_unit_execstart
+	else
+		fail make_install_unit_execstart "got '$got'"
+	fi
 else
 	fail make_install "$(tail -n 1 "$TMP/make.log")"
 fi
-if make -s -C "$SRC" uninstall DESTDIR="$ROOT" PREFIX=/usr >"$TMP/make.log" 2>&1; then
+if make -s -C "$SRC" uninstall DESTDIR="$ROOT" PREFIX=/usr/local >"$TMP/make.log" 2>&1; then
 	left=$(find "$ROOT" -type f 2>/dev/null)
 	if [ -z "$left" ]; then
 		pass make_uninstall

@@ -9,6 +9,8 @@
 #                           package (native, and cross-built for arm64 and run
 #                           in an arm64 guest: tests/package-arm64.sh), the
 #                           Debian 13 toolchain (tests/trixie.sh),
+#                           bindsnoop.service in a guest booted with
+#                           systemd (tests/service.sh),
 #                           the benchmark harness (quick), and the qemu kernel
 #                           matrix
 #   tests/run.sh --vmtest-only
@@ -142,7 +144,7 @@ collect_fails() {
 # cmocka's own closing lines (one per test program) added up into ours; a
 # program that printed no summary (it crashed) or that exits non-zero with
 # no failed test (a leak check, say) is a failure of its own.
-UNIT_PROGS=${UNIT_PROGS:-build/unit_tests build/unit_config}
+UNIT_PROGS=${UNIT_PROGS:-build/unit_tests build/unit_config build/unit_journal}
 unit_tests() {
 	local out rc prog line passed=0 failed=0 skipped=0 p f s
 	for prog in $UNIT_PROGS; do
@@ -340,6 +342,8 @@ if [ "$MODE" = all ]; then
 	stage_script fuzz tests/fuzz.sh "${FUZZ_SECONDS:-10}"
 	stage_script package tests/package.sh
 	stage_script "package arm64" tests/package-arm64.sh
+	# bindsnoop.service in a guest with systemd as PID 1 (one TCG CPU, 1 to 2 min).
+	stage_script "systemd service" tests/service.sh
 	stage_script "trixie toolchain" tests/trixie.sh
 	if [ -x bench/bench.sh ]; then
 		stage "bench --quick" bench_quick

@@ -84,6 +84,24 @@ group_bad_input() {
 	check bad_input_test_hook_backend "$?:$err" = "64:bindsnoop: BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend"
 	err=$(BINDSNOOP_TEST_REFUSE_CASTS=1 "$BINDSNOOP" 2>&1 >/dev/null </dev/null)
 	check bad_input_test_hook_unknown "$?:$err" = "64:bindsnoop: BINDSNOOP_TEST_REFUSE_CASTS: not a variable bindsnoop knows (tests/README.md lists them)"
+	# --journal: its usage errors, and no journald (or no libsystemd in the
+	# build: the static cross builds have none, nor its symbols).
+	err=$("$BINDSNOOP" --journal -j 2>&1 >/dev/null </dev/null)
+	check bad_input_journal_json "$?:$err" = "64:bindsnoop: option --journal: cannot be combined with -j or --count (its entries have every field)"
+	err=$("$BINDSNOOP" --journal --count 2>&1 >/dev/null </dev/null)
+	check bad_input_journal_count "$?:$err" = "64:bindsnoop: option --journal: cannot be combined with -j or --count (its entries have every field)"
+	local want_journal="1:bindsnoop: --journal: /run/systemd/journal/socket: No such file or directory (is systemd-journald running?)"
+	grep -q sd_journal_sendv "$BINDSNOOP" ||
+		want_journal="1:bindsnoop: --journal: this bindsnoop was built without libsystemd (build it with libsystemd-dev installed)"
+	if [ -S /run/systemd/journal/socket ]; then
+		# A journald runs here: hide its socket in a mount namespace of our own.
+		# shellcheck disable=SC2016 # $0 is the inner sh's
+		err=$(unshare -m sh -c 'mount -t tmpfs none /run/systemd/journal && exec "$0" --journal' \
+			"$BINDSNOOP" 2>&1 >/dev/null </dev/null)
+	else
+		err=$("$BINDSNOOP" --journal 2>&1 >/dev/null </dev/null)
+	fi
+	check bad_input_journal_no_journald "$?:$err" = "$want_journal"
 	# A map of the wrong type or key size.
 	if command -v "$BPFTOOL" >/dev/null; then
 		mkdir -p /sys/fs/bpf 2>/dev/null

@@ -5,7 +5,7 @@
 # tests/deps.sh (installs them on this machine) and tests/trixie.sh (BUILD
 # goes into its Debian 13 chroot as well).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev make gcc pkg-config"
+BUILD="clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libsystemd-dev make gcc pkg-config"
 # shellcheck disable=SC2034
 TEST="libcmocka-dev iproute2 util-linux jq valgrind strace libcap2-bin bpftrace linux-perf build-essential debhelper devscripts lintian fakeroot mandoc groff man-db mmdebstrap debian-archive-keyring"
 # shellcheck disable=SC2034
