@@ -8,6 +8,7 @@
  *   kernel_facts.c  what this kernel offers (its BTF, a few probes)
  *   plan.c          configuration + facts -> backends, buffer, fields, map sizes
  *   backends.c      load and attach the first backend the kernel takes
+ *   existing.c      --existing: the sockets bound before the trace, listed once
  *   output.c        ring/perf buffer -> format.c's lines -> stdout
  *   count.c         or, for --count, the in-kernel tables
  */
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "count.h"
+#include "existing.h"
 #include "output.h"
 
 #define EX_USAGE		64
@@ -120,8 +122,16 @@ int main(int argc, char **argv)
 	} else {
 		if (!cfg.json)
 			print_header(&printer);
+		/*
+		 * The sockets bound before the trace, listed once the live
+		 * programs are attached: a bind racing the listing is already
+		 * in the buffer, so it is printed at least once (twice when the
+		 * listing saw it too).
+		 */
+		err = cfg.existing ? list_existing(&cfg, &filters, &printer) : 0;
 		/* A failed header write ends it there, with the same report as any other. */
-		err = stream_events(&tracer, &printer);
+		if (!err)
+			err = stream_events(&tracer, &printer);
 	}
 cleanup:
 	tracer_destroy(&tracer);

@@ -33,7 +33,7 @@ static const char doc[] =
 "USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-j] [-p PID] [-u UID] [-P PORTS]\n"
 "                 [--count [-i SECONDS]] [-d SECONDS] [--cgroupmap PATH]\n"
 "                 [--mntnsmap PATH] [-c CGROUP] [--unit NAME] [--container ID]\n"
-"                 [--owner]\n"
+"                 [--owner] [--existing]\n"
 "                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
 "\n"
 "EXAMPLES:\n"
@@ -67,6 +67,7 @@ enum {
 	OPT_OWNER,
 	OPT_UNIT,
 	OPT_CONTAINER,
+	OPT_EXISTING,
 };
 
 static const struct argp_option options[] = {
@@ -87,6 +88,7 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
 	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
+	{ "existing", OPT_EXISTING, NULL, 0, "First list the sockets already bound (every process and namespace)", 0 },
 	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
@@ -250,6 +252,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (cfg->interval_ns && !cfg->count)
 			err = usage_error(ps, "option", "-i", "needs --count");
+		else if (cfg->existing && cfg->count)
+			err = usage_error(ps, "option", "--existing", "cannot be combined with --count");
 		else if (cfg->json && (cfg->print.wide || cfg->print.timestamp || cfg->print.print_uid ||
 				       cfg->print.owner))
 			err = usage_error(ps, "option", "-j",
@@ -274,6 +278,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			err = usage_error(ps, "--container", arg,
 					  "not a container id (12 to 64 lowercase hex digits)");
 		cfg->container = arg;
+		break;
+	case OPT_EXISTING:
+		cfg->existing = true;
 		break;
 	case OPT_OWNER:
 		cfg->print.owner = true;

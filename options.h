@@ -42,6 +42,7 @@ struct config {
 	struct print_opts print;
 	bool json;
 	bool count;
+	bool existing;			/* --existing: list the sockets already bound first */
 	__u64 interval_ns;		/* --count -i: a table every N ns, 0 = at exit only */
 	__u64 duration_ns;		/* -d: stop after N ns, 0 = never */
 	/* how */

@@ -107,24 +107,21 @@ void print_header(struct printer *printer)
 	flush_output(printer);
 }
 
-static int print_record(struct printer *printer, const void *data, size_t size)
+int print_event(struct printer *printer, const struct bind_event *e, const char *json_extra)
 {
 	const struct config *cfg = printer->cfg;
-	struct bind_event e;
 	struct owner owner;
 	char *line;
 	int len;
 
 	if (output_done(printer))
 		return -EPIPE;
-	if (decode_event(data, size, &e))
-		return 0;
 	if (!printer->have_first) {
-		printer->first_ts_ns = e.ts_ns;
+		printer->first_ts_ns = e->ts_ns;
 		printer->have_first = true;
 	}
 	if (printer->owners)
-		owner_lookup(&printer->owner_cache, e.cgroup_id, &owner);
+		owner_lookup(&printer->owner_cache, e->cgroup_id, &owner);
 	/* Room for the longest line, else write out what is there first. */
 	if (LINES_BUF_SIZE - printer->lines_len < LINE_MAX_LEN) {
 		write_lines(printer);
@@ -133,17 +130,35 @@ static int print_record(struct printer *printer, const void *data, size_t size)
 	}
 	line = printer->lines + printer->lines_len;
 	if (cfg->json)
-		len = format_event_json(line, LINE_MAX_LEN, &e, printer->realtime_offset_ns, event_ifname(&e),
+		len = format_event_json(line, LINE_MAX_LEN, e, printer->realtime_offset_ns, event_ifname(e),
 					&owner);
 	else
-		len = format_event(line, LINE_MAX_LEN, &cfg->print, &e, printer->first_ts_ns,
-				   event_ifname(&e), printer->owners ? &owner : NULL);
+		len = format_event(line, LINE_MAX_LEN, &cfg->print, e, printer->first_ts_ns,
+				   event_ifname(e), printer->owners ? &owner : NULL);
 	/* A line longer than LINE_MAX_LEN keeps what fit, as snprintf() cuts it. */
 	if (len >= LINE_MAX_LEN)
 		len = LINE_MAX_LEN - 1;
+	/* More keys at the object's end: its "}\n" moves behind them. */
+	if (cfg->json && json_extra && *json_extra && len >= 2 && line[len - 2] == '}') {
+		int n = snprintf(line + len - 2, LINE_MAX_LEN - (len - 2), "%s}\n", json_extra);
+
+		if (n > 0)
+			len = len - 2 + n < LINE_MAX_LEN ? len - 2 + n : LINE_MAX_LEN - 1;
+	}
 	if (len > 0)
 		printer->lines_len += (size_t)len;
 	return 0;
+}
+
+static int print_record(struct printer *printer, const void *data, size_t size)
+{
+	struct bind_event e;
+
+	if (output_done(printer))
+		return -EPIPE;
+	if (decode_event(data, size, &e))
+		return 0;
+	return print_event(printer, &e, NULL);
 }
 
 static int handle_ringbuf_event(void *ctx, void *data, size_t size)

@@ -43,6 +43,14 @@ void printer_free(struct printer *printer);
 void print_header(struct printer *printer);
 
 /*
+ * One event, formatted as the configuration says, into the printer's
+ * lines (flush_output() writes them). @json_extra: more keys for the end
+ * of a JSON object (",\"state\":\"LISTEN\""), or NULL. -EPIPE once the
+ * output is closed.
+ */
+int print_event(struct printer *printer, const struct bind_event *e, const char *json_extra);
+
+/*
  * For tracer_start(): the reader of the buffer the plan chose, feeding
  * @printer (the struct printer the events go to).
  */

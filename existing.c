@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * --existing: list the sockets that already hold a local port or address,
+ * once, after the live programs are attached and before the live stream is
+ * read (bindsnoop.c): a bind racing the listing is in the ring buffer
+ * already, so none is lost, and one may be printed twice (listed, then
+ * streamed). existing.bpf.c's iterators write one struct existing_event a
+ * socket; each goes to output.c's printer, the live events' own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "existing.h"
+#include "existing.skel.h"
+#include "output.h"
+
+/* The iterator is read this much at a time: about 450 sockets a read. */
+#define READ_CHUNK	(64 * 1024)
+
+static void set_existing_rodata(struct existing_bpf *skel, const struct config *cfg,
+				const struct filter_maps *filters)
+{
+	struct existing_bpf__rodata *ro = skel->rodata;
+	struct stat st;
+	int slot;
+
+	ro->target_pid = cfg->pid;
+	ro->filter_uid = cfg->filter_uid;
+	ro->target_uid = cfg->uid;
+	ro->filter_ports = cfg->filter_ports;
+	memcpy((void *)ro->port_bitmap, cfg->ports, sizeof(cfg->ports));
+	ro->filter_cgroup_map = filters->cgroupmap_fd >= 0;
+	ro->filter_mntns_map = filters->mntnsmap_fd >= 0;
+	/* A cgroup v2 directory's inode number is its cgroup id (kernfs, 64-bit ino). */
+	for (slot = 0; slot < CGROUP_SLOTS; slot++)
+		if (filters->cgroup_fd[slot] >= 0 && !fstat(filters->cgroup_fd[slot], &st))
+			((volatile __u64 *)ro->cgroup_ancestor)[slot] = st.st_ino;
+	ro->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
+			  cfg->cgroup_path || cfg->unit || cfg->container;
+}
+
+/* One record: to the printer, with the state key where JSON has one. */
+static int print_existing(struct printer *printer, const void *data, size_t size)
+{
+	struct existing_event x;
+	char extra[64];
+
+	if (decode_existing(data, size, &x))
+		return 0;
+	existing_json_extra(extra, sizeof(extra), &x);
+	return print_event(printer, &x.e, extra);
+}
+
+/*
+ * Create an iterator of @prog and read it to its end; each whole record
+ * is printed. @listed counts them. -errno, its reason printed.
+ */
+static int run_iterator(struct bpf_program *prog, struct printer *printer, char *buf,
+			unsigned long *listed)
+{
+	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
+	size_t have = 0, used;
+	ssize_t n;
+	int fd, err = 0;
+
+	if (!link) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: --existing: attaching %s: %s (%s)\n",
+			bpf_program__name(prog), error_text(-err), errno_str(-err));
+		return err;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: --existing: creating the %s iterator: %s\n",
+			bpf_program__name(prog), error_text(-err));
+		bpf_link__destroy(link);
+		return err;
+	}
+	/* A read returns whole records, but a part left over is kept for the next. */
+	while ((n = read(fd, buf + have, READ_CHUNK - have)) > 0 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		have += (size_t)n;
+		for (used = 0; have - used >= sizeof(struct existing_event);
+		     used += sizeof(struct existing_event)) {
+			if (print_existing(printer, buf + used, have - used))
+				break;
+			(*listed)++;
+		}
+		memmove(buf, buf + used, have - used);
+		have -= used;
+		if (output_done(printer))
+			break;
+	}
+	if (n < 0) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: --existing: reading the %s iterator: %s\n",
+			bpf_program__name(prog), error_text(-err));
+	}
+	close(fd);
+	bpf_link__destroy(link);
+	return err;
+}
+
+int list_existing(const struct config *cfg, const struct filter_maps *filters,
+		  struct printer *printer)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
+	static char buf[READ_CHUNK];
+	struct existing_bpf *skel;
+	unsigned long listed = 0;
+	__u64 start = monotonic_ns();
+	int err;
+
+	skel = existing_bpf__open_opts(&open_opts);
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: --existing: opening its BPF object: %s\n", error_text(-err));
+		return err;
+	}
+	set_existing_rodata(skel, cfg, filters);
+	err = filters->cgroupmap_fd >= 0 ? bpf_map__reuse_fd(skel->maps.cgroup_set, filters->cgroupmap_fd) : 0;
+	err = err ?: filters->mntnsmap_fd >= 0 ? bpf_map__reuse_fd(skel->maps.mntns_set, filters->mntnsmap_fd) : 0;
+	err = err ?: existing_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "bindsnoop: --existing: the kernel refused the iterator programs: %s (%s)\n",
+			error_text(-err), errno_str(-err));
+		goto out;
+	}
+	err = run_iterator(skel->progs.list_task_sockets, printer, buf, &listed) ?:
+	      run_iterator(skel->progs.list_kernel_tcp, printer, buf, &listed) ?:
+	      run_iterator(skel->progs.list_kernel_udp, printer, buf, &listed);
+	flush_output(printer);
+	if (!err && cfg->verbose)
+		fprintf(stderr, "bindsnoop: existing sockets: %lu listed in %llu ms (processes' sockets: "
+			"iter/task_file, %s; the kernel's own in this network namespace: iter/tcp, iter/udp)\n",
+			listed, (unsigned long long)((monotonic_ns() - start) / 1000000),
+			skel->bss->sock_lookup == SOCK_LOOKUP_HELPER ? "bpf_sock_from_file()" :
+			skel->bss->sock_lookup == SOCK_LOOKUP_INODE ?
+			"the file's socket inode (no bpf_sock_from_file() before 5.11)" : "no file seen");
+out:
+	existing_bpf__destroy(skel);
+	return err;
+}
