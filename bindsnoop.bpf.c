@@ -201,6 +201,7 @@ static __always_inline void stat_inc(__u32 slot)
 #include "fill.bpf.h"
 #include "count.bpf.h"
 #include "emit.bpf.h"
+#include "via.bpf.h"
 
 /*
  * Sockets without a file are the kernel's own (MPTCP's subflow before 6.6,
@@ -221,7 +222,8 @@ int BPF_PROG(fexit_##func, struct socket *sock, struct sockaddr *uaddr, int addr
 {											\
 	if (!user_socket(sock, READ_BTF) || !task_traced())				\
 		return 0;								\
-	return emit_bind(ctx, sock->sk, uaddr, false, ret, READ_CAST_OR_BTF);		\
+	return emit_bind(ctx, sock->sk, uaddr, false, ret, READ_CAST_OR_BTF,		\
+			 hooked_bind_via());						\
 }
 
 FEXIT_PROG(inet_bind)
@@ -282,7 +284,8 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 		entry = &tb->kind[kind >> 32];
 		sock = TYPED(struct socket, entry->sock);
 		entry->sock = 0;
-		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, READ_TYPED);
+		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, READ_TYPED,
+				 hooked_bind_via());
 	}
 	key = (__u32)bpf_get_current_pid_tgid() | kind;
 	entry = bpf_map_lookup_elem(&entries, &key);
@@ -290,7 +293,8 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 		return 0;
 	/* Not inside BPF_CORE_READ(): that would make entry->sock a CO-RE access too. */
 	sock = (struct socket *)entry->sock;
-	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, READ_PROBE);
+	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, READ_PROBE,
+		  hooked_bind_via());
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -342,7 +346,7 @@ int tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
 	if (!entry)
 		return 0;
 	emit_bind(ctx, sock_from_fd(entry->fd, READ_PROBE), (void *)entry->uaddr, true,
-		  (int)ctx->ret, READ_PROBE);
+		  (int)ctx->ret, READ_PROBE, BS_VIA_BIND);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -365,7 +369,7 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	fd = (int)SYSCALL_EXIT_PARM1(regs);
 	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), (void *)PT_REGS_PARM2_SYSCALL(regs),
-			 true, (int)ctx->ret, READ_CAST_OR_PROBE);
+			 true, (int)ctx->ret, READ_CAST_OR_PROBE, BS_VIA_BIND);
 }
 
 #if defined(__TARGET_ARCH_s390)
@@ -383,7 +387,7 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 	    !socketcall_bind_args(regs, &fd, &uaddr))
 		return 0;
 	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), uaddr, true, (int)ctx->ret,
-			 READ_CAST_OR_PROBE);
+			 READ_CAST_OR_PROBE, BS_VIA_SOCKETCALL);
 }
 #endif
 
@@ -393,12 +397,13 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 {
 	void *uaddr;
+	__u8 via;
 	int fd;
 
-	if (!compat_bind_args(regs, &fd, &uaddr) || !task_traced())
+	if (!compat_bind_args(regs, &fd, &uaddr, &via) || !task_traced())
 		return 0;
 	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), uaddr, true, (int)ret,
-			 READ_CAST_OR_PROBE);
+			 READ_CAST_OR_PROBE, via);
 }
 #endif
 

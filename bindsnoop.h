@@ -24,6 +24,20 @@
 #define BS_OPT_REUSEPORT	(1u << 4) /* r: SO_REUSEPORT */
 #define BS_OPT_COUNT		5
 
+/* How the port or address was taken: bind_event.via, JSON "via". */
+enum bs_via {
+	BS_VIA_BIND,		/* bind(2), 32-bit ones too */
+	BS_VIA_SOCKETCALL,	/* socketcall(SYS_BIND) */
+	BS_VIA_IO_URING,	/* io_uring IORING_OP_BIND (6.11+) */
+	BS_VIA_LISTEN,		/* listen() on a socket without a port: the kernel picks one */
+	BS_VIA_CONNECT,		/* connect() on a socket without a port (--autobind) */
+	BS_VIA_SENDTO,		/* sendto()/sendmsg() on a socket without a port (--autobind) */
+	BS_VIA_BINDX,		/* SCTP's sctp_bindx(): one event per address added */
+	BS_VIA_KERNEL,		/* kernel_bind(): a socket the kernel made for itself */
+	BS_VIA_EXISTING,	/* --existing: held when tracing started */
+	BS_VIA_COUNT,
+};
+
 /* One bind() as it returned. */
 struct bind_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() at return */
@@ -43,6 +57,7 @@ struct bind_event {
 	__u16 port;		/* host order: bound port, or requested if ret != 0 */
 	__u8 sock_type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, ... */
 	__u8 opts;		/* BS_OPT_* */
+	__u8 via;		/* enum bs_via */
 	char comm[TASK_COMM_LEN];
 	char pcomm[TASK_COMM_LEN];	/* the parent's comm (JSON) */
 	char ifname[IFNAMSIZ_BS];	/* bound_dev_if's name in the socket's netns, at bind time */

@@ -13,10 +13,11 @@
 
 /*
  * Common return path of every backend: apply the per-bind filters, then
- * hand one event to the buffer or to the --count table.
+ * hand one event to the buffer or to the --count table. @via: how the
+ * port was taken (enum bs_via).
  */
 static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
-				     bool user_uaddr, int ret, enum read_mode mode)
+				     bool user_uaddr, int ret, enum read_mode mode, __u8 via)
 {
 	struct bind_event *e;
 	__u16 family;
@@ -54,6 +55,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 	}
 
 	fill_event_from_sock(e, sk, family, uaddr, user_uaddr, ret, mode);
+	e->via = via;
 
 	/*
 	 * The port read back from the event (volatile: a real u16 load) rather

@@ -130,6 +130,19 @@ const char *proto_name(__u16 protocol)
 	}
 }
 
+const char *via_name(__u8 via)
+{
+	static const char *const names[BS_VIA_COUNT] = {
+		[BS_VIA_BIND] = "bind",		[BS_VIA_SOCKETCALL] = "socketcall",
+		[BS_VIA_IO_URING] = "io_uring",	[BS_VIA_LISTEN] = "listen",
+		[BS_VIA_CONNECT] = "connect",	[BS_VIA_SENDTO] = "sendto",
+		[BS_VIA_BINDX] = "bindx",	[BS_VIA_KERNEL] = "kernel",
+		[BS_VIA_EXISTING] = "existing",
+	};
+
+	return via < BS_VIA_COUNT ? names[via] : "unknown";
+}
+
 void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len)
 {
 	int af = family == AF_INET ? AF_INET : family == AF_INET6 ? AF_INET6 : -1;
@@ -646,7 +659,7 @@ int format_event_json(char *buf, size_t len, const struct bind_event *e,
 	append_json_string(buf, len, &n, "cgroup", owner ? owner->cgroup : NULL);
 	append_json_string(buf, len, &n, "unit", owner ? owner->unit : NULL);
 	append_json_string(buf, len, &n, "container_id", owner ? owner->container_id : NULL);
-	append(buf, len, &n, "}\n");
+	append(buf, len, &n, ",\"via\":\"%s\"}\n", via_name(e->via));
 	return (int)n;
 }
 

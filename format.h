@@ -60,6 +60,9 @@ void opts_to_str(__u8 opts, char *out);
 /* "TCP", "UDP", ... by IPPROTO_* number; "UNKN" when the number has no name. */
 const char *proto_name(__u16 protocol);
 
+/* "bind", "io_uring", "listen", ... by BS_VIA_*; "unknown" past the last one. */
+const char *via_name(__u8 via);
+
 /* inet_ntop() of an event address; "?" for a family that is neither. */
 void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len);
 

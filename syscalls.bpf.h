@@ -129,8 +129,12 @@ static __always_inline bool in_compat_syscall(void)
 	       TS_COMPAT;
 }
 
-/* The fd and address of a 32-bit bind() or socketcall(SYS_BIND) at sys_exit, if this is one. */
-static __always_inline bool compat_bind_args(struct pt_regs *regs, int *fd, void **uaddr)
+/*
+ * The fd and address of a 32-bit bind() or socketcall(SYS_BIND) at
+ * sys_exit, if this is one, and which of the two (@via).
+ */
+static __always_inline bool compat_bind_args(struct pt_regs *regs, int *fd, void **uaddr,
+					     __u8 *via)
 {
 	__u32 args[3];
 	long nr;
@@ -141,6 +145,7 @@ static __always_inline bool compat_bind_args(struct pt_regs *regs, int *fd, void
 	if (nr == IA32_NR_bind) {
 		*fd = (int)regs->bx;
 		*uaddr = (void *)(__u64)(__u32)regs->cx;
+		*via = BS_VIA_BIND;
 		return true;
 	}
 	if (nr == IA32_NR_socketcall && (__u32)regs->bx == SOCKETCALL_BIND) {
@@ -149,6 +154,7 @@ static __always_inline bool compat_bind_args(struct pt_regs *regs, int *fd, void
 			return false;
 		*fd = (int)args[0];
 		*uaddr = (void *)(__u64)args[1];
+		*via = BS_VIA_SOCKETCALL;
 		return true;
 	}
 	return false;

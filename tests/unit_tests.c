@@ -649,6 +649,7 @@ static void test_json_event_every_field(void **state)
 	e.bound_dev_if = 1;
 	e.ret = -EADDRINUSE;
 	e.port = 8080;
+	e.via = BS_VIA_IO_URING;
 	set_comm(&e, "a\"b\x1b");
 	format_event_json(line, sizeof(line), &e, 1795564800000000000LL - 5000000000LL, "lo", NULL);
 	assert_string_equal(line,
@@ -659,7 +660,7 @@ static void test_json_event_every_field(void **state)
 		"\"options\":\"F.N..\",\"option_names\":[\"IP_FREEBIND\",\"IP_BIND_ADDRESS_NO_PORT\"],"
 		"\"ifindex\":1,\"ifname\":\"lo\",\"ret\":-98,\"errno\":\"EADDRINUSE\","
 		"\"cgroup_id\":7,\"mntns_id\":4026531841,\"netns_id\":4026531840,"
-		"\"pcomm\":\"\",\"cgroup\":null,\"unit\":null,\"container_id\":null}\n");
+		"\"pcomm\":\"\",\"cgroup\":null,\"unit\":null,\"container_id\":null,\"via\":\"io_uring\"}\n");
 }
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -736,7 +737,23 @@ static void test_owner_column_and_json_keys(void **state)
 	format_event_json(line, sizeof(line), &e, 0, NULL, &ctr);
 	assert_non_null(strstr(line, ",\"pcomm\":\"s\",\"cgroup\":\"/system.slice/docker-" HEX64
 				     ".scope\",\"unit\":\"docker-" HEX64 ".scope\",\"container_id\":\""
-				     HEX64 "\"}\n"));
+				     HEX64 "\",\"via\":\"bind\"}\n"));
+}
+
+/* Every way a port is taken has its JSON name; a value past the last is "unknown", not a crash. */
+static void test_via_names(void **state)
+{
+	static const char *const want[BS_VIA_COUNT] = {
+		"bind", "socketcall", "io_uring", "listen", "connect", "sendto", "bindx", "kernel",
+		"existing",
+	};
+	int i;
+
+	(void)state;
+	for (i = 0; i < BS_VIA_COUNT; i++)
+		assert_string_equal(via_name((__u8)i), want[i]);
+	assert_string_equal(via_name(BS_VIA_COUNT), "unknown");
+	assert_string_equal(via_name(255), "unknown");
 }
 
 static void test_json_event_nulls_and_ipv6(void **state)
@@ -1690,6 +1707,7 @@ int main(void)
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_json_event_every_field),
 		cmocka_unit_test(test_json_event_nulls_and_ipv6),
+		cmocka_unit_test(test_via_names),
 		cmocka_unit_test(test_owner_unit_and_container_of_cgroup_paths),
 		cmocka_unit_test(test_owner_column_and_json_keys),
 		cmocka_unit_test(test_json_count_row),
