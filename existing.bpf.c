@@ -178,6 +178,7 @@ static __always_inline bool fill_existing_sock(struct existing_event *x, struct 
 		return false;
 	e->family = family;
 	e->ret = 0;
+	e->via = BS_VIA_EXISTING;
 	e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	e->ifname[0] = '\0';

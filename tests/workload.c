@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,6 +102,8 @@ struct env {
 	bool dup;
 	bool quiet;
 	bool own_netns;			/* -N */
+	bool listen;			/* -L: listen() once bound (TCP, MPTCP, SCTP) */
+	bool fork_child;		/* -F: a child holds the bound socket too (with -k) */
 	bool step;			/* -s: iteration i binds PORT + i */
 	const char *how;		/* -C: "socketcall" or "bind" syscall (i386) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
@@ -119,7 +122,7 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-q]\n"
+"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-F] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -134,6 +137,9 @@ static const char usage[] =
 "  -s  each bind takes the next port: PORT, PORT+1, ... (across threads)\n"
 "  -C  (i386 build) make the bind syscall itself: socketcall (as i386 glibc\n"
 "      does) or bind (the direct syscall, 361)\n"
+"  -L  listen() once bound\n"
+"  -F  fork once bound: the child holds the socket too, for -k MS, and\n"
+"      'child=PID' follows the report line\n"
 "  -q  print only the summary line\n";
 
 static int parse_opts(const char *s, unsigned int *mask)
@@ -218,7 +224,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsC:qh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsLFC:qh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -279,6 +285,12 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 's':
 			env->step = true;
 			break;
+		case 'L':
+			env->listen = true;
+			break;
+		case 'F':
+			env->fork_child = true;
+			break;
 		case 'C':
 #ifdef __i386__
 			if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
@@ -321,6 +333,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (env->dup && !env->port) {
 		fprintf(stderr, "workload: -D needs a nonzero -p PORT\n");
+		return -EINVAL;
+	}
+	if (env->fork_child && (env->count != 1 || env->threads != 1 || !env->keep_ms)) {
+		fprintf(stderr, "workload: -F needs one bind (-n 1, -j 1) and -k MS\n");
 		return -EINVAL;
 	}
 	if (env->step && (!env->port || env->port + env->count * env->threads - 1 > 65535)) {
@@ -489,12 +505,37 @@ static int bind_once(struct run *run)
 			return -1;
 		}
 	}
+	if (!err && env->listen && listen(fd, 16)) {
+		report_setup_error(run, "listen", errno);
+		close(fd);
+		return -1;
+	}
 	/* Flushed now so a test can look at the socket while -k holds it. */
 	if (run->print_each) {
 		printf("pid=%d tid=%d port=%u rc=%s ifindex=%u ppid=%d\n", getpid(),
 		       gettid(), port, rc_str(err, num, sizeof(num)),
 		       env->ifindex, getppid());
 		fflush(stdout);
+	}
+	if (!err && env->fork_child) {
+		pid_t child = fork();
+
+		if (child < 0) {
+			report_setup_error(run, "fork", errno);
+			close(fd);
+			return -1;
+		}
+		if (child == 0) {
+			/* The socket inherited, held as long as the parent holds its own. */
+			sleep_ms(env->keep_ms);
+			_exit(0);
+		}
+		printf("child=%d\n", (int)child);
+		fflush(stdout);
+		sleep_ms(env->keep_ms);
+		close(fd);
+		waitpid(child, NULL, 0);
+		return 0;
 	}
 	if (env->keep_ms)
 		sleep_ms(env->keep_ms);

@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# shellcheck shell=bash
+#
+# tests/e2e/existing.sh: the e2e suite's existing group (sourced by
+# tests/e2e.sh, which holds the tracer, workload and expect helpers it uses).
+#
+# --existing: sockets bound BEFORE bindsnoop starts are listed right after
+# the header, one line per process that holds one (a forked child that
+# inherited it too), with the columns a bind would have had; the kernel's
+# own sockets with pid 0 and [kernel]; then the live stream. Each holder is
+# a workload that binds in a network namespace of its own and keeps the
+# socket (-k); what is expected comes from what it reported (its pid, its
+# child's, the port it got) and the options it was given.
+
+# Sockets bound before the trace: NAME | WORKLOAD ARGS | PROT | ADDR | PORT |
+# OPTS | IF | NEEDS, as in COLUMNS_CASES (PORT and IF "=": what the workload
+# reported). -F: its forked child holds the socket too and is listed as well.
+EXISTING_CASES=(
+	# NAME           | WORKLOAD ARGS          | PROT    | ADDR             | PORT | OPTS  | IF | NEEDS
+	"tcp_listener    | -L -F -o R -p 4321     | TCP     | 127.0.0.1        | 4321 | ...R. | 0  |"
+	"tcp_no_port     | -o N                   | TCP     | 127.0.0.1        | 0    | ..N.. | 0  | port=0"
+	"tcp_freebind    | -a 192.0.2.1 -o FT -L  | TCP     | 192.0.2.1        | =    | FT... | 0  |"
+	"udp6_device     | -t udp -f 6 -d lo      | UDP     | ::1              | =    | ..... | =  | if=1"
+	"udplite         | -t udplite -o r        | UDPLITE | 127.0.0.1        | =    | ....r | 0  | udplite"
+	"raw             | -t raw                 | RAW     | 127.0.0.1        | 255  | ...R. | 0  |"
+	"ping_v6         | -t ping -f 6           | ICMPV6  | ::1              | =    | ...R. | 0  |"
+	"mptcp_listener  | -t mptcp -L            | MPTCP   | 127.0.0.1        | =    | ..... | 0  | mptcp"
+	"v4_mapped       | -f 6 -a 127.0.0.1 -L   | TCP     | ::ffff:127.0.0.1 | =    | ..... | 0  |"
+)
+
+# The holders this group started (and their children), killed at its end.
+EXISTING_HOLDERS=
+
+# existing_holder ARGS...: a workload that binds in a network namespace of
+# its own and holds the socket for a minute. Sets WL_* (its report),
+# EX_CHILD (with -F: the child's pid) and EX_NETNS (its namespace's inode).
+# Status 1 when it did not report its bind (WL_EXIT: 2, a setup error).
+existing_holder() {
+	local out=$TMP/holder.$RANDOM pid
+	"$WORKLOAD" -N -k 60000 "$@" >"$out" 2>"$TMP/wl.err" &
+	pid=$!
+	EXISTING_HOLDERS+=" $pid"
+	WL_EXIT=0 EX_CHILD= EX_NETNS=
+	if ! wait_for_line "$out" '^pid=' 100 "$pid" ||
+		{ [[ " $* " == *" -F "* ]] && ! wait_for_line "$out" '^child=' 100 "$pid"; }; then
+		wait "$pid" 2>/dev/null
+		WL_EXIT=$?
+		wl_parse ""
+		return 1
+	fi
+	wl_parse "$(<"$out")"
+	EX_CHILD=$(sed -n 's/^child=//p' "$out")
+	[ -z "$EX_CHILD" ] || EXISTING_HOLDERS+=" $EX_CHILD"
+	EX_NETNS=$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)
+	[ "$WL_PID" = "$pid" ]
+}
+
+existing_kill_holders() {
+	# shellcheck disable=SC2086 # a list of pids
+	[ -z "$EXISTING_HOLDERS" ] || kill -KILL $EXISTING_HOLDERS 2>/dev/null
+	wait 2>/dev/null
+	EXISTING_HOLDERS=
+}
+
+# existing_trace OPTION...: bindsnoop --existing with these options, until
+# it said the listing is done (-v); then the caller stops it.
+existing_trace() {
+	tracer_start -v --existing "$@" || return 1
+	wait_for_line "$TMP/err" '^bindsnoop: existing sockets: [0-9][0-9]* listed' 600 "$TRACER"
+}
+
+# existing_case CASE: start the holder, add its expected lines to the lists.
+existing_case() {
+	local name args prot addr port opts ifx needs argv=()
+	IFS='|' read -r name args prot addr port opts ifx needs <<<"$1"
+	name=${name// /} prot=${prot// /} addr=${addr// /} port=${port// /}
+	opts=${opts// /} ifx=${ifx// /} needs=${needs// /}
+	read -ra argv <<<"$args"
+	if ! existing_holder "${argv[@]}"; then
+		case $needs in
+		mptcp | udplite) feature_case "$needs" "existing_$name" || return 0 ;;
+		esac
+		fail "existing_$name" "the holder did not bind (exit $WL_EXIT): $(cat "$TMP/wl.err")"
+		return 0
+	fi
+	case $needs in
+	mptcp | udplite) feature_case "$needs" "existing_$name" || return 0 ;;
+	port=*) require "existing_${name}_port_reported" "${WL_PORT:-x}" = "${needs#port=}" ;;
+	if=*) require "existing_${name}_ifindex_reported" "${WL_IF:-x}" = "${needs#if=}" ;;
+	esac
+	[ "$port" != = ] || port=$WL_PORT
+	[ "$ifx" != = ] || ifx=$WL_IF
+	names+=("existing_$name") pids+=("$WL_PID")
+	lines+=("$(row "$WL_PID" workload "$prot" "$addr" "$port" "$opts" "$ifx")")
+	if [ -n "$EX_CHILD" ]; then
+		names+=("existing_${name}_forked_child") pids+=("$EX_CHILD")
+		lines+=("$(row "$EX_CHILD" workload "$prot" "$addr" "$port" "$opts" "$ifx")")
+	fi
+}
+
+# Every socket kind, listed with the columns a bind of it would have had.
+existing_table() {
+	local -a names=() pids=() lines=()
+	local c i
+	for c in "${EXISTING_CASES[@]}"; do
+		existing_case "$c"
+	done
+	if ! existing_trace; then
+		fail existing_table "bindsnoop --existing did not list: $(tail -n 3 "$TMP/err")"
+		[ -z "$TRACER" ] || tracer_stop
+		existing_kill_holders
+		return
+	fi
+	# The live stream follows the listing: a bind made now is printed once.
+	wl -p 4330
+	local live_pid=$WL_PID live_made=$WL_EXIT:$WL_RC
+	tracer_stop
+	check existing_exit_0 "$TRACER_RC" = 0
+	for i in "${!names[@]}"; do
+		expect "${names[$i]}" "${pids[$i]}" "${lines[$i]}"
+	done
+	if [ "$live_made" = 0:0 ]; then
+		expect existing_then_live_stream "$live_pid" "$(row "$live_pid" workload TCP 127.0.0.1 4330 ..... 0)"
+	else
+		fail existing_then_live_stream "the live workload did not bind ($live_made): $(cat "$TMP/wl.err")"
+	fi
+	check existing_header_first "$(head -n 1 "$TMP/out")" = "$(header)"
+	existing_kill_holders
+}
+
+# -j: every field of a listed socket and of its forked child's, exactly.
+existing_json() {
+	local p port ppid child netns
+	if ! existing_holder -L -F -u 1234 -o r -p 4323; then
+		fail existing_json "the holder did not bind (exit $WL_EXIT): $(cat "$TMP/wl.err")"
+		existing_kill_holders
+		return
+	fi
+	p=$WL_PID port=$WL_PORT ppid=$WL_PPID child=$EX_CHILD netns=$EX_NETNS
+	if ! existing_holder -t udp -p 4324; then
+		fail existing_json_udp "the holder did not bind (exit $WL_EXIT): $(cat "$TMP/wl.err")"
+	fi
+	local udp_pid=$WL_PID
+	if ! existing_trace -j; then
+		fail existing_json "bindsnoop --existing -j did not list: $(tail -n 3 "$TMP/err")"
+		[ -z "$TRACER" ] || tracer_stop
+		existing_kill_holders
+		return
+	fi
+	tracer_stop
+	existing_kill_holders
+	# Another network namespace than ours: the holder's own, by its inode.
+	require existing_json_other_netns "${netns:-0}" != "$(stat -L -c %i /proc/self/ns/net)" -a "${netns:-0}" -gt 0
+	local cg cgpath mntns pcomm want got
+	cgpath=$(own_cgroup_path)
+	cg=$(stat -c %i "$(cgroup2_root)$cgpath" 2>/dev/null)
+	mntns=$(stat -L -c %i /proc/self/ns/mnt)
+	pcomm=$(cat /proc/$$/comm)
+	# shellcheck disable=SC2016 # jq's own $variables
+	local fmt='{"pid":%s,"tid":%s,"ppid":%s,"uid":1234,"gid":1234,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv4","address":"127.0.0.1","port":4323,"options":"....r","option_names":["SO_REUSEPORT"],"ifindex":0,"ifname":null,"ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s","via":"existing","state":"LISTEN"}'
+	require existing_json_port "$port" = 4323
+	# shellcheck disable=SC2059 # the format above
+	want=$(printf "$fmt" "$p" "$p" "$ppid" "${cg:-0}" "$mntns" "${netns:-0}" "$pcomm" "$cgpath")
+	got=$(jq -c --argjson pid "$p" 'select(.pid == $pid) | del(.time, .time_ns, .unit, .container_id)' "$TMP/out")
+	check existing_json_fields "$got" = "$want"
+	# The child: the same socket, its own pid, the holder as its parent.
+	# shellcheck disable=SC2059
+	want=$(printf "$fmt" "${child:-0}" "${child:-0}" "$p" "${cg:-0}" "$mntns" "${netns:-0}" workload "$cgpath")
+	got=$(jq -c --argjson pid "${child:-0}" 'select(.pid == $pid) | del(.time, .time_ns, .unit, .container_id)' "$TMP/out")
+	check existing_json_forked_child_fields "$got" = "$want"
+	# A UDP socket has no state.
+	got=$(jq -c --argjson pid "${udp_pid:-0}" 'select(.pid == $pid) | [.protocol, .port, .via, has("state")]' "$TMP/out")
+	check existing_json_udp_no_state "$got" = '["UDP",4324,"existing",false]'
+}
+
+# The live trace's filters hold for the listing: -p, -u, -P (with -w: IFNAME).
+existing_filters() {
+	local a a_child b
+	existing_holder -L -F -p 4325; a=$WL_PID a_child=$EX_CHILD
+	local a_made=$WL_EXIT:$WL_RC
+	existing_holder -t udp -f 6 -d lo -p 4326 -u 1234; b=$WL_PID
+	local b_made=$WL_EXIT:$WL_RC
+	require existing_filter_holders_bound "$a_made:$b_made" = 0:0:0:0
+
+	existing_trace -p "$a" || fail existing_filter_pid "did not list: $(tail -n 3 "$TMP/err")"
+	[ -z "$TRACER" ] || tracer_stop
+	expect existing_filter_pid "$a" "$(row "$a" workload TCP 127.0.0.1 4325 ..... 0)"
+	expect_none existing_filter_pid_not_child "$a_child" 0:0
+	expect_none existing_filter_pid_not_other "$b" 0:0
+
+	existing_trace -u 1234 || fail existing_filter_uid "did not list: $(tail -n 3 "$TMP/err")"
+	[ -z "$TRACER" ] || tracer_stop
+	expect existing_filter_uid "$b" "$(row "$b" workload UDP ::1 4326 ..... 1)"
+	expect_none existing_filter_uid_not_root "$a" 0:0
+
+	existing_trace -w -P 4326 || fail existing_filter_port "did not list: $(tail -n 3 "$TMP/err")"
+	[ -z "$TRACER" ] || tracer_stop
+	PID_FROM_END=7
+	expect existing_filter_port_wide "$b" "$(row_wide "$b" workload UDP ::1 4326 ..... 1) lo"
+	expect_none existing_filter_port_not_other "$a" 0:0
+	PID_FROM_END=6
+	existing_kill_holders
+}
+
+# A socket no process holds: a VXLAN device's UDP port, made in a network
+# namespace of bindsnoop's own (the kernel's sockets are listed in
+# bindsnoop's namespace). VXLAN binds its port on the wildcard address
+# (vxlan_create_sock()), with no option set.
+existing_kernel_socket() {
+	local real=$BINDSNOOP wrapper=$TMP/in-vxlan-netns
+	if ! command -v ip >/dev/null || ! ip link help vxlan >/dev/null 2>&1; then
+		fail existing_kernel_socket "iproute2's ip is needed to make a VXLAN device (vmtest: --host-tools ip)"
+		return
+	fi
+	# unshare and sh exec: the tracer's pid is bindsnoop's own, for its signals.
+	cat >"$wrapper" <<-EOF
+		#!/bin/sh
+		exec unshare -n sh -c 'ip link set lo up && ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 && ip link set vx0 up && exec "\$0" "\$@"' "$real" "\$@"
+	EOF
+	chmod +x "$wrapper"
+	BINDSNOOP=$wrapper
+	existing_trace -P 4789
+	local listed=$?
+	BINDSNOOP=$real
+	if [ "$listed" != 0 ]; then
+		fail existing_kernel_socket "did not list (is the vxlan module there? vmtest: --modules vxlan): $(tail -n 3 "$TMP/err")"
+		[ -z "$TRACER" ] || tracer_stop
+		return
+	fi
+	tracer_stop
+	expect existing_kernel_socket_vxlan 0 "$(row 0 '[kernel]' UDP 0.0.0.0 4789 ..... 0)"
+}
+
+group_existing() {
+	existing_table
+	if command -v jq >/dev/null; then existing_json; else fail existing_json "jq not installed"; fi
+	existing_filters
+	existing_kernel_socket
+	# One line and the usage status for what cannot be combined.
+	"$BINDSNOOP" --existing --count >"$TMP/out" 2>"$TMP/err"
+	check existing_with_count_refused "$?:$(cat "$TMP/err")" = \
+		"64:bindsnoop: option --existing: cannot be combined with --count"
+}
