@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <bpf/btf.h>
+#include "existing.h"
 #include "format.h"
 #include "trace_helpers.h"
 
@@ -1671,6 +1672,44 @@ static void test_btf_file_open_read_equals_mapped(void **state)
 	assert_null(read.data);
 }
 
+/* --existing: a TCP socket's state by its ss name, the JSON key only for TCP and MPTCP. */
+static void test_existing_state_names_and_json_key(void **state)
+{
+	struct existing_event x = { .e = { .protocol = 6 }, .state = 10 };
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(tcp_state_name(10), "LISTEN");
+	assert_string_equal(tcp_state_name(1), "ESTABLISHED");
+	assert_string_equal(tcp_state_name(7), "CLOSE");
+	assert_null(tcp_state_name(0));
+	assert_null(tcp_state_name(200));
+	assert_int_equal(existing_json_extra(buf, sizeof(buf), &x), 17);
+	assert_string_equal(buf, ",\"state\":\"LISTEN\"");
+	x.e.protocol = 262;
+	x.state = 1;
+	existing_json_extra(buf, sizeof(buf), &x);
+	assert_string_equal(buf, ",\"state\":\"ESTABLISHED\"");
+	/* A state this build has no name for is still said, as its number. */
+	x.state = 99;
+	existing_json_extra(buf, sizeof(buf), &x);
+	assert_string_equal(buf, ",\"state\":\"99\"");
+	x.e.protocol = 17;
+	assert_int_equal(existing_json_extra(buf, sizeof(buf), &x), 0);
+	assert_string_equal(buf, "");
+}
+
+static void test_existing_decode_whole_records_only(void **state)
+{
+	struct existing_event in = { .e = { .pid = 42, .port = 80 }, .state = 10, .kernel = 1 }, out;
+
+	(void)state;
+	assert_int_equal(decode_existing(&in, sizeof(in) - 1, &out), -EINVAL);
+	assert_int_equal(decode_existing(NULL, sizeof(in), &out), -EINVAL);
+	assert_int_equal(decode_existing(&in, sizeof(in), &out), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1754,6 +1793,8 @@ int main(void)
 		cmocka_unit_test(test_btf_lookup_agrees_with_libbpf_on_kernel_btf),
 		cmocka_unit_test(test_btf_file_open_errors),
 		cmocka_unit_test(test_btf_file_open_read_equals_mapped),
+		cmocka_unit_test(test_existing_state_names_and_json_key),
+		cmocka_unit_test(test_existing_decode_whole_records_only),
 	};
 
 	return cmocka_run_group_tests_name("bindsnoop unit", tests, NULL, NULL);
