@@ -212,10 +212,12 @@ existing_kernel_socket() {
 		fail existing_kernel_socket "iproute2's ip is needed to make a VXLAN device (vmtest: --host-tools ip)"
 		return
 	fi
-	# unshare and sh exec: the tracer's pid is bindsnoop's own, for its signals.
+	# unshare and bash exec: the tracer's pid is bindsnoop's own, for its
+	# signals. bash, not sh: the guests' busybox sh runs its own applets
+	# (an ip without VXLAN's dstport) before the tools on PATH.
 	cat >"$wrapper" <<-EOF
-		#!/bin/sh
-		exec unshare -n sh -c 'ip link set lo up && ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 && ip link set vx0 up && exec "\$0" "\$@"' "$real" "\$@"
+		#!/bin/bash
+		exec unshare -n bash -c 'ip link set lo up && ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 && ip link set vx0 up && exec "\$0" "\$@"' "$real" "\$@"
 	EOF
 	chmod +x "$wrapper"
 	BINDSNOOP=$wrapper
