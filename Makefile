@@ -61,7 +61,7 @@ ALL_BPF_CFLAGS	= -g -O2 -Wall $(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARC
 
 # The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.
 LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/test_hooks.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/owner.o \
-		   $(OUTPUT)/trace_helpers.o $(OUTPUT)/existing_format.o
+		   $(OUTPUT)/trace_helpers.o $(OUTPUT)/existing_format.o $(OUTPUT)/holders.o
 USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/kernel_facts.o $(OUTPUT)/backends.o \
 		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(OUTPUT)/existing.o $(LIB_OBJS)
 

@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 {
 	static char stdout_buf[1 << 16];
 	struct filter_maps filters = FILTER_MAPS_INIT;
+	struct lister lister = {};
 	struct tracer tracer = {};
 	struct kernel_facts facts;
 	struct test_hooks hooks;
@@ -128,13 +129,21 @@ int main(int argc, char **argv)
 		 * in the buffer, so it is printed at least once (twice when the
 		 * listing saw it too).
 		 */
-		err = cfg.existing ? list_existing(&cfg, &filters, &printer) : 0;
+		err = 0;
+		if (cfg.existing || cfg.holders) {
+			err = lister_open(&lister, &cfg, &filters);
+			if (!err && cfg.holders)
+				printer.holders = &lister;
+		}
+		if (!err && cfg.existing)
+			err = list_existing(&lister, &cfg, &printer);
 		/* A failed header write ends it there, with the same report as any other. */
 		if (!err)
 			err = stream_events(&tracer, &printer);
 	}
 cleanup:
 	tracer_destroy(&tracer);
+	lister_close(&lister);
 	if (have_printer)
 		printer_free(&printer);
 	close_filter_maps(&filters);

@@ -65,6 +65,18 @@ const volatile __u8 port_bitmap[65536 / 8] = {};
 /* Which way the task_file program found sockets (SOCK_LOOKUP_*), for -v. */
 __u32 sock_lookup = SOCK_LOOKUP_NONE;
 
+/*
+ * --holders: set by user space before each look-up (holders.c), not at
+ * load: one iterator run lists the sockets of this protocol and port in
+ * this network namespace, whoever holds them (the filters above are the
+ * live trace's, not the holders'); user space tells which addresses
+ * overlap the failed bind's.
+ */
+bool match_on = false;
+__u16 match_protocol = 0;
+__u16 match_port = 0;
+__u64 match_netns = 0;
+
 /* bcc's --cgroupmap / --mntnsmap: user space reuses the pinned maps here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -174,17 +186,24 @@ static __always_inline bool fill_existing_sock(struct existing_event *x, struct 
 	/* Holds nothing: never bound, nor connected (which binds a port). */
 	if (!e->port && !addr_lo && !addr_hi)
 		return false;
-	if (!port_listed(*(volatile __u16 *)&e->port))
+	e->protocol = BPF_CORE_READ(sk, sk_protocol);
+	e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	if (match_on) {
+		if (e->port != match_port || e->protocol != match_protocol || e->netns_id != match_netns)
+			return false;
+		/* Whether a v6 socket takes v4 binds too: user space compares the addresses. */
+		if (family == AF_INET6 && BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_ipv6only))
+			x->v6only = 1;
+	} else if (!port_listed(*(volatile __u16 *)&e->port)) {
 		return false;
+	}
 	e->family = family;
 	e->ret = 0;
 	e->via = BS_VIA_EXISTING;
-	e->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	e->bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	e->ifname[0] = '\0';
 	if (e->bound_dev_if > 0)
 		read_ifname(sk, e->bound_dev_if, e->ifname);
-	e->protocol = BPF_CORE_READ(sk, sk_protocol);
 	e->sock_type = BPF_CORE_READ(sk, sk_type);
 	e->opts = inet_bind_opts(sk, READ_PROBE);
 	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_reuse))
@@ -219,7 +238,7 @@ int list_task_sockets(struct bpf_iter__task_file *ctx)
 	e->gid = uid_gid >> 32;
 	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	e->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	if (!task_listed(task, e->cgroup_id, e->mntns_id, e->uid))
+	if (!match_on && !task_listed(task, e->cgroup_id, e->mntns_id, e->uid))
 		return 0;
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
@@ -246,7 +265,7 @@ static __always_inline void list_kernel_socket(struct seq_file *seq, struct sock
 	    BPF_CORE_READ(sk, sk_protocol) == IPPROTO_TCP_NUM &&
 	    BPF_CORE_READ_BITFIELD_PROBED((struct tcp_sock *)sk, is_mptcp))
 		return;
-	if (filter_task || !fill_existing_sock(&x, sk))
+	if ((filter_task && !match_on) || !fill_existing_sock(&x, sk))
 		return;
 	x.kernel = 1;
 	__builtin_memcpy(x.e.comm, EXISTING_KERNEL_COMM, sizeof(EXISTING_KERNEL_COMM));

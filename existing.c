@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "existing.h"
 #include "existing.skel.h"
+#include "holders.h"
 #include "output.h"
 
 /* The iterator is read this much at a time: about 450 sockets a read. */
@@ -43,25 +44,17 @@ static void set_existing_rodata(struct existing_bpf *skel, const struct config *
 			  cfg->cgroup_path || cfg->unit || cfg->container;
 }
 
-/* One record: to the printer, with the state key where JSON has one. */
-static int print_existing(struct printer *printer, const void *data, size_t size)
-{
-	struct existing_event x;
-	char extra[64];
-
-	if (decode_existing(data, size, &x))
-		return 0;
-	existing_json_extra(extra, sizeof(extra), &x);
-	return print_event(printer, &x.e, extra);
-}
+/* What run_iterator() does with each record: non-zero stops it (the output is closed). */
+typedef int (*record_fn)(void *ctx, const struct existing_event *x);
 
 /*
  * Create an iterator of @prog and read it to its end; each whole record
- * is printed. @listed counts them. -errno, its reason printed.
+ * goes to @each(@ctx, ...). @listed counts them. -errno, its reason printed.
  */
-static int run_iterator(struct bpf_program *prog, struct printer *printer, char *buf,
-			unsigned long *listed)
+static int run_iterator(struct bpf_program *prog, record_fn each, void *ctx, unsigned long *listed)
 {
+	static char buf[READ_CHUNK];
+	struct existing_event x;
 	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
 	size_t have = 0, used;
 	ssize_t n;
@@ -69,14 +62,14 @@ static int run_iterator(struct bpf_program *prog, struct printer *printer, char 
 
 	if (!link) {
 		err = -errno;
-		fprintf(stderr, "bindsnoop: --existing: attaching %s: %s (%s)\n",
+		fprintf(stderr, "bindsnoop: the %s iterator: attaching: %s (%s)\n",
 			bpf_program__name(prog), error_text(-err), errno_str(-err));
 		return err;
 	}
 	fd = bpf_iter_create(bpf_link__fd(link));
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "bindsnoop: --existing: creating the %s iterator: %s\n",
+		fprintf(stderr, "bindsnoop: the %s iterator: creating: %s\n",
 			bpf_program__name(prog), error_text(-err));
 		bpf_link__destroy(link);
 		return err;
@@ -88,18 +81,18 @@ static int run_iterator(struct bpf_program *prog, struct printer *printer, char 
 		have += (size_t)n;
 		for (used = 0; have - used >= sizeof(struct existing_event);
 		     used += sizeof(struct existing_event)) {
-			if (print_existing(printer, buf + used, have - used))
+			if (decode_existing(buf + used, have - used, &x) || each(ctx, &x))
 				break;
 			(*listed)++;
 		}
+		if (used + sizeof(struct existing_event) <= have)
+			break;	/* stopped: the output is closed */
 		memmove(buf, buf + used, have - used);
 		have -= used;
-		if (output_done(printer))
-			break;
 	}
 	if (n < 0) {
 		err = -errno;
-		fprintf(stderr, "bindsnoop: --existing: reading the %s iterator: %s\n",
+		fprintf(stderr, "bindsnoop: the %s iterator: reading: %s\n",
 			bpf_program__name(prog), error_text(-err));
 	}
 	close(fd);
@@ -107,34 +100,58 @@ static int run_iterator(struct bpf_program *prog, struct printer *printer, char 
 	return err;
 }
 
-int list_existing(const struct config *cfg, const struct filter_maps *filters,
-		  struct printer *printer)
+int lister_open(struct lister *l, const struct config *cfg, const struct filter_maps *filters)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
-	static char buf[READ_CHUNK];
-	struct existing_bpf *skel;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->skel = existing_bpf__open_opts(&open_opts);
+	if (!l->skel) {
+		err = -errno;
+		fprintf(stderr, "bindsnoop: %s: opening its BPF object: %s\n",
+			cfg->existing ? "--existing" : "--holders", error_text(-err));
+		return err;
+	}
+	set_existing_rodata(l->skel, cfg, filters);
+	err = filters->cgroupmap_fd >= 0 ? bpf_map__reuse_fd(l->skel->maps.cgroup_set, filters->cgroupmap_fd) : 0;
+	err = err ?: filters->mntnsmap_fd >= 0 ? bpf_map__reuse_fd(l->skel->maps.mntns_set, filters->mntnsmap_fd) : 0;
+	err = err ?: existing_bpf__load(l->skel);
+	if (err) {
+		fprintf(stderr, "bindsnoop: %s: the kernel refused the iterator programs: %s (%s)\n",
+			cfg->existing ? "--existing" : "--holders", error_text(-err), errno_str(-err));
+		lister_close(l);
+	}
+	return err;
+}
+
+void lister_close(struct lister *l)
+{
+	existing_bpf__destroy(l->skel);
+	l->skel = NULL;
+}
+
+/* Print each record (--existing). */
+static int print_each(void *ctx, const struct existing_event *x)
+{
+	char extra[64];
+
+	existing_json_extra(extra, sizeof(extra), x);
+	/* --holders' column: an existing socket is no failed bind */
+	return print_event(ctx, &x->e, extra, ((struct printer *)ctx)->cfg->holders ? "-" : NULL);
+}
+
+int list_existing(struct lister *l, const struct config *cfg, struct printer *printer)
+{
+	struct existing_bpf *skel = l->skel;
 	unsigned long listed = 0;
 	__u64 start = monotonic_ns();
 	int err;
 
-	skel = existing_bpf__open_opts(&open_opts);
-	if (!skel) {
-		err = -errno;
-		fprintf(stderr, "bindsnoop: --existing: opening its BPF object: %s\n", error_text(-err));
-		return err;
-	}
-	set_existing_rodata(skel, cfg, filters);
-	err = filters->cgroupmap_fd >= 0 ? bpf_map__reuse_fd(skel->maps.cgroup_set, filters->cgroupmap_fd) : 0;
-	err = err ?: filters->mntnsmap_fd >= 0 ? bpf_map__reuse_fd(skel->maps.mntns_set, filters->mntnsmap_fd) : 0;
-	err = err ?: existing_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "bindsnoop: --existing: the kernel refused the iterator programs: %s (%s)\n",
-			error_text(-err), errno_str(-err));
-		goto out;
-	}
-	err = run_iterator(skel->progs.list_task_sockets, printer, buf, &listed) ?:
-	      run_iterator(skel->progs.list_kernel_tcp, printer, buf, &listed) ?:
-	      run_iterator(skel->progs.list_kernel_udp, printer, buf, &listed);
+	skel->bss->match_on = false;
+	err = run_iterator(skel->progs.list_task_sockets, print_each, printer, &listed) ?:
+	      run_iterator(skel->progs.list_kernel_tcp, print_each, printer, &listed) ?:
+	      run_iterator(skel->progs.list_kernel_udp, print_each, printer, &listed);
 	flush_output(printer);
 	if (!err && cfg->verbose)
 		fprintf(stderr, "bindsnoop: existing sockets: %lu listed in %llu ms (processes' sockets: "
@@ -143,7 +160,42 @@ int list_existing(const struct config *cfg, const struct filter_maps *filters,
 			skel->bss->sock_lookup == SOCK_LOOKUP_HELPER ? "bpf_sock_from_file()" :
 			skel->bss->sock_lookup == SOCK_LOOKUP_INODE ?
 			"the file's socket inode (no bpf_sock_from_file() before 5.11)" : "no file seen");
-out:
-	existing_bpf__destroy(skel);
 	return err;
+}
+
+struct holder_search {
+	const struct bind_event *failed;
+	struct holders *h;
+};
+
+/* Keep a socket in the failed bind's way (--holders). */
+static int add_if_conflicting(void *ctx, const struct existing_event *x)
+{
+	struct holder_search *hs = ctx;
+
+	if (holder_conflicts(hs->failed, x))
+		holders_add(hs->h, x);
+	return 0;
+}
+
+void find_holders(struct lister *l, const struct bind_event *failed, struct holders *h)
+{
+	struct existing_bpf *skel = l->skel;
+	struct holder_search hs = { .failed = failed, .h = h };
+	__u64 now = monotonic_ns();
+	unsigned long seen = 0;
+
+	if (holder_cache_get(&l->cache, failed, now, h) != HOLDERS_LOOK_UP)
+		return;
+	memset(h, 0, sizeof(*h));
+	skel->bss->match_protocol = failed->protocol;
+	skel->bss->match_port = failed->port;
+	skel->bss->match_netns = failed->netns_id;
+	skel->bss->match_on = true;
+	/* An iterator that fails leaves what was found so far: better than nothing. */
+	if (run_iterator(skel->progs.list_task_sockets, add_if_conflicting, &hs, &seen) ||
+	    run_iterator(skel->progs.list_kernel_tcp, add_if_conflicting, &hs, &seen) ||
+	    run_iterator(skel->progs.list_kernel_udp, add_if_conflicting, &hs, &seen))
+		h->skipped = !h->n;
+	holder_cache_put(&l->cache, failed, now, h);
 }

@@ -29,7 +29,8 @@ struct existing_event {
 	struct bind_event e;
 	__u8 state;		/* sk_state (TCP_LISTEN is 10) for TCP and MPTCP, else 0 */
 	__u8 kernel;		/* 1: no process holds it (pid 0) */
-	__u8 pad[6];
+	__u8 v6only;		/* --holders' look-ups: an IPv6 socket with IPV6_V6ONLY */
+	__u8 pad[5];
 };
 
 #ifndef __bpf__
@@ -51,14 +52,32 @@ int decode_existing(const void *data, size_t size, struct existing_event *x);
 struct config;
 struct filter_maps;
 struct printer;
+struct holders;
+#include "holders.h"
+
+/* existing.c: the iterators, loaded (existing.bpf.c), and --holders' cache. */
+struct lister {
+	struct existing_bpf *skel;
+	struct holder_cache cache;
+};
+
+/* Open and load the iterators with @cfg's filters; 0 or -errno, its reason printed. */
+int lister_open(struct lister *l, const struct config *cfg, const struct filter_maps *filters);
+void lister_close(struct lister *l);
 
 /*
- * existing.c: list every socket that already holds a local port or address
- * (the filters of @cfg applied) to @printer; -v says how many, how fast and
+ * --existing: every socket that already holds a local port or address (the
+ * filters of @cfg applied) to @printer; -v says how many, how fast and
  * which way. 0 or -errno, its reason printed.
  */
-int list_existing(const struct config *cfg, const struct filter_maps *filters,
-		  struct printer *printer);
+int list_existing(struct lister *l, const struct config *cfg, struct printer *printer);
+
+/*
+ * --holders: the processes whose sockets are in @failed's way now, into
+ * @h; from the cache for a repeat within HOLDER_CACHE_NS, skipped (@h says
+ * so) once HOLDER_LOOKUPS_PER_SEC look-ups were made this second.
+ */
+void find_holders(struct lister *l, const struct bind_event *failed, struct holders *h);
 #endif
 
 #endif /* EXISTING_H */

@@ -33,7 +33,7 @@ static const char doc[] =
 "USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-j] [-p PID] [-u UID] [-P PORTS]\n"
 "                 [--count [-i SECONDS]] [-d SECONDS] [--cgroupmap PATH]\n"
 "                 [--mntnsmap PATH] [-c CGROUP] [--unit NAME] [--container ID]\n"
-"                 [--owner] [--existing]\n"
+"                 [--owner] [--existing] [-E --holders]\n"
 "                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
 "\n"
 "EXAMPLES:\n"
@@ -68,6 +68,7 @@ enum {
 	OPT_UNIT,
 	OPT_CONTAINER,
 	OPT_EXISTING,
+	OPT_HOLDERS,
 };
 
 static const struct argp_option options[] = {
@@ -89,6 +90,7 @@ static const struct argp_option options[] = {
 	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
 	{ "existing", OPT_EXISTING, NULL, 0, "First list the sockets already bound (every process and namespace)", 0 },
+	{ "holders", OPT_HOLDERS, NULL, 0, "With -E: who holds the port of a bind that failed with EADDRINUSE (HOLDER column, JSON holders)", 0 },
 	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
@@ -254,6 +256,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			err = usage_error(ps, "option", "-i", "needs --count");
 		else if (cfg->existing && cfg->count)
 			err = usage_error(ps, "option", "--existing", "cannot be combined with --count");
+		else if (cfg->holders && cfg->count)
+			err = usage_error(ps, "option", "--holders", "cannot be combined with --count");
+		else if (cfg->holders && !cfg->print.errors)
+			err = usage_error(ps, "option", "--holders", "needs -E (failed binds are what it explains)");
 		else if (cfg->json && (cfg->print.wide || cfg->print.timestamp || cfg->print.print_uid ||
 				       cfg->print.owner))
 			err = usage_error(ps, "option", "-j",
@@ -281,6 +287,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EXISTING:
 		cfg->existing = true;
+		break;
+	case OPT_HOLDERS:
+		cfg->holders = true;
 		break;
 	case OPT_OWNER:
 		cfg->print.owner = true;

@@ -12,6 +12,8 @@
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "existing.h"
+#include "holders.h"
 #include "output.h"
 
 /* Longest a lone event waits below the wake-up mark before it is printed. */
@@ -102,12 +104,16 @@ void print_header(struct printer *printer)
 	char line[LINE_MAX_LEN];
 
 	format_header(line, sizeof(line), &printer->cfg->print);
+	/* --holders' column, last */
+	if (printer->cfg->holders)
+		snprintf(line + strlen(line) - 1, sizeof(line) - strlen(line) + 1, " HOLDER\n");
 	if (fputs(line, stdout) < 0)
 		output_failed(printer, errno);
 	flush_output(printer);
 }
 
-int print_event(struct printer *printer, const struct bind_event *e, const char *json_extra)
+int print_event(struct printer *printer, const struct bind_event *e, const char *json_extra,
+		const char *column)
 {
 	const struct config *cfg = printer->cfg;
 	struct owner owner;
@@ -138,16 +144,39 @@ int print_event(struct printer *printer, const struct bind_event *e, const char 
 	/* A line longer than LINE_MAX_LEN keeps what fit, as snprintf() cuts it. */
 	if (len >= LINE_MAX_LEN)
 		len = LINE_MAX_LEN - 1;
-	/* More keys at the object's end: its "}\n" moves behind them. */
+	/* More keys at the object's end, a column at the row's: its "}\n" or "\n" moves behind them. */
 	if (cfg->json && json_extra && *json_extra && len >= 2 && line[len - 2] == '}') {
 		int n = snprintf(line + len - 2, LINE_MAX_LEN - (len - 2), "%s}\n", json_extra);
 
 		if (n > 0)
 			len = len - 2 + n < LINE_MAX_LEN ? len - 2 + n : LINE_MAX_LEN - 1;
+	} else if (!cfg->json && column && len >= 1 && line[len - 1] == '\n') {
+		int n = snprintf(line + len - 1, LINE_MAX_LEN - (len - 1), " %s\n", column);
+
+		if (n > 0)
+			len = len - 1 + n < LINE_MAX_LEN ? len - 1 + n : LINE_MAX_LEN - 1;
 	}
 	if (len > 0)
 		printer->lines_len += (size_t)len;
 	return 0;
+}
+
+/*
+ * --holders: a bind that failed with EADDRINUSE names who is in its way,
+ * looked up now (existing.c); any other event says "-" in the column and
+ * has no key.
+ */
+static int print_with_holders(struct printer *printer, const struct bind_event *e)
+{
+	char json[HOLDERS_MAX * 64 + 64], word[COMM_ESCAPED_LEN + 32];
+	struct holders h;
+
+	if (e->ret != -EADDRINUSE)
+		return print_event(printer, e, NULL, "-");
+	find_holders(printer->holders, e, &h);
+	holders_json(json, sizeof(json), &h);
+	holders_word(word, sizeof(word), &h);
+	return print_event(printer, e, json, word);
 }
 
 static int print_record(struct printer *printer, const void *data, size_t size)
@@ -158,7 +187,9 @@ static int print_record(struct printer *printer, const void *data, size_t size)
 		return -EPIPE;
 	if (decode_event(data, size, &e))
 		return 0;
-	return print_event(printer, &e, NULL);
+	if (printer->holders)
+		return print_with_holders(printer, &e);
+	return print_event(printer, &e, NULL, NULL);
 }
 
 static int handle_ringbuf_event(void *ctx, void *data, size_t size)
