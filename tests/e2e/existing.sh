@@ -32,15 +32,17 @@ EXISTING_CASES=(
 EXISTING_HOLDERS=
 
 # existing_holder ARGS...: a workload that binds in a network namespace of
-# its own and holds the socket for a minute. Sets WL_* (its report),
-# EX_CHILD (with -F: the child's pid) and EX_NETNS (its namespace's inode).
-# Status 1 when it did not report its bind (WL_EXIT: 2, a setup error).
+# its own (EX_NETNS_ARG=, none: bindsnoop's) and holds the socket for a
+# minute. Sets WL_* (its report), EX_CHILD (with -F: the child's pid) and
+# EX_NETNS (its namespace's inode). Status 1 when it did not report its
+# bind (WL_EXIT: 2, a setup error).
 existing_holder() {
 	local out=$TMP/holder.$RANDOM pid
-	"$WORKLOAD" -N -k 60000 "$@" >"$out" 2>"$TMP/wl.err" &
+	# shellcheck disable=SC2086 # -N or nothing
+	"$WORKLOAD" ${EX_NETNS_ARG--N} -k 60000 "$@" >"$out" 2>"$TMP/wl.err" &
 	pid=$!
 	EXISTING_HOLDERS+=" $pid"
-	WL_EXIT=0 EX_CHILD= EX_NETNS=
+	WL_EXIT=0 EX_CHILD='' EX_NETNS=''
 	if ! wait_for_line "$out" '^pid=' 100 "$pid" ||
 		{ [[ " $* " == *" -F "* ]] && ! wait_for_line "$out" '^child=' 100 "$pid"; }; then
 		wait "$pid" 2>/dev/null
@@ -233,13 +235,100 @@ existing_kernel_socket() {
 	expect existing_kernel_socket_vxlan 0 "$(row 0 '[kernel]' UDP 0.0.0.0 4789 ..... 0)"
 }
 
+# --holders: a bind that failed with EADDRINUSE names who holds the port.
+# The failing workload keeps its socket a while (-k), so the event is read
+# while every holder still holds; the holders it names are the pids the
+# test started (sorted), nothing taken from the output.
+HOLD_WAIT_MS=1500
+
+# holders_of PID: the "holders" of PID's failed bind, sorted by pid, compact.
+holders_of() {
+	jq -c --argjson pid "$1" 'select(.pid == $pid and .errno == "EADDRINUSE") | .holders | if . == null then null else sort_by(.pid) end' "$TMP/out"
+}
+
+# [{"pid":A,"comm":"workload"},...] for the pids given, sorted.
+holders_want() {
+	printf '%s\n' "$@" | sort -n | awk 'BEGIN { printf "[" } { printf "%s{\"pid\":%s,\"comm\":\"workload\"}", (NR > 1 ? "," : ""), $1 } END { print "]" }'
+}
+
+existing_holders_json() {
+	local wild wild_child spec other_ns
+	local f_spec f_wild f_mapped f_ns f_self made
+	# In bindsnoop's network namespace: a wildcard holder and its forked
+	# child, a specific one; and in a namespace of its own, a holder of the
+	# same address and port as the specific one.
+	EX_NETNS_ARG='' existing_holder -L -F -a 0.0.0.0 -p 4411; wild=$WL_PID wild_child=$EX_CHILD made=$WL_EXIT:$WL_RC
+	EX_NETNS_ARG='' existing_holder -L -a 127.0.0.1 -p 4412; spec=$WL_PID made+=:$WL_EXIT:$WL_RC
+	existing_holder -L -a 127.0.0.1 -p 4412; other_ns=$WL_PID made+=:$WL_EXIT:$WL_RC
+	# an SO_REUSEPORT group of two, and a holder a storm of binds fails against
+	local rp1 rp2 storm_holder
+	EX_NETNS_ARG='' existing_holder -L -o r -p 4417; rp1=$WL_PID made+=:$WL_EXIT:$WL_RC
+	EX_NETNS_ARG='' existing_holder -L -o r -p 4417; rp2=$WL_PID made+=:$WL_EXIT:$WL_RC
+	EX_NETNS_ARG='' existing_holder -t udp -p 4418; storm_holder=$WL_PID made+=:$WL_EXIT:$WL_RC
+	require holders_holders_bound "$made" = 0:0:0:0:0:0:0:0:0:0:0:0
+	tracer_start -j -E --holders || { fail holders_json "bindsnoop -j -E --holders did not start: $(cat "$TMP/err")"; existing_kill_holders; return; }
+	# against the wildcard holder (and the child that holds the same socket)
+	wl_host -p 4411 -k "$HOLD_WAIT_MS"; f_wild=$WL_PID made=$WL_RC
+	# against the specific holder; the other namespace's is not in the way
+	wl_host -p 4412 -k "$HOLD_WAIT_MS"; f_spec=$WL_PID made+=:$WL_RC
+	# v4-mapped IPv6 against the IPv4 holder
+	wl_host -f 6 -a 127.0.0.1 -p 4412 -k "$HOLD_WAIT_MS"; f_mapped=$WL_PID made+=:$WL_RC
+	# against its own first socket (-D), in a namespace of its own
+	wl -p 4413 -D -k "$HOLD_WAIT_MS"; f_self=$WL_PID made+=:$WL_RC
+	# against the SO_REUSEPORT group, without SO_REUSEPORT: both are in its way
+	local f_rp f_storm storm_made
+	wl_host -p 4417 -k "$HOLD_WAIT_MS"; f_rp=$WL_PID made+=:$WL_RC
+	# a storm: 300 failing binds of one address and port, one look-up (then the cache)
+	"$WORKLOAD" -t udp -p 4418 -n 300 >"$TMP/storm" 2>"$TMP/wl.err" &
+	f_storm=$!
+	wait "$f_storm"
+	storm_made=$(<"$TMP/storm")
+	# a successful bind: no look-up, no key
+	wl -p 4414; f_ns=$WL_PID made+=:$WL_RC
+	tracer_stop
+	existing_kill_holders
+	require holders_binds_failed "$made" = EADDRINUSE:EADDRINUSE:EADDRINUSE:EADDRINUSE:EADDRINUSE:0
+	require holders_storm_failed "$storm_made" = "binds=0 failed=300 total=300"
+	check holders_reuseport_group_both "$(holders_of "$f_rp")" = "$(holders_want "$rp1" "$rp2")"
+	check holders_storm_every_event_answered "$(holders_of "$f_storm" | sort | uniq -c | awk '{ print $1, $2 }')" = "300 $(holders_want "$storm_holder")"
+	check holders_against_wildcard_and_forked_child "$(holders_of "$f_wild")" = "$(holders_want "$wild" "$wild_child")"
+	check holders_against_specific_not_other_netns "$(holders_of "$f_spec")" = "$(holders_want "$spec")"
+	require holders_other_netns_holder "$other_ns" != "$spec"
+	check holders_v4_mapped "$(holders_of "$f_mapped")" = "$(holders_want "$spec")"
+	check holders_own_first_socket "$(holders_of "$f_self")" = "$(holders_want "$f_self")"
+	check holders_none_on_success "$(jq -c --argjson pid "$f_ns" 'select(.pid == $pid) | [.errno, has("holders")]' "$TMP/out")" = '[null,false]'
+}
+
+# The table's HOLDER column: the first holder (by pid) and +N more; "-" for a successful bind.
+existing_holders_column() {
+	local a a_child first f ok
+	EX_NETNS_ARG='' existing_holder -L -F -a 0.0.0.0 -p 4415; a=$WL_PID a_child=$EX_CHILD
+	require holders_column_holder_bound "$WL_EXIT:$WL_RC" = 0:0
+	tracer_start -E --holders || { fail holders_column "bindsnoop -E --holders did not start: $(cat "$TMP/err")"; existing_kill_holders; return; }
+	wl_host -p 4415 -k "$HOLD_WAIT_MS"; f=$WL_PID
+	wl -p 4416; ok=$WL_PID
+	tracer_stop
+	existing_kill_holders
+	first=$(printf '%s\n' "$a" "$a_child" | sort -n | head -n 1)
+	PID_FROM_END=7
+	expect holders_column "$f" "$(rc_col EADDRINUSE)$(row "$f" workload TCP 127.0.0.1 4415 ..... 0) $first/workload,+1"
+	expect holders_column_success "$ok" "$(rc_col 0)$(row "$ok" workload TCP 127.0.0.1 4416 ..... 0) -"
+	PID_FROM_END=6
+	check holders_column_header "$(head -n 1 "$TMP/out")" = "$(rc_col RC)$(header) HOLDER"
+}
+
 group_existing() {
 	existing_table
 	if command -v jq >/dev/null; then existing_json; else fail existing_json "jq not installed"; fi
 	existing_filters
 	existing_kernel_socket
+	if command -v jq >/dev/null; then existing_holders_json; else fail holders_json "jq not installed"; fi
+	existing_holders_column
 	# One line and the usage status for what cannot be combined.
 	"$BINDSNOOP" --existing --count >"$TMP/out" 2>"$TMP/err"
 	check existing_with_count_refused "$?:$(cat "$TMP/err")" = \
 		"64:bindsnoop: option --existing: cannot be combined with --count"
+	"$BINDSNOOP" --holders >"$TMP/out" 2>"$TMP/err"
+	check holders_without_E_refused "$?:$(cat "$TMP/err")" = \
+		"64:bindsnoop: option --holders: needs -E (failed binds are what it explains)"
 }
