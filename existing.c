@@ -197,5 +197,6 @@ void find_holders(struct lister *l, const struct bind_event *failed, struct hold
 	    run_iterator(skel->progs.list_kernel_tcp, add_if_conflicting, &hs, &seen) ||
 	    run_iterator(skel->progs.list_kernel_udp, add_if_conflicting, &hs, &seen))
 		h->skipped = !h->n;
+	holders_sort(h);
 	holder_cache_put(&l->cache, failed, now, h);
 }

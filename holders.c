@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* --holders: the pure half (holders.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "format.h"
@@ -45,6 +46,18 @@ bool holder_conflicts(const struct bind_event *failed, const struct existing_eve
 		return c.any && !cand->v6only;
 	/* The failed bind's own V6ONLY is not in the event: Linux's default (off) is assumed. */
 	return f.any;
+}
+
+static int compare_holders(const void *a, const void *b)
+{
+	__u32 x = ((const struct holder *)a)->pid, y = ((const struct holder *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+void holders_sort(struct holders *h)
+{
+	qsort(h->list, h->n < HOLDERS_MAX ? h->n : HOLDERS_MAX, sizeof(h->list[0]), compare_holders);
 }
 
 void holders_add(struct holders *h, const struct existing_event *cand)

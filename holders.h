@@ -45,6 +45,8 @@ bool holder_conflicts(const struct bind_event *failed, const struct existing_eve
 
 /* Add @cand's process to @h, once per pid. */
 void holders_add(struct holders *h, const struct existing_event *cand);
+/* The named holders by pid (the kernel's own, pid 0, first). */
+void holders_sort(struct holders *h);
 
 struct holder_cache_slot {
 	bool used;

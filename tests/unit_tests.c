@@ -1803,6 +1803,13 @@ static void test_holders_json_and_column(void **state)
 	add_holder(&h, AF_INET6, "::", 41);
 	add_holder(&h, AF_INET, "0.0.0.0", 42);
 	assert_int_equal(h.n, 2);
+	/* sorted by pid, whatever the order found */
+	add_holder(&h, AF_INET, "0.0.0.0", 3);
+	holders_sort(&h);
+	assert_int_equal(h.list[0].pid, 3);
+	assert_int_equal(h.list[2].pid, 42);
+	memmove(h.list, h.list + 1, 2 * sizeof(h.list[0]));
+	h.n = 2;
 	holders_word(buf, sizeof(buf), &h);
 	assert_string_equal(buf, "41/holder41,+1");
 	holders_json(buf, sizeof(buf), &h);
