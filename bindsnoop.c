@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 		/* A failed header write ends it there, with the same report as any other. */
 		if (!err)
 			err = stream_events(&tracer, &printer);
+		if (cfg.holders && cfg.verbose && lister.skel)
+			report_holders(&lister);
 	}
 cleanup:
 	tracer_destroy(&tracer);

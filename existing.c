@@ -182,11 +182,19 @@ void find_holders(struct lister *l, const struct bind_event *failed, struct hold
 {
 	struct existing_bpf *skel = l->skel;
 	struct holder_search hs = { .failed = failed, .h = h };
-	__u64 now = monotonic_ns();
+	__u64 now = monotonic_ns(), spent;
 	unsigned long seen = 0;
 
-	if (holder_cache_get(&l->cache, failed, now, h) != HOLDERS_LOOK_UP)
+	switch (holder_cache_get(&l->cache, failed, now, h)) {
+	case HOLDERS_CACHED:
+		l->cached++;
 		return;
+	case HOLDERS_SKIP:
+		l->skipped++;
+		return;
+	case HOLDERS_LOOK_UP:
+		break;
+	}
 	memset(h, 0, sizeof(*h));
 	skel->bss->match_protocol = failed->protocol;
 	skel->bss->match_port = failed->port;
@@ -198,5 +206,16 @@ void find_holders(struct lister *l, const struct bind_event *failed, struct hold
 	    run_iterator(skel->progs.list_kernel_udp, add_if_conflicting, &hs, &seen))
 		h->skipped = !h->n;
 	holders_sort(h);
-	holder_cache_put(&l->cache, failed, now, h);
+	spent = monotonic_ns() - now;
+	holder_cache_put(&l->cache, failed, now, spent, h);
+	l->lookups++;
+	l->lookup_ns += spent;
+}
+
+void report_holders(const struct lister *l)
+{
+	fprintf(stderr, "bindsnoop: holders: %lu looked up (%.1f ms each), %lu from the cache, "
+		"%lu skipped (past %d look-ups or %llu ms of them a second)\n", l->lookups,
+		l->lookups ? (double)l->lookup_ns / l->lookups / 1e6 : 0.0, l->cached, l->skipped,
+		HOLDER_LOOKUPS_PER_SEC, HOLDER_NS_PER_SEC / 1000000);
 }

@@ -59,6 +59,9 @@ struct holders;
 struct lister {
 	struct existing_bpf *skel;
 	struct holder_cache cache;
+	/* --holders -v: what the look-ups cost, said at exit */
+	unsigned long lookups, cached, skipped;
+	__u64 lookup_ns;
 };
 
 /* Open and load the iterators with @cfg's filters; 0 or -errno, its reason printed. */
@@ -78,6 +81,8 @@ int list_existing(struct lister *l, const struct config *cfg, struct printer *pr
  * so) once HOLDER_LOOKUPS_PER_SEC look-ups were made this second.
  */
 void find_holders(struct lister *l, const struct bind_event *failed, struct holders *h);
+/* -v: the look-ups made, their mean time, those answered from the cache and those skipped. */
+void report_holders(const struct lister *l);
 #endif
 
 #endif /* EXISTING_H */

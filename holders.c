@@ -95,8 +95,9 @@ enum holder_answer holder_cache_get(struct holder_cache *c, const struct bind_ev
 	if (now_ns - c->window_ns >= 1000000000ULL || now_ns < c->window_ns) {
 		c->window_ns = now_ns;
 		c->window_lookups = 0;
+		c->window_spent_ns = 0;
 	}
-	if (c->window_lookups >= HOLDER_LOOKUPS_PER_SEC) {
+	if (c->window_lookups >= HOLDER_LOOKUPS_PER_SEC || c->window_spent_ns >= HOLDER_NS_PER_SEC) {
 		memset(out, 0, sizeof(*out));
 		out->skipped = true;
 		return HOLDERS_SKIP;
@@ -106,11 +107,12 @@ enum holder_answer holder_cache_get(struct holder_cache *c, const struct bind_ev
 }
 
 void holder_cache_put(struct holder_cache *c, const struct bind_event *failed, __u64 now_ns,
-		      const struct holders *h)
+		      __u64 spent_ns, const struct holders *h)
 {
 	struct holder_cache_slot *s = &c->slots[0];
 	int i;
 
+	c->window_spent_ns += spent_ns;
 	for (i = 0; i < HOLDER_CACHE_SLOTS; i++) {
 		if (!c->slots[i].used || same_key(&c->slots[i], failed)) {
 			s = &c->slots[i];

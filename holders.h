@@ -21,8 +21,14 @@ struct existing_event;
 /* The same failed address and port is answered from the cache this long. */
 #define HOLDER_CACHE_NS		1000000000ULL
 #define HOLDER_CACHE_SLOTS	64
-/* Look-ups a second at most: a storm of failing binds is answered from the cache or skipped. */
+/*
+ * Look-ups a second at most, and the time they may take a second (a tenth
+ * of a core: one look-up iterates every socket of the host, some 200 ms
+ * for 100,000 of them): a storm of failing binds is answered from the
+ * cache or skipped, and never takes a core.
+ */
 #define HOLDER_LOOKUPS_PER_SEC	10
+#define HOLDER_NS_PER_SEC	100000000ULL
 
 struct holder {
 	__u32 pid;
@@ -61,6 +67,7 @@ struct holder_cache {
 	struct holder_cache_slot slots[HOLDER_CACHE_SLOTS];
 	__u64 window_ns;		/* the start of the current second of the budget */
 	unsigned int window_lookups;
+	__u64 window_spent_ns;		/* the look-ups' time in this second */
 };
 
 enum holder_answer {
@@ -72,9 +79,12 @@ enum holder_answer {
 /* What to do for @failed at @now_ns (CLOCK_MONOTONIC). */
 enum holder_answer holder_cache_get(struct holder_cache *c, const struct bind_event *failed,
 				    __u64 now_ns, struct holders *out);
-/* Keep @h as the answer for @failed, replacing the oldest slot when full. */
+/*
+ * Keep @h as the answer for @failed, replacing the oldest slot when full;
+ * the look-up, begun at @now_ns, took @spent_ns of the budget.
+ */
 void holder_cache_put(struct holder_cache *c, const struct bind_event *failed, __u64 now_ns,
-		      const struct holders *h);
+		      __u64 spent_ns, const struct holders *h);
 
 /* ,"holders":[{"pid":N,"comm":"..."},...] (and ,"holders_more":N past HOLDERS_MAX) or ,"holders":null. */
 int holders_json(char *buf, size_t len, const struct holders *h);

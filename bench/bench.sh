@@ -632,7 +632,7 @@ done
 EXISTING_LINES=()
 
 # existing_row LABEL ARGS...: bindsnoop --existing -v ARGS, 5 runs, output to
-# /dev/null: the listing's time as -v gives it (load, iterate, print) and
+# /dev/null: the listing's time as -v gives it (iterate, print) and
 # the run's peak RSS (GNU time), medians, min and max.
 existing_row() {
 	local label=$1 i out ms=() kb=() ms_med ms_min ms_max kb_med kb_max listed=
@@ -653,6 +653,33 @@ existing_row() {
 	EXISTING_LINES+=("$(printf '%-54s | %7s listed | median %5.0f ms | min %5.0f ms | max %5.0f ms | peak RSS %5.1f MB (max %5.1f MB)' \
 		"$label" "$listed" "$ms_med" "$ms_min" "$ms_max" \
 		"$(awk -v k="$kb_med" 'BEGIN { print k / 1024 }')" "$(awk -v k="$kb_max" 'BEGIN { print k / 1024 }')")")
+}
+
+# --holders: 3 binds that fail against 3 of the held sockets (3 look-ups,
+# each iterating every socket), the mean time -v gives at exit.
+holders_row() {
+	local label="--holders, one look-up among the held sockets" out bs port
+	"$BS" -E --holders -v >/dev/null 2>"$WORK/holders.err" &
+	bs=$!
+	if ! wait_banner "$WORK/holders.err" "$bs"; then
+		EXISTING_LINES+=("$(printf '%-54s | FAILED: %s' "$label" "$(grep -m1 bindsnoop: "$WORK/holders.err")")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+		return
+	fi
+	# A second apart: the budget allows 100 ms of look-ups a second, less than one here.
+	for port in 10000 10001 10002; do
+		"$WORKLOAD" -t udp -p "$port" -q >/dev/null 2>&1
+		sleep 1.1
+	done
+	kill -INT "$bs"
+	wait "$bs"
+	out=$(grep '^bindsnoop: holders: ' "$WORK/holders.err")
+	if [[ $out =~ holders:\ ([0-9]+)\ looked\ up\ \(([0-9.]+)\ ms\ each\) ]]; then
+		EXISTING_LINES+=("$(printf '%-54s | %7s look-ups | mean %6s ms' "$label" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")")
+	else
+		EXISTING_LINES+=("$(printf '%-54s | FAILED: %s' "$label" "${out:-no holders line}")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	fi
 }
 
 existing_rows() {
@@ -679,6 +706,7 @@ existing_rows() {
 	existing_row "--existing -j" -j
 	# Every socket iterated, none printed: the kernel's part and the load.
 	existing_row "--existing -P 1 (iterated, none printed)" -P 1
+	holders_row
 	kill "${pids[@]}" 2>/dev/null
 	wait "${pids[@]}" 2>/dev/null
 	existing_row "--existing, these sockets closed (the floor)"
@@ -860,7 +888,8 @@ report() {
 	printf '  %s\n' "${STARTUP_LINES[@]}"
 	echo
 	echo "--existing: the list of $EXISTING_SOCKETS held UDP sockets (bench/holdsockets.c), 5 runs,"
-	echo "output to /dev/null; the time is -v's (load, iterate, print), RSS the whole run's"
+	echo "output to /dev/null; the time is -v's (iterate, print), RSS the whole run's;"
+	echo "--holders: 3 binds failing against held sockets, the look-up's mean time (-v)"
 	printf '  %s\n' "${EXISTING_LINES[@]}"
 	echo
 	echo "Other kernels: Debian's kernels in qemu (bench/vm.sh), fentry and kprobe included."

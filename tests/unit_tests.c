@@ -1839,7 +1839,7 @@ static void test_holders_json_and_column(void **state)
 	assert_string_equal(buf, "?");
 }
 
-/* The cache answers a repeat within a second; past 10 look-ups a second, skipped. */
+/* The cache answers a repeat within a second; past 10 look-ups or 100 ms of them a second, skipped. */
 static void test_holders_cache_and_budget(void **state)
 {
 	static struct holder_cache c;
@@ -1850,7 +1850,7 @@ static void test_holders_cache_and_budget(void **state)
 
 	(void)state;
 	assert_int_equal(holder_cache_get(&c, &f, t0, &out), HOLDERS_LOOK_UP);
-	holder_cache_put(&c, &f, t0, &h);
+	holder_cache_put(&c, &f, t0, 1000, &h);
 	assert_int_equal(holder_cache_get(&c, &f, t0 + HOLDER_CACHE_NS - 1, &out), HOLDERS_CACHED);
 	assert_int_equal(out.n, 1);
 	assert_int_equal(out.list[0].pid, 5);
@@ -1869,10 +1869,15 @@ static void test_holders_cache_and_budget(void **state)
 	assert_int_equal(holder_cache_get(&c, &f, t0 + 4, &out), HOLDERS_CACHED);
 	/* a second later: the budget is back, the cached answer too old */
 	assert_int_equal(holder_cache_get(&c, &f, t0 + HOLDER_CACHE_NS, &out), HOLDERS_LOOK_UP);
+	/* a look-up that took the second's time: the next one is skipped */
+	holder_cache_put(&c, &f, t0 + HOLDER_CACHE_NS, HOLDER_NS_PER_SEC, &h);
+	f.port = 7777;
+	assert_int_equal(holder_cache_get(&c, &f, t0 + HOLDER_CACHE_NS + 1, &out), HOLDERS_SKIP);
+	assert_int_equal(holder_cache_get(&c, &f, t0 + 2 * HOLDER_CACHE_NS, &out), HOLDERS_LOOK_UP);
 	/* a full cache replaces its oldest slot */
 	for (i = 0; i < HOLDER_CACHE_SLOTS + 1; i++) {
 		f.port = (__u16)(10000 + i);
-		holder_cache_put(&c, &f, t0 + 10 + (__u64)i, &h);
+		holder_cache_put(&c, &f, t0 + 10 + (__u64)i, 0, &h);
 	}
 	f.port = 10000 + HOLDER_CACHE_SLOTS;
 	assert_int_equal(holder_cache_get(&c, &f, t0 + 100, &out), HOLDERS_CACHED);
