@@ -317,10 +317,43 @@ existing_holders_column() {
 	check holders_column_header "$(head -n 1 "$TMP/out")" = "$(rc_col RC)$(header) HOLDER"
 }
 
+# --existing needs no more than the live trace: min_caps' set, as nobody.
+existing_min_caps() {
+	local caps=cap_bpf,cap_perfmon,cap_dac_read_search runner rc p
+	if ! command -v capsh >/dev/null; then
+		fail existing_min_caps "capsh not installed (Debian libcap2-bin)"
+		return
+	fi
+	# As group_min_caps says why.
+	if [ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 2)" -gt 2 ] &&
+		[ "$(backend_in_use)" != fentry ]; then
+		caps=$caps,cap_sys_admin
+	fi
+	[ "$(kernel_version)" -ge 5011 ] || caps=$caps,cap_sys_resource
+	existing_holder -L -p 4419 || { fail existing_min_caps "the holder did not bind: $(cat "$TMP/wl.err")"; existing_kill_holders; return; }
+	p=$WL_PID
+	cp "$BINDSNOOP" "$TMP/bindsnoop-caps"
+	chmod 755 "$TMP" "$TMP/bindsnoop-caps"
+	capsh --caps="$caps+eip cap_setpcap,cap_setuid,cap_setgid+ep" --keep=1 --user=nobody \
+		--addamb="$caps" -- -c "exec $TMP/bindsnoop-caps --backend $BACKEND --existing -P 4419 -d 1" \
+		>"$TMP/caps.out" 2>"$TMP/caps.err" &
+	runner=$!
+	wait "$runner"
+	rc=$?
+	existing_kill_holders
+	check existing_min_caps_exit_0 "$rc" = 0
+	if [ "$(awk -v pid="$p" '$(NF-6) == pid' "$TMP/caps.out")" = "$(row "$p" workload TCP 127.0.0.1 4419 ..... 0)" ]; then
+		pass existing_min_caps_lists
+	else
+		fail existing_min_caps_lists "stdout: $(cat "$TMP/caps.out") stderr: $(cat "$TMP/caps.err")"
+	fi
+}
+
 group_existing() {
 	existing_table
 	if command -v jq >/dev/null; then existing_json; else fail existing_json "jq not installed"; fi
 	existing_filters
+	existing_min_caps
 	existing_kernel_socket
 	if command -v jq >/dev/null; then existing_holders_json; else fail holders_json "jq not installed"; fi
 	existing_holders_column
