@@ -106,6 +106,17 @@ int main(int argc, char **argv)
 		goto cleanup;
 	have_printer = true;
 	/*
+	 * --existing's and --holders' iterators are loaded (not yet run)
+	 * before the backend: a kernel that refuses them says so before the
+	 * banner, and libbpf's two parses of the kernel's BTF, one an object,
+	 * are not both in memory beside the ring buffer (peak RSS).
+	 */
+	if ((cfg.existing || cfg.holders) && lister_open(&lister, &cfg, &filters))
+		goto cleanup;
+	if (cfg.holders)
+		printer.holders = &lister;
+	malloc_trim(0);
+	/*
 	 * The events' reader is opened before the programs are attached: a
 	 * bind made once the banner is out is never one the perf buffer had
 	 * no place for yet (see open_reader_fn).
@@ -129,18 +140,11 @@ int main(int argc, char **argv)
 		 * in the buffer, so it is printed at least once (twice when the
 		 * listing saw it too).
 		 */
-		err = 0;
-		if (cfg.existing || cfg.holders) {
-			err = lister_open(&lister, &cfg, &filters);
-			if (!err && cfg.holders)
-				printer.holders = &lister;
-		}
-		if (!err && cfg.existing)
-			err = list_existing(&lister, &cfg, &printer);
+		err = cfg.existing ? list_existing(&lister, &cfg, &printer) : 0;
 		/* A failed header write ends it there, with the same report as any other. */
 		if (!err)
 			err = stream_events(&tracer, &printer);
-		if (cfg.holders && cfg.verbose && lister.skel)
+		if (cfg.holders && cfg.verbose)
 			report_holders(&lister);
 	}
 cleanup:
