@@ -349,11 +349,29 @@ existing_min_caps() {
 	fi
 }
 
+# The iterators' object goes with the rest, kill -9 included.
+existing_leftovers() {
+	local left
+	if ! command -v "$BPFTOOL" >/dev/null; then
+		fail existing_nothing_left "bpftool not installed (Debian bpftool; the guests get the host's)"
+		return
+	fi
+	if ! left=$(none_left all); then
+		skip existing_nothing_left "another bindsnoop is running: $left"
+		return
+	fi
+	tracer_start -E --holders --existing || { fail existing_nothing_left "did not start: $(cat "$TMP/err")"; return; }
+	check existing_iterators_visible_while_running "$(our_objects | grep -c 'list_task_socke')" = 1
+	tracer_stop KILL
+	left=$(none_left all) && pass existing_nothing_left_after_kill9 || fail existing_nothing_left_after_kill9 "$left"
+}
+
 group_existing() {
 	existing_table
 	if command -v jq >/dev/null; then existing_json; else fail existing_json "jq not installed"; fi
 	existing_filters
 	existing_min_caps
+	existing_leftovers
 	existing_kernel_socket
 	if command -v jq >/dev/null; then existing_holders_json; else fail holders_json "jq not installed"; fi
 	existing_holders_column
