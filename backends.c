@@ -204,6 +204,9 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct load_inputs *in,
 	ro->filter_uid = cfg->filter_uid;
 	ro->target_uid = cfg->uid;
 	ro->filter_ports = cfg->filter_ports;
+	ro->filter_via = cfg->via_mask != 0;
+	ro->want_via = plan->fields.details || cfg->via_mask;
+	ro->via_mask = cfg->via_mask;
 	memcpy((void *)ro->port_bitmap, cfg->ports, sizeof(cfg->ports));
 	ro->filter_cgroup_map = filters->cgroupmap_fd >= 0;
 	ro->filter_mntns_map = filters->mntnsmap_fd >= 0;
@@ -459,8 +462,34 @@ static int fill_maps(struct tracer *t, const struct load_inputs *in, char *why, 
 	return 0;
 }
 
+/*
+ * -v: the ways of taking a port the backend sees, and those this kernel has
+ * that it does not (connect() and sendto() autobinds, SCTP's bindx and the
+ * kernel's own sockets are not traced yet).
+ */
+static void report_paths(__u32 seen, __u32 kernel)
+{
+	char line[256];
+	size_t n = 0;
+	int via, listed;
+
+	for (int pass = 0; pass < 2; pass++) {
+		__u32 mask = pass ? kernel & ~seen : seen & kernel;
+
+		if (pass && !mask)
+			break;
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", pass ? "; not seen:" : "");
+		for (via = 0, listed = 0; via < BS_VIA_COUNT && n < sizeof(line); via++)
+			if (mask & (1u << via))
+				n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s",
+						      listed++ ? "," : "", via_name((__u8)via));
+	}
+	fprintf(stderr, "bindsnoop: ports taken by:%s\n", line);
+}
+
 /* -v: the backend that runs, its build and the buffer its events come over. */
-static void report_backend(const struct tracer *t, const struct backend_plan *bp)
+static void report_backend(const struct tracer *t, const struct backend_plan *bp,
+			   __u32 kernel_paths)
 {
 	const char *name = backend_names[t->backend];
 
@@ -471,6 +500,7 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 	/* The reader that is open, not the plan: the tests assert what ran. */
 	fprintf(stderr, "bindsnoop: events: %s\n",
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
+	report_paths(bp->paths, kernel_paths);
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,
@@ -501,7 +531,7 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 			err = attach_programs(t, facts, bp, why, sizeof(why));
 		if (!err) {
 			if (cfg->verbose)
-				report_backend(t, bp);
+				report_backend(t, bp, plan->kernel_paths);
 			return 0;
 		}
 		tracer_destroy(t);

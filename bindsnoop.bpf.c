@@ -12,6 +12,10 @@
  *   fexit   inet_bind/inet6_bind/mptcp_bind       (one program per hook)
  *   kprobe  the same functions, entry + return     (per-thread entry)
  *   tp      syscalls:sys_exit_bind and friends     (fd -> socket: syscalls.bpf.h)
+ *           io_uring:io_uring_complete             (request -> socket: io_uring.bpf.h)
+ * and on each: listen() without a port (listen.bpf.h), and with --autobind
+ * connect() and the sends without one (syscall tracepoints: autobind.bpf.h).
+ * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -36,6 +40,9 @@ const volatile bool filter_cgroup_dir = false;	/* -c: slot CGROUP_SLOT_DIR */
 const volatile bool filter_unit = false;	/* --unit: slot CGROUP_SLOT_UNIT */
 const volatile bool filter_container = false;	/* --container: slot CGROUP_SLOT_CONTAINER */
 const volatile bool trace_errors = false;
+/* --via: the ways of taking a port traced (1 << BS_VIA_*), when filter_via. */
+const volatile bool filter_via = false;
+const volatile __u32 via_mask = 0;
 const volatile bool count_mode = false;
 const volatile bool use_ringbuf = true;
 /* What the output shows: each read costs on every bind, so only those needed. */
@@ -43,6 +50,7 @@ const volatile bool want_ts = true;		/* -t, JSON */
 const volatile bool want_details = true;	/* JSON: ids, ppid and its comm, gid, tid, netns */
 const volatile bool want_cgroup = true;		/* JSON, --owner: the cgroup id */
 const volatile bool want_ifname = true;		/* -w, JSON: the bound device's name */
+const volatile bool want_via = true;		/* JSON, --via: how fexit's and kprobe's port was taken */
 /* Wake the reader only once this much is waiting (see bindsnoop.c). */
 const volatile __u64 wakeup_bytes = 0;
 /* --count with -i: the programs count into the table that "counts" holds, else into counts_a. */
@@ -166,6 +174,28 @@ struct {
 	__type(value, struct task_binds);
 } task_binds SEC(".maps");
 
+/* listen() on a socket without a port (listen.bpf.h): the thread's socket, from entry to return. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LISTEN_MAP_ENTRIES);
+	__type(key, __u64);	/* tid */
+	__type(value, __u64);	/* struct sock * */
+} listens SEC(".maps");
+
+/* io_uring's binds and listens (io_uring.bpf.h), from submission to completion. */
+struct uring_req {
+	__u64 sk;		/* listen: the socket without a port */
+	__u8 addr[28];		/* bind: the sockaddr asked for (sockaddr_in6's size) */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LISTEN_MAP_ENTRIES);
+	__type(key, __u64);	/* the request's address */
+	__type(value, struct uring_req);
+} uring_reqs SEC(".maps");
+
 /* bcc's --cgroupmap / --mntnsmap: user space reuses a pinned map here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -201,7 +231,7 @@ static __always_inline void stat_inc(__u32 slot)
 #include "fill.bpf.h"
 #include "count.bpf.h"
 #include "emit.bpf.h"
-#include "via.bpf.h"
+#include "listen.bpf.h"
 
 /*
  * Sockets without a file are the kernel's own (MPTCP's subflow before 6.6,
@@ -223,13 +253,37 @@ int BPF_PROG(fexit_##func, struct socket *sock, struct sockaddr *uaddr, int addr
 	if (!user_socket(sock, READ_BTF) || !task_traced())				\
 		return 0;								\
 	return emit_bind(ctx, sock->sk, uaddr, false, ret, READ_CAST_OR_BTF,		\
-			 hooked_bind_via());						\
+			 BS_VIA_HOOKED);						\
 }
 
 FEXIT_PROG(inet_bind)
 FEXIT_PROG(inet6_bind)
 FEXIT_PROG(mptcp_bind)
 FEXIT_PROG(mptcp_v6_bind)
+
+/*
+ * listen() without a port (listen.bpf.h); io_uring's IORING_OP_LISTEN comes
+ * here too. An MPTCP socket's listen is mptcp_listen(), which takes the
+ * port for its subflow (a socket without a file) and copies it over.
+ */
+#define FEXIT_LISTEN_PROGS(func, kind)						\
+SEC("fentry/" #func)									\
+int BPF_PROG(fentry_##func, struct socket *sock, int backlog)				\
+{											\
+	if (user_socket(sock, READ_BTF))						\
+		listen_mark(sock->sk, READ_BTF, kind);				\
+	return 0;									\
+}											\
+SEC("fexit/" #func)									\
+int BPF_PROG(fexit_##func, struct socket *sock, int backlog, int ret)			\
+{											\
+	if (!listen_unmark(kind) || ret)						\
+		return 0;								\
+	return emit_bind(ctx, sock->sk, NULL, false, 0, READ_CAST_OR_BTF, BS_VIA_LISTEN);	\
+}
+
+FEXIT_LISTEN_PROGS(inet_listen, LISTEN_INET)
+FEXIT_LISTEN_PROGS(mptcp_listen, LISTEN_MPTCP)
 
 /*
  * ---- backend 2: kprobe + kretprobe: the entry keeps the socket for the
@@ -285,7 +339,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 		sock = TYPED(struct socket, entry->sock);
 		entry->sock = 0;
 		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, READ_TYPED,
-				 hooked_bind_via());
+				 BS_VIA_HOOKED);
 	}
 	key = (__u32)bpf_get_current_pid_tgid() | kind;
 	entry = bpf_map_lookup_elem(&entries, &key);
@@ -294,7 +348,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 	/* Not inside BPF_CORE_READ(): that would make entry->sock a CO-RE access too. */
 	sock = (struct socket *)entry->sock;
 	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, READ_PROBE,
-		  hooked_bind_via());
+		  BS_VIA_HOOKED);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }
@@ -315,6 +369,30 @@ KPROBE_PROGS(inet_bind, KIND_INET)
 KPROBE_PROGS(inet6_bind, KIND_INET)
 KPROBE_PROGS(mptcp_bind, KIND_MPTCP)
 KPROBE_PROGS(mptcp_v6_bind, KIND_MPTCP)
+
+#define KPROBE_LISTEN_PROGS(func, kind)						\
+SEC("kprobe/" #func)									\
+int BPF_KPROBE(kprobe_##func, struct socket *sock)					\
+{											\
+	if (TYPED_READS)								\
+		sock = TYPED(struct socket, sock);					\
+	if (user_socket(sock, READ_CAST_OR_PROBE))					\
+		listen_mark(KREAD(READ_CAST_OR_PROBE, sock, sk), READ_CAST_OR_PROBE, kind); \
+	return 0;									\
+}											\
+SEC("kretprobe/" #func)									\
+int BPF_KRETPROBE(kretprobe_##func, int ret)						\
+{											\
+	__u64 sk = listen_unmark(kind);							\
+											\
+	if (!sk || ret)									\
+		return 0;								\
+	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,	\
+			 BS_VIA_LISTEN);						\
+}
+
+KPROBE_LISTEN_PROGS(inet_listen, LISTEN_INET)
+KPROBE_LISTEN_PROGS(mptcp_listen, LISTEN_MPTCP)
 
 /* ---- backend 3: syscall tracepoints: fd -> file -> socket ---- */
 
@@ -372,6 +450,47 @@ int tp_exit_bind_regs(struct trace_event_raw_sys_exit *ctx)
 			 true, (int)ctx->ret, READ_CAST_OR_PROBE, BS_VIA_BIND);
 }
 
+/* listen() without a port (listen.bpf.h): the socket's port is still 0 at entry. */
+SEC("tracepoint/syscalls/sys_enter_listen")
+int tp_enter_listen(struct trace_event_raw_sys_enter *ctx)
+{
+	listen_mark(sock_from_fd((int)ctx->args[0], READ_CAST_OR_PROBE), READ_CAST_OR_PROBE,
+		    LISTEN_INET);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_listen")
+int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 sk = listen_unmark(LISTEN_INET);
+
+	if (!sk || ctx->ret)
+		return 0;
+	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,
+			 BS_VIA_LISTEN);
+}
+
+/* --autobind (autobind.bpf.h): connect() and the sends on a socket without a port. */
+#include "autobind.bpf.h"
+
+#define AUTOBIND_PROGS(call, via)							\
+SEC("tracepoint/syscalls/sys_enter_" #call)						\
+int tp_enter_##call(struct trace_event_raw_sys_enter *ctx)				\
+{											\
+	autobind_enter((int)ctx->args[0]);						\
+	return 0;									\
+}											\
+SEC("tracepoint/syscalls/sys_exit_" #call)						\
+int tp_exit_##call(struct trace_event_raw_sys_exit *ctx)				\
+{											\
+	return autobind_exit(ctx, via);							\
+}
+
+AUTOBIND_PROGS(connect, BS_VIA_CONNECT)
+AUTOBIND_PROGS(sendto, BS_VIA_SENDTO)
+AUTOBIND_PROGS(sendmsg, BS_VIA_SENDTO)
+AUTOBIND_PROGS(sendmmsg, BS_VIA_SENDTO)
+
 #if defined(__TARGET_ARCH_s390)
 /* s390x: bind() is socketcall(SYS_BIND) (syscalls.bpf.h). */
 SEC("tracepoint/syscalls/sys_exit_socketcall")
@@ -391,10 +510,46 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
 }
 #endif
 
+/*
+ * io_uring's IORING_OP_BIND and IORING_OP_LISTEN (6.11+; io_uring.bpf.h):
+ * loaded only where the kernel has them. Both run on every request of
+ * every ring: past the opcode test, the work is out of line (as for the
+ * 32-bit program below).
+ */
+#include "io_uring.bpf.h"
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(tp_io_uring_complete, void *ring, void *req)
+{
+	__u8 opcode;
+
+	if (!req)
+		return 0;
+	opcode = KREAD(READ_CAST_OR_PROBE, TYPED(struct io_kiocb___bs, req), opcode);
+	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
+		return 0;
+	return io_uring_done(ctx, req, opcode);
+}
+
+/* ... noted at submission: a bind's address, a listen's socket while its port is still 0. */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(tp_io_uring_submit, struct io_kiocb___bs *req)
+{
+	__u8 opcode = req->opcode;
+
+	if (opcode == IORING_OP_BIND_NR || opcode == IORING_OP_LISTEN_NR)
+		io_uring_note(req, opcode);
+	return 0;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* x86-64: 32-bit programs' bind() and socketcall(SYS_BIND) (syscalls.bpf.h). */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+/*
+ * Out of line: the program runs on every syscall of every task, and its
+ * common path (not a 32-bit bind's number) then needs no stack and saves
+ * no registers; a call costs only the binds.
+ */
+static __noinline int compat_exit_bind(void *ctx, struct pt_regs *regs, long ret)
 {
 	void *uaddr;
 	__u8 via;
@@ -404,6 +559,14 @@ int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
 		return 0;
 	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), uaddr, true, (int)ret,
 			 READ_CAST_OR_PROBE, via);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_compat_exit_bind, struct pt_regs *regs, long ret)
+{
+	if (!compat_bind_number(regs->orig_ax))
+		return 0;
+	return compat_exit_bind(ctx, regs, ret);
 }
 #endif
 

@@ -65,6 +65,8 @@ struct bind_event {
 
 /* Binds in flight at once that the entry map (kprobe, tracepoint pair) holds. */
 #define ENTRY_MAP_ENTRIES	10240
+/* listen() calls in flight at once on sockets without a port (listen.bpf.h). */
+#define LISTEN_MAP_ENTRIES	1024
 
 /*
  * Keys each --count table holds: every ephemeral port (32768-60999) of two

@@ -10,11 +10,14 @@
 #include "count.bpf.h"
 #include "fill.bpf.h"
 #include "filters.bpf.h"
+#include "via.bpf.h"
 
 /*
  * Common return path of every backend: apply the per-bind filters, then
  * hand one event to the buffer or to the --count table. @via: how the
- * port was taken (enum bs_via).
+ * port was taken (enum bs_via), or BS_VIA_HOOKED for fexit's and kprobe's
+ * bind, whose way is read off the task, and only where the output or
+ * --via needs it (a few dozen instructions a bind: two helper calls).
  */
 static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
 				     bool user_uaddr, int ret, enum read_mode mode, __u8 via)
@@ -24,6 +27,10 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 	__u32 zero = 0;
 
 	if (!sk)
+		return 0;
+	if (via == BS_VIA_HOOKED)
+		via = want_via ? hooked_bind_via() : BS_VIA_BIND;
+	if (filter_via && !(via_mask & (1u << (via & 31))))
 		return 0;
 	family = KREAD(mode, sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)

@@ -143,6 +143,32 @@ const char *via_name(__u8 via)
 	return via < BS_VIA_COUNT ? names[via] : "unknown";
 }
 
+int parse_via_list(const char *list, __u32 *mask, const char **bad)
+{
+	const char *item = list;
+	__u32 m = 0;
+
+	for (;;) {
+		size_t len = strcspn(item, ",");
+		int via;
+
+		for (via = 0; via < BS_VIA_COUNT; via++)
+			if (len && strlen(via_name((__u8)via)) == len &&
+			    !strncmp(item, via_name((__u8)via), len))
+				break;
+		if (via == BS_VIA_COUNT) {
+			*bad = item;
+			return -EINVAL;
+		}
+		m |= 1u << via;
+		if (!item[len])
+			break;
+		item += len + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
 void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len)
 {
 	int af = family == AF_INET ? AF_INET : family == AF_INET6 ? AF_INET6 : -1;

@@ -63,6 +63,13 @@ const char *proto_name(__u16 protocol);
 /* "bind", "io_uring", "listen", ... by BS_VIA_*; "unknown" past the last one. */
 const char *via_name(__u8 via);
 
+/*
+ * --via: a comma-separated list of via_name()s -> a mask of 1 << BS_VIA_*.
+ * Returns 0, or -EINVAL with *bad pointing at the first item that is
+ * empty or not a name.
+ */
+int parse_via_list(const char *list, __u32 *mask, const char **bad);
+
 /* inet_ntop() of an event address; "?" for a family that is neither. */
 void addr_to_str(__u16 family, const __u8 addr[16], char *buf, size_t len);
 

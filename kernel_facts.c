@@ -34,17 +34,29 @@ static bool kernel_warns_on_runtime_alloc(void)
 	return release_warns_on_runtime_alloc(major, minor);
 }
 
-static bool perf_events_restricted(void)
+/* An integer sysctl's value, or 0 where the kernel has no such file. */
+static int read_sysctl_int(const char *path)
 {
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
-	int level = 0;
+	FILE *f = fopen(path, "r");
+	int value = 0;
 
 	if (f) {
-		if (fscanf(f, "%d", &level) != 1)
-			level = 0;
+		if (fscanf(f, "%d", &value) != 1)
+			value = 0;
 		fclose(f);
 	}
-	return level > 2;
+	return value;
+}
+
+static bool perf_events_restricted(void)
+{
+	return read_sysctl_int("/proc/sys/kernel/perf_event_paranoid") > 2;
+}
+
+/* 2: io_uring_setup() fails for everyone, so no ring can bind. */
+static int io_uring_disabled(void)
+{
+	return read_sysctl_int("/proc/sys/kernel/io_uring_disabled");
 }
 
 /*
@@ -94,7 +106,8 @@ static void probe_fexit(const struct config *cfg, struct kernel_facts *facts)
 static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
 			  size_t msglen)
 {
-	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX];
+	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + 1];
+	const size_t op_bind = KFUNC_MAX + IFLAG_MAX;
 	const char *path = cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux";
 	const char *why = NULL;
 	struct btf_file file;
@@ -105,9 +118,10 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 	for (i = 0; i < IFLAG_MAX; i++)
 		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
 							.kind = BTF_KIND_ENUM };
+	q[op_bind] = (struct btf_lookup){ .name = "IORING_OP_BIND", .kind = BTF_KIND_ENUM };
 	err = btf_file_open(path, true, &file);
 	if (!err) {
-		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX, &why);
+		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX + 1, &why);
 		btf_file_close(&file);
 	}
 	if (err) {
@@ -127,6 +141,7 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 		facts->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
 	for (i = 0; i < IFLAG_MAX; i++)
 		facts->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
+	facts->io_uring_bind = q[op_bind].found;
 	return 0;
 }
 
@@ -145,5 +160,6 @@ int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char
 	facts->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	facts->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	facts->perf_events_restricted = perf_events_restricted();
+	facts->io_uring_disabled = io_uring_disabled();
 	return 0;
 }

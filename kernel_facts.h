@@ -20,6 +20,8 @@ enum kernel_func {
 	KFUNC_MPTCP_V6_BIND,
 	KFUNC_IA32_SYS_BIND,	/* x86-64 runs 32-bit programs (CONFIG_IA32_EMULATION) */
 	KFUNC_BPF_RDONLY_CAST,	/* the kfunc of the typed build (6.2+, bindsnoop.bpf.c) */
+	KFUNC_INET_LISTEN,	/* listen() on a socket without a port takes one (listen.bpf.h) */
+	KFUNC_MPTCP_LISTEN,
 	KFUNC_MAX,
 };
 
@@ -51,6 +53,10 @@ struct kernel_facts {
 	bool perf_events_restricted;
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
 	long long inet_flag[IFLAG_MAX];
+	/* io_uring has IORING_OP_BIND (6.11+): binds without a bind syscall */
+	bool io_uring_bind;
+	/* kernel.io_uring_disabled (6.6+; 0 where the kernel has no such sysctl): 2 = for everyone */
+	int io_uring_disabled;
 };
 
 /*

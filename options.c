@@ -67,6 +67,8 @@ enum {
 	OPT_OWNER,
 	OPT_UNIT,
 	OPT_CONTAINER,
+	OPT_VIA,
+	OPT_AUTOBIND,
 	OPT_EXISTING,
 	OPT_HOLDERS,
 };
@@ -89,6 +91,8 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
 	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
+	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen,connect,sendto", 0 },
+	{ "autobind", OPT_AUTOBIND, NULL, 0, "Also the ports connect() and sendto() pick for sockets without one", 0 },
 	{ "existing", OPT_EXISTING, NULL, 0, "First list the sockets already bound (every process and namespace)", 0 },
 	{ "holders", OPT_HOLDERS, NULL, 0, "With -E: who holds the port of a bind that failed with EADDRINUSE (HOLDER column, JSON holders)", 0 },
 	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
@@ -284,6 +288,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			err = usage_error(ps, "--container", arg,
 					  "not a container id (12 to 64 lowercase hex digits)");
 		cfg->container = arg;
+		break;
+	case OPT_VIA: {
+		const char *bad;
+
+		if (parse_via_list(arg, &cfg->via_mask, &bad))
+			err = usage_error(ps, "--via", arg,
+					  *bad == ',' || !*bad ? "an empty item"
+							       : "not a way (bind, socketcall, io_uring, listen, connect, sendto)");
+		break;
+	}
+	case OPT_AUTOBIND:
+		cfg->autobind = true;
 		break;
 	case OPT_EXISTING:
 		cfg->existing = true;

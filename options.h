@@ -23,8 +23,8 @@ enum backend {
 
 extern const char *const backend_names[BACKEND_MAX];
 
-/* Link slots of a loaded backend: the most any has (kprobe: four pairs). */
-#define MAX_LINKS		8
+/* Link slots of a loaded backend: the most any has (kprobe: six pairs, --autobind's four), and room. */
+#define MAX_LINKS		24
 
 struct config {
 	/* filters, all applied in the kernel */
@@ -38,6 +38,8 @@ struct config {
 	const char *cgroup_path;
 	const char *unit;		/* --unit: tasks in this systemd unit's cgroup */
 	const char *container;		/* --container: tasks in this container's cgroup */
+	__u32 via_mask;			/* --via: 1 << BS_VIA_* of the ways traced; 0 = every way */
+	bool autobind;			/* --autobind: ports connect() and the sends pick too */
 	/* what is printed, and for how long */
 	struct print_opts print;
 	bool json;

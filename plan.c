@@ -6,7 +6,7 @@
 
 const char *const kernel_func_names[KFUNC_MAX] = {
 	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind", "__ia32_sys_bind",
-	"bpf_rdonly_cast",
+	"bpf_rdonly_cast", "inet_listen", "mptcp_listen",
 };
 
 /* A hook on a kernel function: the programs it takes, and whether a kernel may lack it. */
@@ -14,26 +14,48 @@ struct hook {
 	enum kernel_func func;
 	bool optional;			/* MPTCP; IPv6 when not loaded */
 	const char *entry, *exit;	/* program names; entry may be NULL */
+	bool entry_map;			/* the entry hands the return its arguments in "entries" */
+	__u32 path;			/* 1 << BS_VIA_*: the way of taking a port it sees */
 };
 
+#define PATH(via)	(1u << (via))
+
+/* inet_bind() serves bind(2), socketcall(SYS_BIND) and io_uring's bind alike (via.bpf.h). */
+#define BIND_PATHS	(PATH(BS_VIA_BIND) | PATH(BS_VIA_SOCKETCALL) | PATH(BS_VIA_IO_URING))
+
 static const struct hook fentry_hooks[] = {
-	{ KFUNC_INET_BIND, false, NULL, "fexit_inet_bind" },
-	{ KFUNC_INET6_BIND, true, NULL, "fexit_inet6_bind" },
-	{ KFUNC_MPTCP_BIND, true, NULL, "fexit_mptcp_bind" },
-	{ KFUNC_MPTCP_V6_BIND, true, NULL, "fexit_mptcp_v6_bind" },
+	{ KFUNC_INET_BIND, false, NULL, "fexit_inet_bind", false, BIND_PATHS },
+	{ KFUNC_INET6_BIND, true, NULL, "fexit_inet6_bind", false, BIND_PATHS },
+	{ KFUNC_MPTCP_BIND, true, NULL, "fexit_mptcp_bind", false, BIND_PATHS },
+	{ KFUNC_MPTCP_V6_BIND, true, NULL, "fexit_mptcp_v6_bind", false, BIND_PATHS },
+	{ KFUNC_INET_LISTEN, true, "fentry_inet_listen", "fexit_inet_listen", false,
+	  PATH(BS_VIA_LISTEN) },
+	{ KFUNC_MPTCP_LISTEN, true, "fentry_mptcp_listen", "fexit_mptcp_listen", false, 0 },
 };
 
 static const struct hook kprobe_hooks[] = {
-	{ KFUNC_INET_BIND, false, "kprobe_inet_bind", "kretprobe_inet_bind" },
-	{ KFUNC_INET6_BIND, true, "kprobe_inet6_bind", "kretprobe_inet6_bind" },
-	{ KFUNC_MPTCP_BIND, true, "kprobe_mptcp_bind", "kretprobe_mptcp_bind" },
-	{ KFUNC_MPTCP_V6_BIND, true, "kprobe_mptcp_v6_bind", "kretprobe_mptcp_v6_bind" },
+	{ KFUNC_INET_BIND, false, "kprobe_inet_bind", "kretprobe_inet_bind", true, BIND_PATHS },
+	{ KFUNC_INET6_BIND, true, "kprobe_inet6_bind", "kretprobe_inet6_bind", true, BIND_PATHS },
+	{ KFUNC_MPTCP_BIND, true, "kprobe_mptcp_bind", "kretprobe_mptcp_bind", true, BIND_PATHS },
+	{ KFUNC_MPTCP_V6_BIND, true, "kprobe_mptcp_v6_bind", "kretprobe_mptcp_v6_bind", true,
+	  BIND_PATHS },
+	{ KFUNC_INET_LISTEN, true, "kprobe_inet_listen", "kretprobe_inet_listen", false,
+	  PATH(BS_VIA_LISTEN) },
+	{ KFUNC_MPTCP_LISTEN, true, "kprobe_mptcp_listen", "kretprobe_mptcp_listen", false, 0 },
 };
 
+/* One more program; a plan that outgrows MAX_LINKS makes the backend unusable, loudly. */
 static void add_prog(struct backend_plan *bp, const char *name)
 {
-	if (name && bp->nprogs < MAX_LINKS)
-		bp->progs[bp->nprogs++] = name;
+	if (!name)
+		return;
+	if (bp->nprogs == MAX_LINKS) {
+		bp->usable = false;
+		snprintf(bp->why, sizeof(bp->why), "internal: more than %d programs (MAX_LINKS)",
+			 MAX_LINKS);
+		return;
+	}
+	bp->progs[bp->nprogs++] = name;
 }
 
 /* fentry and kprobe: one hook per bind function this kernel has. */
@@ -50,7 +72,8 @@ static void plan_function_hooks(struct backend_plan *bp, const struct hook *hook
 		case HOOK_ATTACH:
 			add_prog(bp, hooks[i].entry);
 			add_prog(bp, hooks[i].exit);
-			bp->uses_entries |= hooks[i].entry != NULL;
+			bp->uses_entries |= hooks[i].entry_map;
+			bp->paths |= hooks[i].path;
 			break;
 		case HOOK_LEAVE_OUT:
 			if (f == KFUNC_INET6_BIND)
@@ -116,6 +139,9 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 	bool compat = facts->func_id[KFUNC_IA32_SYS_BIND] != 0;
 
 	bp->needs_tracefs = true;
+	bp->paths = PATH(BS_VIA_BIND) | PATH(BS_VIA_LISTEN);
+	if (compat || SOCKETCALL_PROG)
+		bp->paths |= PATH(BS_VIA_SOCKETCALL);
 	if (facts->task_pt_regs) {
 		add_prog(bp, "tp_exit_bind_regs");
 		add_prog(bp, SOCKETCALL_PROG);
@@ -133,6 +159,35 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 	}
 	if (compat)
 		add_prog(bp, "tp_compat_exit_bind");
+	/*
+	 * io_uring's binds make no bind syscall: its completion tracepoint
+	 * sees them, where the kernel has them and lets rings be made.
+	 */
+	add_prog(bp, "tp_enter_listen");
+	add_prog(bp, "tp_exit_listen");
+	if (facts->io_uring_bind && facts->io_uring_disabled < 2) {
+		add_prog(bp, "tp_io_uring_submit");
+		add_prog(bp, "tp_io_uring_complete");
+		bp->paths |= PATH(BS_VIA_IO_URING);
+	}
+}
+
+/*
+ * --autobind, on every backend: the syscall tracepoints of connect() and
+ * the sends (autobind.bpf.h), so tracefs too.
+ */
+static void plan_autobind(struct backend_plan *bp)
+{
+	static const char *const progs[] = {
+		"tp_enter_connect", "tp_exit_connect", "tp_enter_sendto", "tp_exit_sendto",
+		"tp_enter_sendmsg", "tp_exit_sendmsg", "tp_enter_sendmmsg", "tp_exit_sendmmsg",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		add_prog(bp, progs[i]);
+	bp->needs_tracefs = true;
+	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
 }
 
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
@@ -144,6 +199,28 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct k
 		plan_kprobe(bp, facts);
 	else
 		plan_tracepoint(bp, facts);
+}
+
+/*
+ * The ways of taking a port this kernel has, whichever backend runs: -v
+ * names those the running backend does not see. socketcall(SYS_BIND) is
+ * s390x's and powerpc's bind, and 32-bit x86 programs'; io_uring binds
+ * where the kernel has them and lets rings be made.
+ */
+static __u32 kernel_paths(const struct kernel_facts *facts)
+{
+	__u32 paths = PATH(BS_VIA_BIND) | PATH(BS_VIA_LISTEN) | PATH(BS_VIA_CONNECT) |
+		      PATH(BS_VIA_SENDTO) | PATH(BS_VIA_BINDX) | PATH(BS_VIA_KERNEL);
+
+#if defined(__s390x__) || defined(__powerpc64__)
+	paths |= PATH(BS_VIA_SOCKETCALL);
+#else
+	if (facts->func_id[KFUNC_IA32_SYS_BIND])
+		paths |= PATH(BS_VIA_SOCKETCALL);
+#endif
+	if (facts->io_uring_bind && facts->io_uring_disabled < 2)
+		paths |= PATH(BS_VIA_IO_URING);
+	return paths;
 }
 
 const char *const build_names[2] = { "typed", "probing" };
@@ -210,6 +287,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			plan->order[plan->norder++] = b;
 		plan_backend(bp, b, facts);
+		if (cfg->autobind && bp->usable)
+			plan_autobind(bp);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {
 			bp->usable = false;
 			snprintf(bp->why, sizeof(bp->why),
@@ -228,6 +307,7 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	plan->ringbuf_bytes = cfg->count ? page_size : RINGBUF_BYTES;
 	plan->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
 	plan->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
+	plan->kernel_paths = kernel_paths(facts);
 	/* --holders: a failed bind's holders are looked up in its own network namespace. */
 	plan->fields.details |= cfg->holders;
 	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||

@@ -65,6 +65,7 @@ struct backend_plan {
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
 	const char *detail;		/* how it hooks, for -v */
+	__u32 paths;			/* 1 << BS_VIA_*: the ways of taking a port it sees */
 	const char *note;		/* a limit of this kernel worth telling with -v, or NULL */
 	int fail_after_links;		/* the tests' hook: attaching fails after this many; -1: never */
 };
@@ -79,6 +80,8 @@ struct plan {
 	__u32 wakeup_bytes;		/* ring: wake the reader once this much waits */
 	struct event_fields fields;	/* what the kernel side reads for the output */
 	bool filter_task;		/* a filter on the calling task: -p, -u, a cgroup or mount ns */
+	/* 1 << BS_VIA_*: the ways of taking a port this kernel and architecture have */
+	__u32 kernel_paths;
 };
 
 /*

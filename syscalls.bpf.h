@@ -16,6 +16,33 @@
 #define SOCKETCALL_BIND	2	/* socketcall()'s call number for bind */
 
 /*
+ * file -> socket -> sock, for a file that is a socket (else NULL): probed,
+ * or with READ_TYPED read through bpf_rdonly_cast() (the result is then
+ * BTF-typed). Shared with io_uring's bind (io_uring.bpf.h).
+ */
+static __always_inline struct sock *sock_from_file(struct file *file, enum read_mode mode)
+{
+	struct socket *sock;
+	umode_t i_mode;
+
+	if (!file)
+		return NULL;
+	if (mode == READ_TYPED) {
+		struct file *f = TYPED(struct file, file);
+
+		if ((f->f_inode->i_mode & S_IFMT) != S_IFSOCK)
+			return NULL;
+		sock = TYPED(struct socket, f->private_data);
+		return sock ? sock->sk : NULL;
+	}
+	i_mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((i_mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+/*
  * fd -> file -> socket -> sock, through the current task's fd table. The
  * walk to the table is plain loads where the kernel has
  * bpf_get_current_task_btf() (5.11+; libbpf makes the check a constant, so
@@ -27,8 +54,6 @@ static __always_inline struct sock *sock_from_fd(int fd, enum read_mode mode)
 {
 	bool cast = mode == READ_TYPED;
 	struct file **fds, *file = NULL;
-	struct socket *sock;
-	umode_t i_mode;
 
 	if (HAVE_TASK_BTF) {
 		struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
@@ -54,21 +79,7 @@ static __always_inline struct sock *sock_from_fd(int fd, enum read_mode mode)
 	} else {
 		bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	}
-	if (!file)
-		return NULL;
-	if (cast) {
-		struct file *f = TYPED(struct file, file);
-
-		if ((f->f_inode->i_mode & S_IFMT) != S_IFSOCK)
-			return NULL;
-		sock = TYPED(struct socket, f->private_data);
-		return sock ? sock->sk : NULL;
-	}
-	i_mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((i_mode & S_IFMT) != S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+	return sock_from_file(file, mode);
 }
 
 /*
@@ -129,6 +140,12 @@ static __always_inline bool in_compat_syscall(void)
 	       TS_COMPAT;
 }
 
+/* The number of a 32-bit bind() or socketcall() (102 is getuid() in the 64-bit table, 361 nothing). */
+static __always_inline bool compat_bind_number(long nr)
+{
+	return nr == IA32_NR_bind || nr == IA32_NR_socketcall;
+}
+
 /*
  * The fd and address of a 32-bit bind() or socketcall(SYS_BIND) at
  * sys_exit, if this is one, and which of the two (@via).
@@ -139,9 +156,10 @@ static __always_inline bool compat_bind_args(struct pt_regs *regs, int *fd, void
 	__u32 args[3];
 	long nr;
 
-	if (!in_compat_syscall())
-		return false;
+	/* The number first (the caller's test): the task's status costs a helper call. */
 	nr = regs->orig_ax;
+	if (!compat_bind_number(nr) || !in_compat_syscall())
+		return false;
 	if (nr == IA32_NR_bind) {
 		*fd = (int)regs->bx;
 		*uaddr = (void *)(__u64)(__u32)regs->cx;

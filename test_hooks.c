@@ -9,6 +9,11 @@ extern char **environ;
 #include "kernel_facts.h"
 #include "test_hooks.h"
 
+/* MAX_LINKS as a string literal, for the message. */
+#define STR_OF(x)	#x
+#define VALUE_STR(x)	STR_OF(x)
+#define LINKS_STR	VALUE_STR(MAX_LINKS)
+
 static int hook_error(char *msg, size_t msglen, const char *name, const char *val, const char *why)
 {
 	snprintf(msg, msglen, "%s %s: %s", name, val, why);
@@ -40,7 +45,7 @@ static int read_fail_attach(struct test_hooks *t, char *msg, size_t msglen)
 	if (!spec)
 		return 0;
 	if (!colon || parse_ulong(colon + 1, 0, MAX_LINKS, &n))
-		return hook_error(msg, msglen, name, spec, "not BACKEND:N (N = 0-8)");
+		return hook_error(msg, msglen, name, spec, "not BACKEND:N (N = 0-" LINKS_STR ")");
 	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
 		if (strncmp(spec, backend_names[b], colon - spec) == 0 &&
 		    strlen(backend_names[b]) == (size_t)(colon - spec))

@@ -18,6 +18,9 @@ enum io_uring_op___bs {
 #define HAVE_IO_URING_BIND bpf_core_enum_value_exists(enum io_uring_op___bs, IORING_OP_BIND___bs)
 #define HAVE_TASK_PT_REGS bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs)
 
+/* emit_bind()'s @via for fexit's and kprobe's binds: read off the task, where needed. */
+#define BS_VIA_HOOKED		0xff
+
 #define PF_IO_WORKER		0x00000010	/* io-wq workers and the SQPOLL thread */
 #define NR_io_uring_enter	426		/* the same on every architecture */
 #define NR_socketcall		102		/* i386, s390, powerpc */

@@ -6,6 +6,9 @@
  *               the cheapest thing a bind tracer has to see;
  * getppid mode: syscall(SYS_getppid), a syscall no bind tracer cares
  *               about: what a tracer costs every other program.
+ * uring_nop mode: one IORING_OP_NOP submitted and waited for on a ring of
+ *               the thread's own: what a hook on every io_uring request
+ *               (the tracepoint backend's, 6.11+) costs every ring.
  *
  * T threads run N iterations each, released together; the clock runs from
  * the release to the last thread's end, so start-up and exec are not in it.
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -36,13 +40,16 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/io_uring.h>
 #include "trace_helpers.h"
 #include "tests/lib/handshake.h"
 
 #define MAX_ITERATIONS	1000000000UL
 #define MAX_THREADS	64
 
-enum mode { MODE_BIND, MODE_GETPPID };
+enum mode { MODE_BIND, MODE_GETPPID, MODE_URING_NOP };
+
+static const char *const mode_names[] = { "bind", "getppid", "uring_nop" };
 
 struct env {
 	enum mode mode;
@@ -61,10 +68,11 @@ struct run {
 };
 
 static const char usage[] =
-"Usage: bindloop [-m bind|getppid] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
+"Usage: bindloop [-m bind|getppid|uring_nop] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
 "       bindloop -R\n"
 "  -m  bind: socket()+bind(ADDR:PORT)+close() per iteration (default)\n"
 "      getppid: one getppid() syscall per iteration\n"
+"      uring_nop: one io_uring NOP submitted and completed per iteration\n"
 "  -n  iterations per thread (default 100000)\n"
 "  -j  threads (default 1)\n"
 "  -a  IPv4 address to bind (default 127.0.0.1)\n"
@@ -110,6 +118,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 				env->mode = MODE_BIND;
 			else if (!strcmp(optarg, "getppid"))
 				env->mode = MODE_GETPPID;
+			else if (!strcmp(optarg, "uring_nop"))
+				env->mode = MODE_URING_NOP;
 			else
 				goto bad;
 			break;
@@ -213,10 +223,76 @@ static void getppid_loop(const struct env *env)
 		syscall(SYS_getppid);
 }
 
+/* A one-entry ring, mapped: enough to submit one request and reap it. */
+struct ring {
+	int fd;
+	void *sq, *cq;
+	size_t sq_len, cq_len;
+	struct io_uring_sqe *sqes;
+	struct io_uring_params p;
+};
+
+static int ring_open(struct ring *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = (int)syscall(__NR_io_uring_setup, 1, &r->p);
+	if (r->fd < 0)
+		return -errno;
+	r->sq_len = r->p.sq_off.array + r->p.sq_entries * sizeof(__u32);
+	r->cq_len = r->p.cq_off.cqes + r->p.cq_entries * sizeof(struct io_uring_cqe);
+	r->sq = mmap(NULL, r->sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+		     IORING_OFF_SQ_RING);
+	r->cq = mmap(NULL, r->cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+		     IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, sizeof(*r->sqes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		       r->fd, IORING_OFF_SQES);
+	if (r->sq == MAP_FAILED || r->cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return -errno;
+	return 0;
+}
+
+#define RING_U32(base, off) ((__u32 *)((char *)(base) + (off)))
+
+/* One NOP in, one completion out, per iteration: two tracepoints' worth of io_uring. */
+static void uring_nop_loop(struct run *run)
+{
+	unsigned long i;
+	struct ring r;
+	int err = ring_open(&r);
+
+	if (err) {
+		fprintf(stderr, "bindloop: io_uring ring: %s\n", strerror(-err));
+		atomic_store(&run->broken, true);
+		pthread_barrier_wait(&run->start);
+		return;
+	}
+	memset(r.sqes, 0, sizeof(*r.sqes));
+	r.sqes[0].opcode = IORING_OP_NOP;
+	RING_U32(r.sq, r.p.sq_off.array)[0] = 0;
+	pthread_barrier_wait(&run->start);
+	for (i = 0; i < run->env->iterations; i++) {
+		__u32 *sq_tail = RING_U32(r.sq, r.p.sq_off.tail);
+		__u32 *cq_head = RING_U32(r.cq, r.p.cq_off.head);
+
+		__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+		if (syscall(__NR_io_uring_enter, r.fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) != 1) {
+			fprintf(stderr, "bindloop: io_uring_enter: %s\n", strerror(errno));
+			atomic_store(&run->broken, true);
+			break;
+		}
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+	close(r.fd);
+}
+
 static void *worker(void *arg)
 {
 	struct run *run = arg;
 
+	if (run->env->mode == MODE_URING_NOP) {
+		uring_nop_loop(run);	/* its ring made before the barrier */
+		return NULL;
+	}
 	pthread_barrier_wait(&run->start);
 	if (run->env->mode == MODE_BIND)
 		bind_loop(run);
@@ -262,7 +338,7 @@ int main(int argc, char **argv)
 	ops = (unsigned long long)env.iterations * env.threads;
 	printf("mode=%s threads=%lu iterations=%lu ops=%llu binds=%lu failed=%lu "
 	       "elapsed_ns=%llu ns_per_op=%.1f cpu_ns=%llu cpu_ns_per_op=%.1f\n",
-	       env.mode == MODE_BIND ? "bind" : "getppid", env.threads, env.iterations, ops,
+	       mode_names[env.mode], env.threads, env.iterations, ops,
 	       atomic_load(&run.binds), atomic_load(&run.failed), t1 - t0,
 	       (double)(t1 - t0) * env.threads / ops, c1 - c0, (double)(c1 - c0) / ops);
 	return 0;

@@ -57,6 +57,56 @@ int floor_tp_exit_bind(void *ctx)
 	return 0;
 }
 
+/* listen() without a port: the three backends' hooks (not on any loop's path). */
+SEC("fentry/inet_listen")
+int BPF_PROG(floor_fentry_inet_listen)
+{
+	return 0;
+}
+
+SEC("fexit/inet_listen")
+int BPF_PROG(floor_fexit_inet_listen)
+{
+	return 0;
+}
+
+SEC("kprobe/inet_listen")
+int floor_kprobe_inet_listen(void *ctx)
+{
+	return 0;
+}
+
+SEC("kretprobe/inet_listen")
+int floor_kretprobe_inet_listen(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_listen")
+int floor_tp_enter_listen(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_listen")
+int floor_tp_exit_listen(void *ctx)
+{
+	return 0;
+}
+
+/* io_uring (6.11+): the tracepoint backend's programs run on every request. */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(floor_tp_io_uring_submit)
+{
+	return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(floor_tp_io_uring_complete)
+{
+	return 0;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* bindsnoop's 32-bit bind program runs on every syscall's exit: so does this one. */
 SEC("tp_btf/sys_exit")

@@ -10,7 +10,8 @@
  * tracepoint programs have bpf_task_pt_regs() (5.15+), the enter/exit pair
  * before; plus the raw sys_exit program where the kernel runs 32-bit x86
  * programs, unless --no-compat (what that program costs every syscall is
- * the difference). (A bench tool: it asks libbpf, not bindsnoop's own facts.)
+ * the difference); the listen syscall's pair; io_uring's two where the
+ * kernel has IORING_OP_BIND. (A bench tool: it asks libbpf, not bindsnoop's own facts.)
  */
 #include <errno.h>
 #include <signal.h>
@@ -29,9 +30,11 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static const char *const fentry_set[] = { "floor_fexit_inet_bind", "floor_fexit_inet6_bind", NULL };
+static const char *const fentry_set[] = { "floor_fexit_inet_bind", "floor_fexit_inet6_bind",
+					  "floor_fentry_inet_listen", "floor_fexit_inet_listen", NULL };
 static const char *const kprobe_set[] = { "floor_kprobe_inet_bind", "floor_kretprobe_inet_bind",
 					  "floor_kprobe_inet6_bind", "floor_kretprobe_inet6_bind",
+					  "floor_kprobe_inet_listen", "floor_kretprobe_inet_listen",
 					  NULL };
 
 static bool kernel_has_func(const char *name)
@@ -43,9 +46,45 @@ static bool kernel_has_func(const char *name)
 	return found;
 }
 
+/* An enumerator of any enum in the kernel's BTF (IORING_OP_BIND: io_uring binds, 6.11+). */
+static bool kernel_has_enumerator(const char *name)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool found = false;
+	__u32 id, n = vmlinux ? btf__type_cnt(vmlinux) : 0;
+
+	for (id = 1; id < n && !found; id++) {
+		const struct btf_type *t = btf__type_by_id(vmlinux, id);
+		const struct btf_enum *e;
+		__u16 k;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (k = 0; k < btf_vlen(t) && !found; k++)
+			found = !strcmp(btf__name_by_offset(vmlinux, e[k].name_off), name);
+	}
+	btf__free(vmlinux);
+	return found;
+}
+
+/* kernel.io_uring_disabled is 2: no ring can be made, and bindsnoop hooks none. */
+static bool io_uring_off(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+	int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v == 2;
+}
+
 int main(int argc, char **argv)
 {
-	const char *tp_set[4] = { NULL }, *const *set;
+	const char *tp_set[8] = { NULL }, *const *set;
 	struct bpf_link *links[8] = { NULL };
 	struct floor_bpf *skel = NULL;
 	struct bpf_program *prog;
@@ -75,6 +114,12 @@ int main(int argc, char **argv)
 		}
 		if (compat && kernel_has_func("__ia32_sys_bind"))
 			tp_set[k++] = "floor_tp_compat_exit";
+		tp_set[k++] = "floor_tp_enter_listen";
+		tp_set[k++] = "floor_tp_exit_listen";
+		if (kernel_has_enumerator("IORING_OP_BIND") && !io_uring_off()) {
+			tp_set[k++] = "floor_tp_io_uring_submit";
+			tp_set[k++] = "floor_tp_io_uring_complete";
+		}
 		set = tp_set;
 	} else {
 		fprintf(stderr, "floor: --backend %s: unknown backend\n", argv[2]);

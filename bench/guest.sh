@@ -13,12 +13,16 @@
 #   floor, floor_samekey, floor_getppid  the bind, fixed-port bind and
 #             getppid loops with bench/floor's empty programs on the same
 #             hooks instead: the price of the hook itself
+#   uring_nop, floor_uring_nop  one io_uring NOP submitted and reaped per
+#             op, with bindsnoop and with the floor: the tracepoint
+#             backend's io_uring programs (6.11+) run on every request
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
 #             bind (bpf_stats): floor, full output, --count
 #   progs_floor_samekey, progs_count_samekey  the same for one key
 #   progs_filtered  the same with -P naming a port no bind has (each one filtered out)
+#   progs_floor_uring_nop, progs_uring_nop  the programs' own time per NOP
 #   startup   exec to the header (guest ms: million instructions) and peak RSS
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do, as long as every
@@ -263,12 +267,16 @@ FLOOR_ROW=1 row floor_samekey bind "$BINDS" 0 "-p 4999" --
 row count_samekey bind "$BINDS" 0 "-p 4999" -- --count
 FLOOR_ROW=1 row floor_getppid getppid "$PPIDS" 0 "" --
 row getppid getppid "$PPIDS" 0 "" --
+FLOOR_ROW=1 row floor_uring_nop uring_nop "$PPIDS" 0 "" --
+row uring_nop uring_nop "$PPIDS" 0 "" --
 FLOOR_ROW=1 progs_row progs_floor bind "$BINDS" "" --
 progs_row progs_bind bind "$BINDS" "" --
 progs_row progs_count bind "$BINDS" "" -- --count
 FLOOR_ROW=1 progs_row progs_floor_samekey bind "$BINDS" "-p 4999" --
 progs_row progs_count_samekey bind "$BINDS" "-p 4999" -- --count
 progs_row progs_filtered bind "$BINDS" "" -- -P 1
+FLOOR_ROW=1 progs_row progs_floor_uring_nop uring_nop "$PPIDS" "" --
+progs_row progs_uring_nop uring_nop "$PPIDS" "" --
 startup_row startup
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then

@@ -7,7 +7,8 @@
 
 _bindsnoop_long_opts='--timestamp --wide --print-uid --errors --failed
 	--pid --uid --port --count --interval --duration --json
-	--cgroupmap --mntnsmap --cgroup --unit --container --owner --existing --holders --backend --btf
+	--cgroupmap --mntnsmap --cgroup --unit --container --owner --via --autobind --existing --holders
+	--backend --btf
 	--verbose --help --usage --version'
 _bindsnoop_short_opts='-t -w -U -E -x -p -u -P -i -d -j -c -v -h -V'
 
@@ -21,6 +22,13 @@ _bindsnoop_arg()
 	case $opt in
 	--backend)
 		mapfile -t matches < <(compgen -W 'auto fentry kprobe tracepoint' -- "$cur")
+		;;
+	--via)
+		# A comma-separated list: complete its last item, keep the ones before.
+		local done_items=
+		[[ $cur == *,* ]] && done_items=${cur%,*},
+		mapfile -t matches < <(compgen -P "$done_items" \
+			-W 'bind socketcall io_uring listen connect sendto' -- "${cur##*,}")
 		;;
 	-p | --pid)
 		# Every process that exists now: /proc's numeric entries.
@@ -60,7 +68,7 @@ _bindsnoop_takes_arg()
 	case $1 in
 	-p | --pid | -u | --uid | -P | --port | -i | --interval | -d | \
 	--duration | --cgroupmap | --mntnsmap | -c | --cgroup | --unit | --container | \
-	--backend | --btf)
+	--via | --backend | --btf)
 		return 0 ;;
 	esac
 	return 1

@@ -201,7 +201,7 @@ wl_ok() {
 # when the workload and the expectations disagree.
 feature_case() {
 	local unsupported=0
-	grep -Eq 'Protocol not supported|Address family not supported|Exec format error|cannot execute' "$TMP/wl.err" &&
+	grep -Eq 'Protocol not supported|Address family not supported|Exec format error|cannot execute|io_uring: no IORING_OP_' "$TMP/wl.err" &&
 		unsupported=1
 	case $(expect_verdict "$1"):$unsupported in
 	present:0) return 0 ;;
@@ -327,7 +327,7 @@ BUFFER_GROUPS=" write_errors signals pipe banner "
 OUTPUT_GROUPS=" columns comm errors prefixes wide json leftovers min_caps "
 ALL_GROUPS="columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count
 	interval duration compat32 write_errors signals pipe banner leftovers fallback typed unprivileged
-	min_caps bad_input existing"
+	min_caps bad_input paths existing"
 case $SCOPE in
 all) skip_groups='' why='' ;;
 buffer)

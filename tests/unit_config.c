@@ -89,6 +89,11 @@ static void test_options_every_good_form(void **state)
 	assert_true(cfg.print.timestamp && cfg.print.wide && cfg.print.print_uid && cfg.print.errors);
 	assert_parses("-x", &cfg);
 	assert_true(cfg.print.errors);
+	assert_int_equal(cfg.via_mask, 0);	/* every way */
+	assert_parses("--via listen,io_uring", &cfg);
+	assert_int_equal(cfg.via_mask, 1u << BS_VIA_LISTEN | 1u << BS_VIA_IO_URING);
+	assert_parses("--via bind,socketcall,io_uring,listen,connect,sendto,bindx,kernel,existing", &cfg);
+	assert_int_equal(cfg.via_mask, (1u << BS_VIA_COUNT) - 1);
 	assert_parses("-p 181 -u 1000", &cfg);
 	assert_int_equal(cfg.pid, 181);
 	assert_true(cfg.filter_uid);
@@ -147,6 +152,10 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "-tz", "option -z: unrecognized" },
 		{ "--count=3", "option --count=3: takes no argument" },
 		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
+		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
+		{ "--via bind,", "--via bind,: an empty item" },
+		{ "--via bind,,listen", "--via bind,,listen: an empty item" },
+		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
 		{ "extra", "argument extra: unexpected (this tool takes options only)" },
 		{ "-i 5", "option -i: needs --count" },
 		{ "--count -i 0", "-i 0: out of range (0.001 to 31536000 seconds)" },
@@ -187,8 +196,8 @@ static void test_test_hooks(void **state)
 		{ "BINDSNOOP_TEST_ENTRIES", "0", "BINDSNOOP_TEST_ENTRIES 0: not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_COUNT_ENTRIES", "", "BINDSNOOP_TEST_COUNT_ENTRIES : not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "bpf:1", "BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-8)" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:9", "BINDSNOOP_TEST_FAIL_ATTACH fentry:9: not BACKEND:N (N = 0-8)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-24)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:25", "BINDSNOOP_TEST_FAIL_ATTACH fentry:25: not BACKEND:N (N = 0-24)" },
 		{ "BINDSNOOP_TEST_REFUSE_CASTS", "1", "BINDSNOOP_TEST_REFUSE_CASTS: not a variable bindsnoop knows (tests/README.md lists them)" },
 	};
 	struct test_hooks t;
@@ -269,13 +278,14 @@ static void test_test_hooks_in_plan(void **state)
 static struct kernel_facts host_618(void)
 {
 	struct kernel_facts kf = {
-		.func_id = { 100, 101, 102, 103, 104, 105 },
+		.func_id = { 100, 101, 102, 103, 104, 105, 106, 107 },
 		.fexit_allowed = false,
 		.fexit_errno = EPERM,
 		.kprobes = false,
 		.task_pt_regs = true,
 		.ringbuf = true,
 		.inet_flag = { 1, 2, 3 },
+		.io_uring_bind = true,
 	};
 
 	return kf;
@@ -285,7 +295,7 @@ static struct kernel_facts host_618(void)
 static struct kernel_facts debian_510(void)
 {
 	struct kernel_facts kf = {
-		.func_id = { 100, 101, 0, 0, 104 },
+		.func_id = { 100, 101, 0, 0, 104, 0, 106, 0 },
 		.fexit_allowed = true,
 		.kprobes = true,
 		.task_pt_regs = false,
@@ -316,7 +326,9 @@ static void assert_progs(const struct backend_plan *bp, const char *const *want,
 
 static void test_plan_host_618(void **state)
 {
-	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind" };
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
+					  "tp_enter_listen", "tp_exit_listen",
+					  "tp_io_uring_submit", "tp_io_uring_complete" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -334,7 +346,22 @@ static void test_plan_host_618(void **state)
 	assert_string_equal(p.backends[BACKEND_KPROBE].why,
 			    "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
-	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 2);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 6);
+	/* every way of taking a port but those not traced yet; socketcall: 32-bit programs' */
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].paths,
+			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
+			 1u << BS_VIA_LISTEN);
+	assert_int_equal(p.kernel_paths,
+			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
+			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
+			 1u << BS_VIA_BINDX | 1u << BS_VIA_KERNEL);
+	/* io_uring disabled for everyone: no ring can bind, and no program waits for one */
+	kf.io_uring_disabled = 2;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 4);
+	assert_false(p.kernel_paths & 1u << BS_VIA_IO_URING);
+	kf.io_uring_disabled = 0;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	/* the typed build (6.2+), then the probing one */
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].nbuilds, 2);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].builds[0].build, BUILD_TYPED);
@@ -357,10 +384,13 @@ static void test_plan_host_618(void **state)
 
 static void test_plan_debian_510(void **state)
 {
-	static const char *const fexit[] = { "fexit_inet_bind", "fexit_inet6_bind" };
+	static const char *const fexit[] = { "fexit_inet_bind", "fexit_inet6_bind",
+					     "fentry_inet_listen", "fexit_inet_listen" };
 	static const char *const kprobe[] = { "kprobe_inet_bind", "kretprobe_inet_bind",
-					      "kprobe_inet6_bind", "kretprobe_inet6_bind" };
-	static const char *const tp[] = { "tp_enter_bind", "tp_exit_bind", "tp_compat_exit_bind" };
+					      "kprobe_inet6_bind", "kretprobe_inet6_bind",
+					      "kprobe_inet_listen", "kretprobe_inet_listen" };
+	static const char *const tp[] = { "tp_enter_bind", "tp_exit_bind", "tp_compat_exit_bind",
+					  "tp_enter_listen", "tp_exit_listen" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = debian_510();
 	struct plan p;
@@ -368,13 +398,16 @@ static void test_plan_debian_510(void **state)
 	(void)state;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(p.backends[BACKEND_FENTRY].usable);
-	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 2);
+	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 4);
+	/* listen's mark has a map of its own: fexit still needs no entry map */
 	assert_int_equal(PROBING_OF(p.backends[BACKEND_FENTRY])->entries_size, 1);
 	assert_true(p.backends[BACKEND_KPROBE].usable);
-	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
+	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 6);
 	assert_true(p.backends[BACKEND_KPROBE].uses_entries);
 	assert_int_equal(PROBING_OF(p.backends[BACKEND_KPROBE])->entries_size, ENTRY_MAP_ENTRIES);
-	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 3);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 5);
+	/* no IORING_OP_BIND before 6.11: io_uring is not a way of taking a port there */
+	assert_false(p.kernel_paths & 1u << BS_VIA_IO_URING);
 	/* no bpf_rdonly_cast before 6.2: the probing programs only */
 	assert_true(p.backends[BACKEND_FENTRY].nbuilds == 1 && p.backends[BACKEND_KPROBE].nbuilds == 1 &&
 		    p.backends[BACKEND_TRACEPOINT].nbuilds == 1);
@@ -408,7 +441,8 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 
 static void test_plan_arm64_before_6_4(void **state)
 {
-	static const char *const tp[] = { "tp_exit_bind_regs" };
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_enter_listen", "tp_exit_listen",
+					  "tp_io_uring_submit", "tp_io_uring_complete" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -423,7 +457,8 @@ static void test_plan_arm64_before_6_4(void **state)
 			    "supported by this kernel (ENOTSUPP): no BPF trampolines for kernel "
 			    "functions on this architecture and kernel");
 	assert_true(p.backends[BACKEND_KPROBE].usable);
-	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 1);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 5);
+	assert_false(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_SOCKETCALL);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_exit_bind, arguments from the task's registers");
 }
@@ -432,9 +467,19 @@ static void test_plan_arm64_before_6_4(void **state)
 static void test_plan_typed_6_12(void **state)
 {
 	static const char *const fexit[] = { "fexit_inet_bind", "fexit_inet6_bind",
-					     "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
+					     "fexit_mptcp_bind", "fexit_mptcp_v6_bind",
+					     "fentry_inet_listen", "fexit_inet_listen",
+					     "fentry_mptcp_listen", "fexit_mptcp_listen" };
+	/* every hook a kernel can have: 12 programs, past the 8 links of old */
+	static const char *const kprobe_all[] = {
+		"kprobe_inet_bind", "kretprobe_inet_bind", "kprobe_inet6_bind", "kretprobe_inet6_bind",
+		"kprobe_mptcp_bind", "kretprobe_mptcp_bind", "kprobe_mptcp_v6_bind",
+		"kretprobe_mptcp_v6_bind", "kprobe_inet_listen", "kretprobe_inet_listen",
+		"kprobe_mptcp_listen", "kretprobe_mptcp_listen" };
 	static const char *const kprobe[] = { "kprobe_inet_bind", "kretprobe_inet_bind",
-					      "kprobe_inet6_bind", "kretprobe_inet6_bind" };
+					      "kprobe_inet6_bind", "kretprobe_inet6_bind",
+					      "kprobe_inet_listen", "kretprobe_inet_listen",
+					      "kprobe_mptcp_listen", "kretprobe_mptcp_listen" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -443,13 +488,30 @@ static void test_plan_typed_6_12(void **state)
 	kf.fexit_allowed = true;
 	kf.kprobes = true;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
-	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 4);
+	assert_progs(&p.backends[BACKEND_FENTRY], fexit, 8);
+	assert_true(p.backends[BACKEND_KPROBE].usable);
+	assert_progs(&p.backends[BACKEND_KPROBE], kprobe_all, 12);
+	assert_false(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_CONNECT);
+	/* --autobind: the syscall tracepoints of connect() and the sends, on every backend */
+	{
+		struct config ab = config_of("--autobind");
+
+		make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+		assert_true(p.backends[BACKEND_KPROBE].usable);
+		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 20);
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[12], "tp_enter_connect");
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[19], "tp_exit_sendmmsg");
+		assert_true(p.backends[BACKEND_FENTRY].needs_tracefs);
+		assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_CONNECT);
+		assert_true(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_SENDTO);
+		make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	}
 	assert_true(TYPED_OF(p.backends[BACKEND_FENTRY]) && TYPED_OF(p.backends[BACKEND_KPROBE]));
 	assert_int_equal(TYPED_OF(p.backends[BACKEND_FENTRY])->entries_size, 1);
 	kf.func_id[KFUNC_MPTCP_BIND] = 0;
 	kf.func_id[KFUNC_MPTCP_V6_BIND] = 0;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
-	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 4);
+	assert_progs(&p.backends[BACKEND_KPROBE], kprobe, 8);
 	/* the typed kprobe programs keep the entry in the task: the map only for the fallback */
 	assert_true(TYPED_OF(p.backends[BACKEND_KPROBE])->task_storage);
 	assert_int_equal(TYPED_OF(p.backends[BACKEND_KPROBE])->entries_size, 1);
@@ -468,9 +530,11 @@ static void test_plan_typed_6_12(void **state)
 static void test_plan_ipv6_module(void **state)
 {
 	static const char *const loaded[] = { "fexit_inet_bind", "fexit_inet6_bind",
-					      "fexit_mptcp_bind", "fexit_mptcp_v6_bind" };
+					      "fexit_mptcp_bind", "fexit_mptcp_v6_bind",
+					      "fentry_inet_listen", "fexit_inet_listen" };
 	static const char *const v4only[] = { "fexit_inet_bind", "fexit_mptcp_bind",
-					      "fexit_mptcp_v6_bind" };
+					      "fexit_mptcp_v6_bind", "fentry_inet_listen",
+					      "fexit_inet_listen" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = debian_510();
 	struct plan p;
@@ -481,12 +545,12 @@ static void test_plan_ipv6_module(void **state)
 	kf.func_id[KFUNC_INET6_BIND] = 0;
 	kf.ipv6_module = true;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
-	assert_progs(&p.backends[BACKEND_FENTRY], loaded, 4);
+	assert_progs(&p.backends[BACKEND_FENTRY], loaded, 6);
 	assert_null(p.backends[BACKEND_FENTRY].note);
 	kf.ipv6_module = false;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_true(p.backends[BACKEND_FENTRY].usable);
-	assert_progs(&p.backends[BACKEND_FENTRY], v4only, 3);
+	assert_progs(&p.backends[BACKEND_FENTRY], v4only, 5);
 	assert_string_equal(p.backends[BACKEND_FENTRY].note,
 			    "IPv6 is not loaded (no inet6_bind in the kernel, no ipv6 module): IPv4 "
 			    "binds only; restart bindsnoop after loading ipv6");

@@ -18,10 +18,13 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/io_uring.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -36,6 +39,10 @@
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
+
+/* io_uring's socket opcodes (6.11+), uAPI values Debian 12's headers do not have yet. */
+#define OP_BIND		56
+#define OP_LISTEN	57
 
 #define EXIT_SETUP	2
 #define MAX_COUNT	100000000UL
@@ -102,10 +109,10 @@ struct env {
 	bool dup;
 	bool quiet;
 	bool own_netns;			/* -N */
-	bool listen;			/* -L: listen() once bound (TCP, MPTCP, SCTP) */
-	bool fork_child;		/* -F: a child holds the bound socket too (with -k) */
 	bool step;			/* -s: iteration i binds PORT + i */
-	const char *how;		/* -C: "socketcall" or "bind" syscall (i386) */
+	bool listen_after;		/* -L: listen() once bound */
+	bool fork_child;		/* -F: a child holds the bound socket too (with -k) */
+	const char *how;		/* -C: how the port is taken (do_bind()) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
 };
@@ -122,7 +129,7 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-F] [-q]\n"
+"                [-C HOW] [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-F] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -135,9 +142,12 @@ static const char usage[] =
 "  -D  bind a plain socket to ADDR:PORT first, so the measured bind fails\n"
 "  -N  first move to a new network namespace: lo up, ping sockets allowed\n"
 "  -s  each bind takes the next port: PORT, PORT+1, ... (across threads)\n"
-"  -C  (i386 build) make the bind syscall itself: socketcall (as i386 glibc\n"
-"      does) or bind (the direct syscall, 361)\n"
-"  -L  listen() once bound\n"
+"  -L  listen() on the socket once it is bound (a setup error if that fails)\n"
+"  -C  how the port is taken: io_uring (IORING_OP_BIND, 6.11+), listen (no\n"
+"      bind: listen() picks the port), io_uring-listen (IORING_OP_LISTEN),\n"
+"      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
+"      sendto (no bind: sendto(ADDR:PORT) picks it);\n"
+"      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
 "  -F  fork once bound: the child holds the socket too, for -k MS, and\n"
 "      'child=PID' follows the report line\n"
 "  -q  print only the summary line\n";
@@ -285,21 +295,24 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 's':
 			env->step = true;
 			break;
+		case 'C':
+			if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "listen") ||
+			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "connect") ||
+			    !strcmp(optarg, "sendto"))
+				env->how = optarg;
+#ifdef __i386__
+			else if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
+				env->how = optarg;
+#endif
+			else
+				bad = "-C takes io_uring, listen, io_uring-listen, connect or sendto "
+				      "(and, built with gcc -m32, socketcall or bind)";
+			break;
 		case 'L':
-			env->listen = true;
+			env->listen_after = true;
 			break;
 		case 'F':
 			env->fork_child = true;
-			break;
-		case 'C':
-#ifdef __i386__
-			if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
-				env->how = optarg;
-			else
-				bad = "-C takes socketcall or bind";
-#else
-			bad = "-C needs a 32-bit x86 build (gcc -m32)";
-#endif
 			break;
 		case 'q':
 			env->quiet = true;
@@ -458,9 +471,138 @@ static void sleep_ms(unsigned long ms)
 		;
 }
 
-/* bind(2), or on i386 with -C the socketcall(2) multiplexer older programs use. */
-static int do_bind(const struct env *env, int fd, const struct sockaddr_storage *addr)
+/*
+ * One request on a ring of its own, made with the raw syscalls (liburing
+ * is not needed for one request): @op on @fd with @addr/@len (bind) or
+ * @len as the backlog (listen). Returns its result (0 or -errno), or sets
+ * *setup to the step that failed (a kernel without io_uring or the opcode).
+ */
+static int io_uring_one(int op, int fd, const void *addr, unsigned int len, const char **setup)
 {
+	struct io_uring_params p = { 0 };
+	struct io_uring_probe *probe = NULL;
+	struct io_uring_sqe *sqes = MAP_FAILED;
+	void *sq = MAP_FAILED, *cq = MAP_FAILED;
+	size_t sq_len = 0, cq_len = 0;
+	int ring, res = 0;
+
+	*setup = "io_uring_setup";
+	ring = (int)syscall(__NR_io_uring_setup, 1, &p);
+	if (ring < 0)
+		return -errno;
+	/* The opcode's support, asked of the kernel: before 6.11 a bind's CQE would say EINVAL. */
+	*setup = "io_uring_register(IORING_REGISTER_PROBE)";
+	probe = calloc(1, sizeof(*probe) + 256 * sizeof(struct io_uring_probe_op));
+	if (!probe || syscall(__NR_io_uring_register, ring, IORING_REGISTER_PROBE, probe, 256)) {
+		res = probe ? -errno : -ENOMEM;
+		goto out;
+	}
+	if (probe->last_op < op || !(probe->ops[op].flags & IO_URING_OP_SUPPORTED)) {
+		*setup = op == OP_BIND ? "io_uring: no IORING_OP_BIND (Linux 6.11+)"
+				       : "io_uring: no IORING_OP_LISTEN (Linux 6.11+)";
+		res = -EOPNOTSUPP;
+		goto out;
+	}
+	*setup = "mmap(io_uring)";
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(__u32);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
+		res = -errno;
+		goto out;
+	}
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = (__u8)op;
+	sqes[0].fd = fd;
+	if (op == OP_BIND) {
+		sqes[0].addr = (__u64)(uintptr_t)addr;
+		sqes[0].addr2 = len;
+	} else {
+		sqes[0].len = len;
+	}
+	((__u32 *)((char *)sq + p.sq_off.array))[0] = 0;
+	__atomic_store_n((__u32 *)((char *)sq + p.sq_off.tail), 1, __ATOMIC_RELEASE);
+	*setup = "io_uring_enter";
+	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) != 1) {
+		res = -errno;
+		goto out;
+	}
+	*setup = NULL;
+	res = ((struct io_uring_cqe *)((char *)cq + p.cq_off.cqes))
+		[*(__u32 *)((char *)cq + p.cq_off.head) & *(__u32 *)((char *)cq + p.cq_off.ring_mask)].res;
+out:
+	if (sqes != MAP_FAILED)
+		munmap(sqes, p.sq_entries * sizeof(*sqes));
+	if (cq != MAP_FAILED)
+		munmap(cq, cq_len);
+	if (sq != MAP_FAILED)
+		munmap(sq, sq_len);
+	free(probe);
+	close(ring);
+	return res;
+}
+
+/*
+ * -C connect: a listener of our own on ADDR (its bind is reported as one),
+ * then @fd connects to it: the kernel picks @fd's port. -2 on a setup error.
+ */
+static int connect_to_own_listener(struct run *run, int fd)
+{
+	const struct env *env = run->env;
+	struct sockaddr_storage target = env->addr;
+	socklen_t len = sizeof(target);
+	int listener = open_socket(run, false), res;
+
+	if (listener < 0)
+		return -2;
+	/* sin_port and sin6_port share their offset: port 0, the kernel's pick. */
+	((struct sockaddr_in *)&target)->sin_port = 0;
+	if (bind(listener, (const struct sockaddr *)&target, env->addr_len) || listen(listener, 1) ||
+	    getsockname(listener, (struct sockaddr *)&target, &len)) {
+		report_setup_error(run, "-C connect: the listener", errno);
+		close(listener);
+		return -2;
+	}
+	res = connect(fd, (const struct sockaddr *)&target, len);
+	close(listener);
+	return res;
+}
+
+/*
+ * How -C takes the port: bind(2); io_uring's bind or listen; listen(2)
+ * without a bind; on i386 the socketcall(2) multiplexer older programs use
+ * or the bind syscall itself. Returns 0 or -1 with errno set; a setup
+ * failure (no io_uring) is reported and returns -2.
+ */
+static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
+{
+	const struct env *env = run->env;
+	const char *setup;
+	int res;
+
+	if (env->how && !strncmp(env->how, "io_uring", 8)) {
+		bool listen_op = !strcmp(env->how, "io_uring-listen");
+
+		res = io_uring_one(listen_op ? OP_LISTEN : OP_BIND, fd, addr,
+				   listen_op ? 1 : env->addr_len, &setup);
+		if (setup) {
+			report_setup_error(run, setup, -res);
+			return -2;
+		}
+		errno = -res;
+		return res ? -1 : 0;
+	}
+	if (env->how && !strcmp(env->how, "listen"))
+		return listen(fd, 1);
+	if (env->how && !strcmp(env->how, "sendto"))
+		return sendto(fd, "x", 1, 0, (const struct sockaddr *)addr, env->addr_len) == 1 ? 0 : -1;
+	if (env->how && !strcmp(env->how, "connect"))
+		return connect_to_own_listener(run, fd);
 #ifdef __i386__
 	if (env->how && !strcmp(env->how, "socketcall")) {
 		unsigned long args[3] = { (unsigned long)fd, (unsigned long)addr, env->addr_len };
@@ -479,7 +621,7 @@ static int bind_once(struct run *run)
 	const struct env *env = run->env;
 	unsigned int port = (unsigned int)env->port;
 	char num[16];
-	int fd, err = 0;
+	int fd, res, err = 0;
 
 	struct sockaddr_storage addr = env->addr;
 
@@ -494,21 +636,26 @@ static int bind_once(struct run *run)
 		else
 			((struct sockaddr_in *)&addr)->sin_port = htons(port);
 	}
-	if (do_bind(env, fd, &addr)) {
+	res = do_bind(run, fd, &addr);
+	if (res == -2) {
+		close(fd);
+		return -1;
+	}
+	if (res) {
 		err = errno;
 		atomic_fetch_add(&run->failed, 1);
 	} else {
 		atomic_fetch_add(&run->binds, 1);
+		if (env->listen_after && listen(fd, 1)) {
+			report_setup_error(run, "listen (-L)", errno);
+			close(fd);
+			return -1;
+		}
 		if (bound_port(fd, &port)) {
 			report_setup_error(run, "getsockname", errno);
 			close(fd);
 			return -1;
 		}
-	}
-	if (!err && env->listen && listen(fd, 16)) {
-		report_setup_error(run, "listen", errno);
-		close(fd);
-		return -1;
 	}
 	/* Flushed now so a test can look at the socket while -k holds it. */
 	if (run->print_each) {

@@ -15,7 +15,7 @@
 
 declare -A EXPECT_VERDICT=() EXPECT_REASON=()
 EXPECT_SOURCE=
-EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32"
+EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32 iouring"
 
 expect_verdict() {
 	local v=${EXPECT_VERDICT[$1]:-}
@@ -129,6 +129,12 @@ expect_host() {
 		EXPECT_VERDICT[udplite]=absent EXPECT_REASON[udplite]="no /proc/net/udplite: kernel without UDP-Lite"
 	[ -e /proc/net/udplite6 ] ||
 		EXPECT_VERDICT[udplite6]=absent EXPECT_REASON[udplite6]="no /proc/net/udplite6: kernel without UDP-Lite over IPv6"
+	# io_uring's bind and listen: Linux 6.11+, and rings allowed (io_uring_disabled below 2).
+	if ((major < 6 || (major == 6 && minor < 11))); then
+		EXPECT_VERDICT[iouring]=absent EXPECT_REASON[iouring]="IORING_OP_BIND and IORING_OP_LISTEN are Linux 6.11+"
+	elif [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 2 ]; then
+		EXPECT_VERDICT[iouring]=absent EXPECT_REASON[iouring]="kernel.io_uring_disabled is 2: no rings"
+	fi
 	local rc=0
 	kernel_config_has CONFIG_IA32_EMULATION || rc=$?
 	if [ "$(uname -m)" != x86_64 ]; then
@@ -136,7 +142,7 @@ expect_host() {
 	elif [ "$rc" = 1 ]; then
 		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="kernel built without CONFIG_IA32_EMULATION"
 	fi
-	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32)"
+	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32), iouring $(expect_verdict iouring)"
 }
 
 # expect_host_table NAME: the host's worked-out verdicts as lines of the

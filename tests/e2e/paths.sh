@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# shellcheck shell=bash
+#
+# tests/e2e/paths.sh: the e2e suite's paths group (sourced by tests/e2e.sh, which
+# holds the tracer, workload and expect helpers it uses).
+
+# Ports taken without bind(2): io_uring's IORING_OP_BIND and IORING_OP_LISTEN
+# (6.11+), and listen() on a socket without a port. Each is an ordinary row of
+# the table, and JSON says how (via). A listen() on a bound socket takes no
+# port and adds no row; a failed listen() takes none either. --via keeps
+# only the ways it names.
+group_paths() {
+	local io=1 mptcp=1
+	# The io_uring cases need the opcodes (the workload asks the kernel) and
+	# MPTCP's the protocol; feature_case holds both to the expectations.
+	"$WORKLOAD" -N -C io_uring -p 4610 >/dev/null 2>"$TMP/wl.err"
+	feature_case iouring paths_io_uring || io=0
+	"$WORKLOAD" -N -t mptcp -p 4610 >/dev/null 2>"$TMP/wl.err"
+	feature_case mptcp paths_listen_mptcp || mptcp=0
+
+	tracer_start -E || { fail paths "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
+	local p1 p2 p3 port3 p4 p5 port5 p6 port6 p7 p8 port8 p9 made9
+	if [ "$io" = 1 ]; then
+		wl -C io_uring -p 4611 -o R; p1=$WL_PID
+		wl -C io_uring -f 6 -a ::1 -p 4612 -D; p2=$WL_PID
+		wl -C io_uring-listen; p3=$WL_PID port3=$WL_PORT
+		wl -C io_uring -t udp -p 4613; p4=$WL_PID
+	fi
+	wl -C listen; p5=$WL_PID port5=$WL_PORT
+	wl -C listen -f 6 -o R; p6=$WL_PID port6=$WL_PORT
+	wl -L -p 4614; p7=$WL_PID
+	[ "$mptcp" = 1 ] && { wl -C listen -t mptcp; p8=$WL_PID port8=$WL_PORT; }
+	wl -C listen -t udp; p9=$WL_PID made9="$WL_EXIT:$WL_RC"
+	tracer_stop
+	if [ "$io" = 1 ]; then
+		expect paths_io_uring_bind "$p1" "$(rc_col 0)$(row "$p1" workload TCP 127.0.0.1 4611 ...R. 0)"
+		expect paths_io_uring_bind_failed "$p2" \
+			"$(rc_col 0)$(row "$p2" workload TCP ::1 4612 ..... 0)" \
+			"$(rc_col EADDRINUSE)$(row "$p2" workload TCP ::1 4612 ..... 0)"
+		expect paths_io_uring_listen "$p3" "$(rc_col 0)$(row "$p3" workload TCP 0.0.0.0 "$port3" ..... 0)"
+		expect paths_io_uring_bind_udp "$p4" "$(rc_col 0)$(row "$p4" workload UDP 127.0.0.1 4613 ..... 0)"
+	fi
+	expect paths_listen_autobind "$p5" "$(rc_col 0)$(row "$p5" workload TCP 0.0.0.0 "$port5" ..... 0)"
+	expect paths_listen_autobind_ipv6 "$p6" "$(rc_col 0)$(row "$p6" workload TCP :: "$port6" ...R. 0)"
+	expect paths_listen_after_bind_once "$p7" "$(rc_col 0)$(row "$p7" workload TCP 127.0.0.1 4614 ..... 0)"
+	[ "$mptcp" = 1 ] &&
+		expect paths_listen_mptcp "$p8" "$(rc_col 0)$(row "$p8" workload MPTC 0.0.0.0 "$port8" ..... 0)"
+	expect_none paths_listen_failed_no_row "$p9" "$made9" 0:EOPNOTSUPP
+
+	# JSON: how each port was taken.
+	tracer_start -j -E || { fail paths_json "bindsnoop -j -E did not start: $(cat "$TMP/err")"; return; }
+	if [ "$io" = 1 ]; then
+		wl -C io_uring -p 4611; p1=$WL_PID
+		wl -C io_uring -a 192.0.2.1 -p 4615; p2=$WL_PID
+		wl -C io_uring-listen -f 6; p3=$WL_PID port3=$WL_PORT
+	fi
+	wl -C listen; p5=$WL_PID port5=$WL_PORT
+	wl -L -p 4614; p7=$WL_PID
+	wl -C connect; p8=$WL_PID made8="$WL_EXIT:$WL_RC"
+	tracer_stop
+	local fields='[.comm, .protocol, .address, .port, .ret, .errno, .via] | @json'
+	json_of() { jq -r --argjson pid "$1" "select(.pid == \$pid) | $fields" "$TMP/out"; }
+	if [ "$io" = 1 ]; then
+		check paths_json_io_uring "$(json_of "$p1")" = '["workload","TCP","127.0.0.1",4611,0,null,"io_uring"]'
+		check paths_json_io_uring_failed "$(json_of "$p2")" = '["workload","TCP","192.0.2.1",4615,-99,"EADDRNOTAVAIL","io_uring"]'
+		check paths_json_io_uring_listen "$(json_of "$p3")" = "[\"workload\",\"TCP\",\"::\",$port3,0,null,\"listen\"]"
+	fi
+	check paths_json_listen "$(json_of "$p5")" = "[\"workload\",\"TCP\",\"0.0.0.0\",$port5,0,null,\"listen\"]"
+	check paths_json_bind_then_listen "$(json_of "$p7")" = '["workload","TCP","127.0.0.1",4614,0,null,"bind"]'
+	# Without --autobind, connect()'s port is not a row: only its own listener's bind.
+	require paths_connect_made "$made8" = 0:0
+	check paths_json_no_autobind "$(jq -r --argjson pid "$p8" 'select(.pid == $pid) | .via' "$TMP/out")" = bind
+
+	# --autobind: the ports connect() and sendto() pick.
+	tracer_start -j --autobind || { fail paths_autobind "bindsnoop --autobind did not start: $(cat "$TMP/err")"; return; }
+	wl -C connect; p1=$WL_PID port1=$WL_PORT
+	wl -C connect -f 6; p2=$WL_PID port2=$WL_PORT
+	wl -C sendto -t udp -p 9; p3=$WL_PID port3=$WL_PORT
+	wl -C sendto -t udp -f 6 -p 9; p4=$WL_PID port4=$WL_PORT
+	wl -p 4618 -o R; p5=$WL_PID
+	tracer_stop
+	local sel='select(.pid == $pid and .via != "bind") | [.comm, .protocol, .address, .port, .ret, .via] | @json'
+	autobind_of() { jq -r --argjson pid "$1" "$sel" "$TMP/out"; }
+	check paths_autobind_connect "$(autobind_of "$p1")" = "[\"workload\",\"TCP\",\"127.0.0.1\",$port1,0,\"connect\"]"
+	check paths_autobind_connect_ipv6 "$(autobind_of "$p2")" = "[\"workload\",\"TCP\",\"::1\",$port2,0,\"connect\"]"
+	check paths_autobind_sendto "$(autobind_of "$p3")" = "[\"workload\",\"UDP\",\"0.0.0.0\",$port3,0,\"sendto\"]"
+	check paths_autobind_sendto_ipv6 "$(autobind_of "$p4")" = "[\"workload\",\"UDP\",\"::\",$port4,0,\"sendto\"]"
+	# A bound socket's own bind, once, as before.
+	check paths_autobind_bind_once "$(json_of "$p5")" = '["workload","TCP","127.0.0.1",4618,0,null,"bind"]'
+
+	# --via: the ways asked for only, filtered in the kernel.
+	tracer_start --via listen || { fail paths_via "bindsnoop --via listen did not start: $(cat "$TMP/err")"; return; }
+	wl -p 4616; p1=$WL_PID made1="$WL_EXIT:$WL_RC"
+	wl -C listen; p5=$WL_PID port5=$WL_PORT
+	wl -L -p 4617; p7=$WL_PID made7="$WL_EXIT:$WL_RC"
+	tracer_stop
+	expect_none paths_via_listen_no_bind "$p1" "$made1"
+	expect paths_via_listen_listen "$p5" "$(row "$p5" workload TCP 0.0.0.0 "$port5" ..... 0)"
+	expect_none paths_via_listen_no_bind_then_listen "$p7" "$made7"
+}
