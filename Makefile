@@ -77,9 +77,11 @@ ALL_BPF_CFLAGS	= -g -O2 -Wall $(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARC
 
 # The user-space stages (see bindsnoop.c); the pure ones are what the unit tests link.
 LIB_OBJS	:= $(OUTPUT)/options.o $(OUTPUT)/test_hooks.o $(OUTPUT)/plan.o $(OUTPUT)/format.o $(OUTPUT)/owner.o \
-		   $(OUTPUT)/trace_helpers.o $(OUTPUT)/journal_fields.o
+		   $(OUTPUT)/trace_helpers.o $(OUTPUT)/journal_fields.o $(OUTPUT)/existing_format.o \
+		   $(OUTPUT)/holders.o
 USER_OBJS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/kernel_facts.o $(OUTPUT)/backends.o \
-		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(OUTPUT)/journal.o $(LIB_OBJS)
+		   $(OUTPUT)/output.o $(OUTPUT)/count.o $(OUTPUT)/journal.o $(OUTPUT)/existing.o \
+		   $(LIB_OBJS)
 
 ifeq ($(V),1)
 Q		:=
@@ -128,11 +130,25 @@ $(OUTPUT)/bindsnoop_typed.skel.h: $(OUTPUT)/bindsnoop_typed.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name bindsnoop_typed_bpf > $@
 
+# --existing's iterators: an object of their own (existing.bpf.c says why).
+$(OUTPUT)/existing.bpf.o: existing.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(ALL_BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/existing.skel.h: $(OUTPUT)/existing.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name existing_bpf > $@
+
 # User side.
 # The stages that include the generated skeleton.
 SKEL_USERS	:= $(OUTPUT)/bindsnoop.o $(OUTPUT)/backends.o $(OUTPUT)/output.o $(OUTPUT)/count.o \
 		   $(OUTPUT)/journal.o
 $(SKEL_USERS): $(OUTPUT)/%.o: %.c $(OUTPUT)/bindsnoop.skel.h $(OUTPUT)/bindsnoop_typed.skel.h | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/existing.o: existing.c $(OUTPUT)/existing.skel.h $(OUTPUT)/bindsnoop.skel.h \
+		      $(OUTPUT)/bindsnoop_typed.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -8,6 +8,7 @@
  *   kernel_facts.c  what this kernel offers (its BTF, a few probes)
  *   plan.c          configuration + facts -> backends, buffer, fields, map sizes
  *   backends.c      load and attach the first backend the kernel takes
+ *   existing.c      --existing: the sockets bound before the trace, listed once
  *   output.c        ring/perf buffer -> format.c's lines -> stdout
  *   count.c         or, for --count, the in-kernel tables
  */
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "count.h"
+#include "existing.h"
 #include "journal.h"
 #include "output.h"
 
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 {
 	static char stdout_buf[1 << 16];
 	struct filter_maps filters = FILTER_MAPS_INIT;
+	struct lister lister = {};
 	struct tracer tracer = {};
 	struct kernel_facts facts;
 	struct test_hooks hooks;
@@ -104,6 +107,17 @@ int main(int argc, char **argv)
 		goto cleanup;
 	have_printer = true;
 	/*
+	 * --existing's and --holders' iterators are loaded (not yet run)
+	 * before the backend: a kernel that refuses them says so before the
+	 * banner, and libbpf's two parses of the kernel's BTF, one an object,
+	 * are not both in memory beside the ring buffer (peak RSS).
+	 */
+	if ((cfg.existing || cfg.holders) && lister_open(&lister, &cfg, &filters))
+		goto cleanup;
+	if (cfg.holders)
+		printer.holders = &lister;
+	malloc_trim(0);
+	/*
 	 * The events' reader is opened before the programs are attached: a
 	 * bind made once the banner is out is never one the perf buffer had
 	 * no place for yet (see open_reader_fn).
@@ -123,11 +137,22 @@ int main(int argc, char **argv)
 	} else {
 		if (!cfg.json && !cfg.journal)
 			print_header(&printer);
+		/*
+		 * The sockets bound before the trace, listed once the live
+		 * programs are attached: a bind racing the listing is already
+		 * in the buffer, so it is printed at least once (twice when the
+		 * listing saw it too).
+		 */
+		err = cfg.existing ? list_existing(&lister, &cfg, &printer) : 0;
 		/* A failed header write ends it there, with the same report as any other. */
-		err = stream_events(&tracer, &printer);
+		if (!err)
+			err = stream_events(&tracer, &printer);
+		if (cfg.holders && cfg.verbose)
+			report_holders(&lister);
 	}
 cleanup:
 	tracer_destroy(&tracer);
+	lister_close(&lister);
 	if (have_printer)
 		printer_free(&printer);
 	close_filter_maps(&filters);

@@ -33,7 +33,7 @@ static const char doc[] =
 "USAGE: bindsnoop [-h] [-t] [-w] [-U] [-E] [-j] [-p PID] [-u UID] [-P PORTS]\n"
 "                 [--count [-i SECONDS]] [-d SECONDS] [--cgroupmap PATH]\n"
 "                 [--mntnsmap PATH] [-c CGROUP] [--unit NAME] [--container ID]\n"
-"                 [--owner] [--journal]\n"
+"                 [--owner] [--journal] [--existing] [-E --holders]\n"
 "                 [--backend auto|fentry|kprobe|tracepoint] [--btf PATH] [-v]\n"
 "\n"
 "EXAMPLES:\n"
@@ -71,6 +71,8 @@ enum {
 	OPT_VIA,
 	OPT_AUTOBIND,
 	OPT_JOURNAL,
+	OPT_EXISTING,
+	OPT_HOLDERS,
 };
 
 static const struct argp_option options[] = {
@@ -94,6 +96,8 @@ static const struct argp_option options[] = {
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
 	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen,connect,sendto", 0 },
 	{ "autobind", OPT_AUTOBIND, NULL, 0, "Also the ports connect() and sendto() pick for sockets without one", 0 },
+	{ "existing", OPT_EXISTING, NULL, 0, "First list the sockets already bound (every process and namespace)", 0 },
+	{ "holders", OPT_HOLDERS, NULL, 0, "With -E: who holds the port of a bind that failed with EADDRINUSE (HOLDER column, JSON holders)", 0 },
 	{ "owner", OPT_OWNER, NULL, 0, "OWNER column: the container, else the systemd unit, else the cgroup", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF file, for kernels without /sys/kernel/btf/vmlinux", 0 },
@@ -260,6 +264,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (cfg->interval_ns && !cfg->count)
 			err = usage_error(ps, "option", "-i", "needs --count");
+		else if (cfg->existing && cfg->count)
+			err = usage_error(ps, "option", "--existing", "cannot be combined with --count");
+		else if (cfg->holders && cfg->count)
+			err = usage_error(ps, "option", "--holders", "cannot be combined with --count");
+		else if (cfg->holders && !cfg->print.errors)
+			err = usage_error(ps, "option", "--holders", "needs -E (failed binds are what it explains)");
 		else if (cfg->json && (cfg->print.wide || cfg->print.timestamp || cfg->print.print_uid ||
 				       cfg->print.owner))
 			err = usage_error(ps, "option", "-j",
@@ -267,6 +277,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (cfg->journal && (cfg->json || cfg->count))
 			err = usage_error(ps, "option", "--journal",
 					  "cannot be combined with -j or --count (its entries have every field)");
+		else if (cfg->journal && cfg->holders)
+			err = usage_error(ps, "option", "--journal",
+					  "cannot be combined with --holders (its entries have no holders field)");
 		break;
 	case OPT_CGROUPMAP:
 		cfg->cgroupmap_path = arg;
@@ -299,6 +312,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 	case OPT_AUTOBIND:
 		cfg->autobind = true;
+		break;
+	case OPT_EXISTING:
+		cfg->existing = true;
+		break;
+	case OPT_HOLDERS:
+		cfg->holders = true;
 		break;
 	case OPT_OWNER:
 		cfg->print.owner = true;

@@ -45,6 +45,8 @@ struct config {
 	bool json;
 	bool journal;			/* --journal: each event a journal entry, not a line */
 	bool count;
+	bool existing;			/* --existing: list the sockets already bound first */
+	bool holders;			/* --holders: who holds the port of an EADDRINUSE bind */
 	__u64 interval_ns;		/* --count -i: a table every N ns, 0 = at exit only */
 	__u64 duration_ns;		/* -d: stop after N ns, 0 = never */
 	/* how */

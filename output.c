@@ -12,6 +12,8 @@
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "existing.h"
+#include "holders.h"
 #include "journal.h"
 #include "output.h"
 
@@ -103,31 +105,32 @@ void print_header(struct printer *printer)
 	char line[LINE_MAX_LEN];
 
 	format_header(line, sizeof(line), &printer->cfg->print);
+	/* --holders' column, last */
+	if (printer->cfg->holders)
+		snprintf(line + strlen(line) - 1, sizeof(line) - strlen(line) + 1, " HOLDER\n");
 	if (fputs(line, stdout) < 0)
 		output_failed(printer, errno);
 	flush_output(printer);
 }
 
-static int print_record(struct printer *printer, const void *data, size_t size)
+int print_event(struct printer *printer, const struct bind_event *e, const char *json_extra,
+		const char *column)
 {
 	const struct config *cfg = printer->cfg;
-	struct bind_event e;
 	struct owner owner;
 	char *line;
 	int len;
 
 	if (output_done(printer))
 		return -EPIPE;
-	if (decode_event(data, size, &e))
-		return 0;
 	if (!printer->have_first) {
-		printer->first_ts_ns = e.ts_ns;
+		printer->first_ts_ns = e->ts_ns;
 		printer->have_first = true;
 	}
 	if (printer->owners)
-		owner_lookup(&printer->owner_cache, e.cgroup_id, &owner);
+		owner_lookup(&printer->owner_cache, e->cgroup_id, &owner);
 	if (cfg->journal)
-		return journal_send_event(printer, &e, &owner);
+		return journal_send_event(printer, e, &owner);
 	/* Room for the longest line, else write out what is there first. */
 	if (LINES_BUF_SIZE - printer->lines_len < LINE_MAX_LEN) {
 		write_lines(printer);
@@ -136,17 +139,60 @@ static int print_record(struct printer *printer, const void *data, size_t size)
 	}
 	line = printer->lines + printer->lines_len;
 	if (cfg->json)
-		len = format_event_json(line, LINE_MAX_LEN, &e, printer->realtime_offset_ns, event_ifname(&e),
+		len = format_event_json(line, LINE_MAX_LEN, e, printer->realtime_offset_ns, event_ifname(e),
 					&owner);
 	else
-		len = format_event(line, LINE_MAX_LEN, &cfg->print, &e, printer->first_ts_ns,
-				   event_ifname(&e), printer->owners ? &owner : NULL);
+		len = format_event(line, LINE_MAX_LEN, &cfg->print, e, printer->first_ts_ns,
+				   event_ifname(e), printer->owners ? &owner : NULL);
 	/* A line longer than LINE_MAX_LEN keeps what fit, as snprintf() cuts it. */
 	if (len >= LINE_MAX_LEN)
 		len = LINE_MAX_LEN - 1;
+	/* More keys at the object's end, a column at the row's: its "}\n" or "\n" moves behind them. */
+	if (cfg->json && json_extra && *json_extra && len >= 2 && line[len - 2] == '}') {
+		int n = snprintf(line + len - 2, LINE_MAX_LEN - (len - 2), "%s}\n", json_extra);
+
+		if (n > 0)
+			len = len - 2 + n < LINE_MAX_LEN ? len - 2 + n : LINE_MAX_LEN - 1;
+	} else if (!cfg->json && column && len >= 1 && line[len - 1] == '\n') {
+		int n = snprintf(line + len - 1, LINE_MAX_LEN - (len - 1), " %s\n", column);
+
+		if (n > 0)
+			len = len - 1 + n < LINE_MAX_LEN ? len - 1 + n : LINE_MAX_LEN - 1;
+	}
 	if (len > 0)
 		printer->lines_len += (size_t)len;
 	return 0;
+}
+
+/*
+ * --holders: a bind that failed with EADDRINUSE names who is in its way,
+ * looked up now (existing.c); any other event says "-" in the column and
+ * has no key.
+ */
+static int print_with_holders(struct printer *printer, const struct bind_event *e)
+{
+	char json[HOLDERS_MAX * 64 + 64], word[COMM_ESCAPED_LEN + 32];
+	struct holders h;
+
+	if (e->ret != -EADDRINUSE)
+		return print_event(printer, e, NULL, "-");
+	find_holders(printer->holders, e, &h);
+	holders_json(json, sizeof(json), &h);
+	holders_word(word, sizeof(word), &h);
+	return print_event(printer, e, json, word);
+}
+
+static int print_record(struct printer *printer, const void *data, size_t size)
+{
+	struct bind_event e;
+
+	if (output_done(printer))
+		return -EPIPE;
+	if (decode_event(data, size, &e))
+		return 0;
+	if (printer->holders)
+		return print_with_holders(printer, &e);
+	return print_event(printer, &e, NULL, NULL);
 }
 
 static int handle_ringbuf_event(void *ctx, void *data, size_t size)

@@ -11,6 +11,8 @@
 #include "backends.h"
 #include "owner.h"
 
+struct lister;
+
 /* Set by the signal handler (bindsnoop.c): the only mutable global. */
 extern volatile sig_atomic_t stop_requested;
 
@@ -25,6 +27,7 @@ struct printer {
 	bool owners;		/* JSON, --owner: cgroup ids become owners */
 	bool ringbuf;		/* the plan's buffer: the ring buffer, else the perf buffer */
 	struct owner_cache owner_cache;
+	struct lister *holders;	/* --holders: the iterators that find them (existing.c), else NULL */
 	/*
 	 * Event lines are formatted straight into this buffer and written
 	 * with write(2), not copied through stdio (a copy and a locked call
@@ -41,6 +44,16 @@ void printer_free(struct printer *printer);
 
 /* The table's header line (not for -j or --count). */
 void print_header(struct printer *printer);
+
+/*
+ * One event, formatted as the configuration says, into the printer's
+ * lines (flush_output() writes them). @json_extra: more keys for the end
+ * of a JSON object (",\"state\":\"LISTEN\""), or NULL; @column: one more
+ * column at the end of a table row (--holders' HOLDER), or NULL. -EPIPE
+ * once the output is closed.
+ */
+int print_event(struct printer *printer, const struct bind_event *e, const char *json_extra,
+		const char *column);
 
 /*
  * For tracer_start(): the reader of the buffer the plan chose, feeding

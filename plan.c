@@ -308,6 +308,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	plan->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
 	plan->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
 	plan->kernel_paths = kernel_paths(facts);
+	/* --holders: a failed bind's holders are looked up in its own network namespace. */
+	plan->fields.details |= cfg->holders;
 	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||
 			 cfg->cgroup_path || cfg->unit || cfg->container;
 	/* --journal sends every field JSON has. */

@@ -56,10 +56,10 @@ done
 
 if [ "$QUICK" = 1 ]; then
 	: "${ROUNDS:=2}"
-	BIND_ITERS=5000 PPID_ITERS=50000 STORM=50000 STARTUP_RUNS=3
+	BIND_ITERS=5000 PPID_ITERS=50000 STORM=50000 STARTUP_RUNS=3 EXISTING_SOCKETS=10000
 else
 	: "${ROUNDS:=5}"
-	BIND_ITERS=100000 PPID_ITERS=500000 STORM=1000000 STARTUP_RUNS=11
+	BIND_ITERS=100000 PPID_ITERS=500000 STORM=1000000 STARTUP_RUNS=11 EXISTING_SOCKETS=100000
 fi
 
 # Targets: issue #3's ceilings (the perf buffer rows keep theirs), and issue
@@ -109,7 +109,8 @@ BINDLOOP=$WORK/bindloop
 FLOOR=${FLOOR:-build/floor}
 [ -x "$FLOOR" ] || die "$FLOOR is missing: make build/floor (make bench builds it)"
 STARTUP=$WORK/startup
-for tool in bindloop startup; do
+HOLDSOCKETS=$WORK/holdsockets
+for tool in bindloop startup holdsockets; do
 	extra=
 	# bindloop parses numbers with the tool's own parse_ulong().
 	[ "$tool" = bindloop ] && extra="-pthread -I. trace_helpers.c"
@@ -626,6 +627,93 @@ for b in "${LOADED[@]}"; do
 	startup "bindsnoop --backend $b, exec to header" --backend "$b"
 done
 
+# ---- --existing: the list of EXISTING_SOCKETS held sockets, its time and peak RSS ----
+
+EXISTING_LINES=()
+
+# existing_row LABEL ARGS...: bindsnoop --existing -v ARGS, 5 runs, output to
+# /dev/null: the listing's time as -v gives it (iterate, print) and
+# the run's peak RSS (GNU time), medians, min and max.
+existing_row() {
+	local label=$1 i out ms=() kb=() ms_med ms_min ms_max kb_med kb_max listed=
+	shift
+	for i in 1 2 3 4 5; do
+		out=$(/usr/bin/time -f 'maxrss_kb=%M' "$BS" --existing -v -d 0.001 "$@" 2>&1 >/dev/null)
+		[[ $out =~ existing\ sockets:\ ([0-9]+)\ listed\ in\ ([0-9]+)\ ms ]] || break
+		listed=${BASH_REMATCH[1]} ms+=("${BASH_REMATCH[2]}")
+		[[ $out =~ maxrss_kb=([0-9]+) ]] && kb+=("${BASH_REMATCH[1]}")
+	done
+	if [ ${#ms[@]} != 5 ] || [ ${#kb[@]} != 5 ]; then
+		EXISTING_LINES+=("$(printf '%-54s | FAILED: %s' "$label" "$(grep -m1 bindsnoop: <<<"$out")")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+		return
+	fi
+	read -r ms_med ms_min ms_max < <(printf '%s\n' "${ms[@]}" | sort -g | median_min_max)
+	read -r kb_med _ kb_max < <(printf '%s\n' "${kb[@]}" | sort -g | median_min_max)
+	EXISTING_LINES+=("$(printf '%-54s | %7s listed | median %5.0f ms | min %5.0f ms | max %5.0f ms | peak RSS %5.1f MB (max %5.1f MB)' \
+		"$label" "$listed" "$ms_med" "$ms_min" "$ms_max" \
+		"$(awk -v k="$kb_med" 'BEGIN { print k / 1024 }')" "$(awk -v k="$kb_max" 'BEGIN { print k / 1024 }')")")
+}
+
+# --holders: 3 binds that fail against 3 of the held sockets (3 look-ups,
+# each iterating every socket), the mean time -v gives at exit.
+holders_row() {
+	local label="--holders, one look-up among the held sockets" out bs port
+	"$BS" -E --holders -v >/dev/null 2>"$WORK/holders.err" &
+	bs=$!
+	if ! wait_banner "$WORK/holders.err" "$bs"; then
+		EXISTING_LINES+=("$(printf '%-54s | FAILED: %s' "$label" "$(grep -m1 bindsnoop: "$WORK/holders.err")")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+		return
+	fi
+	# A second apart: the budget allows 100 ms of look-ups a second, less than one here.
+	for port in 10000 10001 10002; do
+		"$WORKLOAD" -t udp -p "$port" -q >/dev/null 2>&1
+		sleep 1.1
+	done
+	kill -INT "$bs"
+	wait "$bs"
+	out=$(grep '^bindsnoop: holders: ' "$WORK/holders.err")
+	if [[ $out =~ holders:\ ([0-9]+)\ looked\ up\ \(([0-9.]+)\ ms\ each\) ]]; then
+		EXISTING_LINES+=("$(printf '%-54s | %7s look-ups | mean %6s ms' "$label" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")")
+	else
+		EXISTING_LINES+=("$(printf '%-54s | FAILED: %s' "$label" "${out:-no holders line}")")
+		HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+	fi
+}
+
+existing_rows() {
+	# Held by as many processes as RLIMIT_NOFILE's hard limit asks for.
+	local per=$(($(ulimit -Hn) - 100)) first=0 k=0 n pids=()
+	[ "$per" -le 50000 ] || per=50000
+	note "--existing: $EXISTING_SOCKETS UDP sockets held by $(((EXISTING_SOCKETS + per - 1) / per)) processes"
+	while [ "$first" -lt "$EXISTING_SOCKETS" ]; do
+		n=$((EXISTING_SOCKETS - first < per ? EXISTING_SOCKETS - first : per))
+		"$HOLDSOCKETS" "$first" "$n" >"$WORK/hold.$k" 2>&1 &
+		pids+=($!)
+		first=$((first + n)) k=$((k + 1))
+	done
+	for ((k = 0; k < ${#pids[@]}; k++)); do
+		if ! wait_for_line "$WORK/hold.$k" '^ready' 600 "${pids[$k]}"; then
+			EXISTING_LINES+=("FAILED: holdsockets: $(head -n 1 "$WORK/hold.$k")")
+			HARNESS_ERRORS=$((HARNESS_ERRORS + 1))
+			kill "${pids[@]}" 2>/dev/null
+			wait "${pids[@]}" 2>/dev/null
+			return
+		fi
+	done
+	existing_row "--existing, table"
+	existing_row "--existing -j" -j
+	# Every socket iterated, none printed: the kernel's part and the load.
+	existing_row "--existing -P 1 (iterated, none printed)" -P 1
+	holders_row
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+	existing_row "--existing, these sockets closed (the floor)"
+}
+
+existing_rows
+
 # ---- the backends this kernel cannot run, in qemu guests (bench/vm.sh) ----
 
 GUEST_LINES=() GUEST_TARGETS=()
@@ -803,6 +891,11 @@ report() {
 	echo
 	echo "Start-up (exec to the header line on stdout, $STARTUP_RUNS runs) and peak RSS"
 	printf '  %s\n' "${STARTUP_LINES[@]}"
+	echo
+	echo "--existing: the list of $EXISTING_SOCKETS held UDP sockets (bench/holdsockets.c), 5 runs,"
+	echo "output to /dev/null; the time is -v's (iterate, print), RSS the whole run's;"
+	echo "--holders: 3 binds failing against held sockets, the look-up's mean time (-v)"
+	printf '  %s\n' "${EXISTING_LINES[@]}"
 	echo
 	echo "Other kernels: Debian's kernels in qemu (bench/vm.sh), fentry and kprobe included."
 	echo "TCG with -icount, so guest time counts instructions: steady ratios, no absolute"

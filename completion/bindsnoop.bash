@@ -8,6 +8,7 @@
 _bindsnoop_long_opts='--timestamp --wide --print-uid --errors --failed
 	--pid --uid --port --count --interval --duration --json
 	--journal --cgroupmap --mntnsmap --cgroup --unit --container --owner --via --autobind
+	--existing --holders
 	--backend --btf
 	--verbose --help --usage --version'
 _bindsnoop_short_opts='-t -w -U -E -x -p -u -P -i -d -j -c -v -h -V'

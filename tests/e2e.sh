@@ -318,7 +318,8 @@ fi
 # option parsing, -d, the --count -i rotation (no buffer), owner names
 # (their filters are -c's cgroup_dir check, which group_cgroup covers per
 # backend).
-USER_SPACE_GROUPS=" owner interval duration bad_input "
+# --existing's iterators are one object whatever the backend: once per kernel too.
+USER_SPACE_GROUPS=" owner interval duration bad_input existing "
 # User space that reads the buffer: write errors, the drain at a signal, | head.
 BUFFER_GROUPS=" write_errors signals pipe banner "
 # How an event gets from the programs to a line: the fill and the buffer's
@@ -326,7 +327,7 @@ BUFFER_GROUPS=" write_errors signals pipe banner "
 OUTPUT_GROUPS=" columns comm errors prefixes wide json leftovers min_caps "
 ALL_GROUPS="columns comm errors prefixes wide json btf pid uid ports cgroup noprealloc owner mntns count
 	interval duration compat32 write_errors signals pipe banner leftovers fallback typed unprivileged
-	min_caps bad_input paths"
+	min_caps bad_input paths existing"
 case $SCOPE in
 all) skip_groups='' why='' ;;
 buffer)

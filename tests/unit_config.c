@@ -154,6 +154,7 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
 		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
 		{ "--via bind,", "--via bind,: an empty item" },
+		{ "--journal -E --holders", "option --journal: cannot be combined with --holders (its entries have no holders field)" },
 		{ "--via bind,,listen", "--via bind,,listen: an empty item" },
 		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
 		{ "extra", "argument extra: unexpected (this tool takes options only)" },

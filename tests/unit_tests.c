@@ -17,7 +17,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <bpf/btf.h>
+#include "existing.h"
 #include "format.h"
+#include "holders.h"
 #include "trace_helpers.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -1671,6 +1673,216 @@ static void test_btf_file_open_read_equals_mapped(void **state)
 	assert_null(read.data);
 }
 
+/* --existing: a TCP socket's state by its ss name, the JSON key only for TCP and MPTCP. */
+static void test_existing_state_names_and_json_key(void **state)
+{
+	struct existing_event x = { .e = { .protocol = 6 }, .state = 10 };
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(tcp_state_name(10), "LISTEN");
+	assert_string_equal(tcp_state_name(1), "ESTABLISHED");
+	assert_string_equal(tcp_state_name(7), "CLOSE");
+	assert_null(tcp_state_name(0));
+	assert_null(tcp_state_name(200));
+	assert_int_equal(existing_json_extra(buf, sizeof(buf), &x), 17);
+	assert_string_equal(buf, ",\"state\":\"LISTEN\"");
+	x.e.protocol = 262;
+	x.state = 1;
+	existing_json_extra(buf, sizeof(buf), &x);
+	assert_string_equal(buf, ",\"state\":\"ESTABLISHED\"");
+	/* A state this build has no name for is still said, as its number. */
+	x.state = 99;
+	existing_json_extra(buf, sizeof(buf), &x);
+	assert_string_equal(buf, ",\"state\":\"99\"");
+	x.e.protocol = 17;
+	assert_int_equal(existing_json_extra(buf, sizeof(buf), &x), 0);
+	assert_string_equal(buf, "");
+}
+
+static void test_existing_decode_whole_records_only(void **state)
+{
+	struct existing_event in = { .e = { .pid = 42, .port = 80 }, .state = 10, .kernel = 1 }, out;
+
+	(void)state;
+	assert_int_equal(decode_existing(&in, sizeof(in) - 1, &out), -EINVAL);
+	assert_int_equal(decode_existing(NULL, sizeof(in), &out), -EINVAL);
+	assert_int_equal(decode_existing(&in, sizeof(in), &out), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+}
+
+/* A failed bind (or a held socket) of TCP port 8080: @family and @text as inet_pton() takes it. */
+static struct bind_event tcp_8080(int family, const char *text)
+{
+	struct bind_event e = { .protocol = 6, .port = 8080, .family = (__u16)family, .ret = -98 };
+
+	assert_int_equal(inet_pton(family, text, e.addr), 1);
+	return e;
+}
+
+static struct existing_event held_8080(int family, const char *text, bool v6only, __u32 pid)
+{
+	struct existing_event x = { .e = tcp_8080(family, text), .v6only = v6only };
+
+	x.e.ret = 0;
+	x.e.pid = pid;
+	snprintf(x.e.comm, sizeof(x.e.comm), "holder%u", pid);
+	return x;
+}
+
+static bool conflicts(const struct bind_event *failed, int family, const char *text, bool v6only)
+{
+	struct existing_event x = held_8080(family, text, v6only, 1);
+
+	return holder_conflicts(failed, &x);
+}
+
+static void add_holder(struct holders *h, int family, const char *text, __u32 pid)
+{
+	struct existing_event x = held_8080(family, text, false, pid);
+
+	holders_add(h, &x);
+}
+
+/* Which held sockets are in a failed bind's way: the overlaps of addresses bind() refuses. */
+static void test_holders_conflicting_addresses(void **state)
+{
+	struct bind_event f4 = tcp_8080(AF_INET, "127.0.0.1"), f6 = tcp_8080(AF_INET6, "::1");
+	struct bind_event fmapped = tcp_8080(AF_INET6, "::ffff:127.0.0.1");
+	struct bind_event fany4 = tcp_8080(AF_INET, "0.0.0.0"), fany6 = tcp_8080(AF_INET6, "::");
+	struct existing_event x;
+
+	(void)state;
+	/* the same specific address; another one */
+	assert_true(conflicts(&f4, AF_INET, "127.0.0.1", false));
+	assert_false(conflicts(&f4, AF_INET, "127.0.0.2", false));
+	assert_true(conflicts(&f6, AF_INET6, "::1", false));
+	assert_false(conflicts(&f6, AF_INET6, "::2", false));
+	/* a wildcard holder; a wildcard bind against a specific holder */
+	assert_true(conflicts(&f4, AF_INET, "0.0.0.0", false));
+	assert_true(conflicts(&fany4, AF_INET, "10.1.2.3", false));
+	assert_true(conflicts(&fany6, AF_INET6, "2001:db8::1", false));
+	/* v4-mapped IPv6 is its IPv4 address, both ways */
+	assert_true(conflicts(&fmapped, AF_INET, "127.0.0.1", false));
+	assert_true(conflicts(&f4, AF_INET6, "::ffff:127.0.0.1", false));
+	assert_false(conflicts(&fmapped, AF_INET, "127.0.0.2", false));
+	/* the IPv6 wildcard takes IPv4 too, unless IPV6_V6ONLY; a specific IPv6 never */
+	assert_true(conflicts(&f4, AF_INET6, "::", false));
+	assert_false(conflicts(&f4, AF_INET6, "::", true));
+	assert_false(conflicts(&f4, AF_INET6, "::1", false));
+	assert_true(conflicts(&fany6, AF_INET, "127.0.0.1", false));
+	assert_false(conflicts(&f6, AF_INET, "0.0.0.0", false));
+	/* another port, another protocol */
+	x = held_8080(AF_INET, "127.0.0.1", false, 1);
+	x.e.port = 8081;
+	assert_false(holder_conflicts(&f4, &x));
+	x = held_8080(AF_INET, "127.0.0.1", false, 1);
+	x.e.protocol = 17;
+	assert_false(holder_conflicts(&f4, &x));
+}
+
+static void test_holders_json_and_column(void **state)
+{
+	struct holders h = {};
+	struct existing_event x;
+	char buf[2048];
+	__u32 pid;
+	int len;
+
+	(void)state;
+	holders_json(buf, sizeof(buf), &h);
+	assert_string_equal(buf, ",\"holders\":[]");
+	holders_word(buf, sizeof(buf), &h);
+	assert_string_equal(buf, "-");
+	add_holder(&h, AF_INET, "0.0.0.0", 41);
+	holders_json(buf, sizeof(buf), &h);
+	assert_string_equal(buf, ",\"holders\":[{\"pid\":41,\"comm\":\"holder41\"}]");
+	holders_word(buf, sizeof(buf), &h);
+	assert_string_equal(buf, "41/holder41");
+	/* a process with two conflicting sockets is one holder */
+	add_holder(&h, AF_INET6, "::", 41);
+	add_holder(&h, AF_INET, "0.0.0.0", 42);
+	assert_int_equal(h.n, 2);
+	/* sorted by pid, whatever the order found */
+	add_holder(&h, AF_INET, "0.0.0.0", 3);
+	holders_sort(&h);
+	assert_int_equal(h.list[0].pid, 3);
+	assert_int_equal(h.list[2].pid, 42);
+	memmove(h.list, h.list + 1, 2 * sizeof(h.list[0]));
+	h.n = 2;
+	holders_word(buf, sizeof(buf), &h);
+	assert_string_equal(buf, "41/holder41,+1");
+	holders_json(buf, sizeof(buf), &h);
+	assert_string_equal(buf, ",\"holders\":[{\"pid\":41,\"comm\":\"holder41\"},"
+				 "{\"pid\":42,\"comm\":\"holder42\"}]");
+	/* past HOLDERS_MAX: counted, not named */
+	for (pid = 100; pid < 100 + HOLDERS_MAX; pid++)
+		add_holder(&h, AF_INET, "0.0.0.0", pid);
+	assert_int_equal(h.n, HOLDERS_MAX + 2);
+	len = holders_json(buf, sizeof(buf), &h);
+	assert_int_equal(len, (int)strlen(buf));
+	assert_non_null(strstr(buf, "{\"pid\":113,\"comm\":\"holder113\"}],\"holders_more\":2"));
+	/* a comm with blanks and a quote: one word in the column, valid JSON */
+	memset(&h, 0, sizeof(h));
+	x = held_8080(AF_INET, "0.0.0.0", false, 7);
+	snprintf(x.e.comm, sizeof(x.e.comm), "my \"srv\"");
+	holders_add(&h, &x);
+	holders_word(buf, sizeof(buf), &h);
+	assert_string_equal(buf, "7/my\\x20\"srv\"");
+	holders_json(buf, sizeof(buf), &h);
+	assert_string_equal(buf, ",\"holders\":[{\"pid\":7,\"comm\":\"my \\\"srv\\\"\"}]");
+	/* a look-up skipped: null, and ? in the column */
+	h.skipped = true;
+	holders_json(buf, sizeof(buf), &h);
+	assert_string_equal(buf, ",\"holders\":null");
+	holders_word(buf, sizeof(buf), &h);
+	assert_string_equal(buf, "?");
+}
+
+/* The cache answers a repeat within a second; past 10 look-ups or 100 ms of them a second, skipped. */
+static void test_holders_cache_and_budget(void **state)
+{
+	static struct holder_cache c;
+	struct bind_event f = tcp_8080(AF_INET, "127.0.0.1");
+	struct holders h = { .n = 1, .list = { { .pid = 5, .comm = "x" } } }, out;
+	const __u64 t0 = 5000000000ULL;
+	int i;
+
+	(void)state;
+	assert_int_equal(holder_cache_get(&c, &f, t0, &out), HOLDERS_LOOK_UP);
+	holder_cache_put(&c, &f, t0, 1000, &h);
+	assert_int_equal(holder_cache_get(&c, &f, t0 + HOLDER_CACHE_NS - 1, &out), HOLDERS_CACHED);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.list[0].pid, 5);
+	/* the same port on another address is another question */
+	f.addr[3] = 2;
+	assert_int_equal(holder_cache_get(&c, &f, t0 + 1, &out), HOLDERS_LOOK_UP);
+	for (i = 2; i < HOLDER_LOOKUPS_PER_SEC; i++) {
+		f.port = (__u16)(9000 + i);
+		assert_int_equal(holder_cache_get(&c, &f, t0 + 2, &out), HOLDERS_LOOK_UP);
+	}
+	f.port = 9999;
+	assert_int_equal(holder_cache_get(&c, &f, t0 + 3, &out), HOLDERS_SKIP);
+	assert_true(out.skipped);
+	/* still answered from the cache while the budget is spent */
+	f = tcp_8080(AF_INET, "127.0.0.1");
+	assert_int_equal(holder_cache_get(&c, &f, t0 + 4, &out), HOLDERS_CACHED);
+	/* a second later: the budget is back, the cached answer too old */
+	assert_int_equal(holder_cache_get(&c, &f, t0 + HOLDER_CACHE_NS, &out), HOLDERS_LOOK_UP);
+	/* a look-up that took the second's time: the next one is skipped */
+	holder_cache_put(&c, &f, t0 + HOLDER_CACHE_NS, HOLDER_NS_PER_SEC, &h);
+	f.port = 7777;
+	assert_int_equal(holder_cache_get(&c, &f, t0 + HOLDER_CACHE_NS + 1, &out), HOLDERS_SKIP);
+	assert_int_equal(holder_cache_get(&c, &f, t0 + 2 * HOLDER_CACHE_NS, &out), HOLDERS_LOOK_UP);
+	/* a full cache replaces its oldest slot */
+	for (i = 0; i < HOLDER_CACHE_SLOTS + 1; i++) {
+		f.port = (__u16)(10000 + i);
+		holder_cache_put(&c, &f, t0 + 10 + (__u64)i, 0, &h);
+	}
+	f.port = 10000 + HOLDER_CACHE_SLOTS;
+	assert_int_equal(holder_cache_get(&c, &f, t0 + 100, &out), HOLDERS_CACHED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1754,6 +1966,11 @@ int main(void)
 		cmocka_unit_test(test_btf_lookup_agrees_with_libbpf_on_kernel_btf),
 		cmocka_unit_test(test_btf_file_open_errors),
 		cmocka_unit_test(test_btf_file_open_read_equals_mapped),
+		cmocka_unit_test(test_existing_state_names_and_json_key),
+		cmocka_unit_test(test_existing_decode_whole_records_only),
+		cmocka_unit_test(test_holders_conflicting_addresses),
+		cmocka_unit_test(test_holders_json_and_column),
+		cmocka_unit_test(test_holders_cache_and_budget),
 	};
 
 	return cmocka_run_group_tests_name("bindsnoop unit", tests, NULL, NULL);

@@ -28,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,6 +111,7 @@ struct env {
 	bool own_netns;			/* -N */
 	bool step;			/* -s: iteration i binds PORT + i */
 	bool listen_after;		/* -L: listen() once bound */
+	bool fork_child;		/* -F: a child holds the bound socket too (with -k) */
 	const char *how;		/* -C: how the port is taken (do_bind()) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
@@ -127,7 +129,7 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-C HOW] [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-q]\n"
+"                [-C HOW] [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-F] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -146,6 +148,8 @@ static const char usage[] =
 "      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
 "      sendto (no bind: sendto(ADDR:PORT) picks it);\n"
 "      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
+"  -F  fork once bound: the child holds the socket too, for -k MS, and\n"
+"      'child=PID' follows the report line\n"
 "  -q  print only the summary line\n";
 
 static int parse_opts(const char *s, unsigned int *mask)
@@ -230,7 +234,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsLC:qh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsLFC:qh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -307,6 +311,9 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'L':
 			env->listen_after = true;
 			break;
+		case 'F':
+			env->fork_child = true;
+			break;
 		case 'q':
 			env->quiet = true;
 			break;
@@ -339,6 +346,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (env->dup && !env->port) {
 		fprintf(stderr, "workload: -D needs a nonzero -p PORT\n");
+		return -EINVAL;
+	}
+	if (env->fork_child && (env->count != 1 || env->threads != 1 || !env->keep_ms)) {
+		fprintf(stderr, "workload: -F needs one bind (-n 1, -j 1) and -k MS\n");
 		return -EINVAL;
 	}
 	if (env->step && (!env->port || env->port + env->count * env->threads - 1 > 65535)) {
@@ -652,6 +663,26 @@ static int bind_once(struct run *run)
 		       gettid(), port, rc_str(err, num, sizeof(num)),
 		       env->ifindex, getppid());
 		fflush(stdout);
+	}
+	if (!err && env->fork_child) {
+		pid_t child = fork();
+
+		if (child < 0) {
+			report_setup_error(run, "fork", errno);
+			close(fd);
+			return -1;
+		}
+		if (child == 0) {
+			/* The socket inherited, held as long as the parent holds its own. */
+			sleep_ms(env->keep_ms);
+			_exit(0);
+		}
+		printf("child=%d\n", (int)child);
+		fflush(stdout);
+		sleep_ms(env->keep_ms);
+		close(fd);
+		waitpid(child, NULL, 0);
+		return 0;
 	}
 	if (env->keep_ms)
 		sleep_ms(env->keep_ms);

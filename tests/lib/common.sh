@@ -189,7 +189,7 @@ our_objects() {
 			$BPFTOOL link show
 			$BPFTOOL map show
 		fi
-	} 2>/dev/null | grep -E 'name (fexit_inet6?_bin|fexit_mptcp_|kprobe_inet6?_b|kretprobe_inet|kprobe_mptcp_|kretprobe_mptc|tp_enter_bind|tp_exit_bind|tp_compat_exit_|perf_heap|cgroup_set|mntns_set|cgroup_dir|counts_a|counts_b|task_binds|bindsnoo)' || true
+	} 2>/dev/null | grep -E 'name (fexit_inet6?_bin|fexit_mptcp_|kprobe_inet6?_b|kretprobe_inet|kprobe_mptcp_|kretprobe_mptc|tp_enter_bind|tp_exit_bind|tp_compat_exit_|perf_heap|cgroup_set|mntns_set|cgroup_dir|counts_a|counts_b|task_binds|bindsnoo|list_task_socke|list_kernel_tcp|list_kernel_udp|existing\.)' || true
 }
 
 # none_left [all]: wait up to 3 s for the kernel to drop them; prints what stays.

@@ -53,8 +53,11 @@ done
 # The guest is busybox; the suite also uses these tools (copied in with
 # their libraries): bpftool for pinned maps and leftovers, setpriv and capsh
 # for the privilege cases, util-linux unshare for namespaces, strace for the
-# banner group (a reader slowed down on purpose).
-tools="bpftool setpriv capsh unshare strace"
+# banner group (a reader slowed down on purpose), iproute2's ip for the
+# existing group's VXLAN device (busybox's ip knows no dstport), whose
+# module (vxlan, with udp_tunnel and ip6_udp_tunnel) every guest loads.
+tools="bpftool setpriv capsh unshare strace ip"
+modules="vxlan"
 
 # The sanitized rows: an ASan+UBSan build of bindsnoop (tests/sanitize.sh's
 # flags) through the user-space groups, on the fentry and kprobe backends
@@ -98,7 +101,7 @@ fi
 # Three kernels at once on 2 cores: no core idles while the last kernel runs alone.
 status=0
 tests/vmtest/vmtest.sh "${payloads[@]}" "${smoke[@]}" -j "${VMTEST_JOBS:-3}" \
-	--host-tools "$tools" \
+	--host-tools "$tools" --modules "$modules" \
 	--backends "${VMTEST_BACKENDS:-auto fentry kprobe tracepoint kprobe+perfbuf}" "$@" || status=1
 if [ -n "$san_pid" ]; then
 	wait "$san_pid" || status=1
