@@ -308,7 +308,10 @@ static void report_losses(const struct losses *now, struct losses *told, bool fi
 	if (now->count_full > told->count_full)
 		fprintf(stderr, "bindsnoop: %llu binds not counted: --count table full\n",
 			(unsigned long long)(now->count_full - told->count_full));
-	*told = *now;
+	/* The counts only: where they are told (to_journal) is @told's own. */
+	told->lost = now->lost;
+	told->entry_full = now->entry_full;
+	told->count_full = now->count_full;
 	if (final && (now->lost || now->entry_full || now->count_full))
 		fprintf(stderr, "bindsnoop: in total %llu events lost, %llu binds not traced, "
 			"%llu binds not counted\n", (unsigned long long)now->lost,
