@@ -36,8 +36,8 @@ group_json() {
 	netns=$(stat -L -c %i /proc/self/ns/net)
 	# Everything but the clock is known exactly; the clock must be now.
 	local want1 got1
-	want1=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":0,"gid":0,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv4","address":"127.0.0.1","port":%s,"options":"F..R.","option_names":["IP_FREEBIND","SO_REUSEADDR"],"ifindex":1,"ifname":"lo","ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s","via":"bind"}' \
-		"$p1" "$p1" "$ppid1" "$port1" "${cg:-0}" "$mntns" "$netns" "$pcomm" "$cgpath")
+	want1=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":0,"gid":0,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv4","address":"127.0.0.1","port":%s,"options":"F..R.","option_names":["IP_FREEBIND","SO_REUSEADDR"],"ifindex":1,"ifname":"lo","ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s","via":"%s"}' \
+		"$p1" "$p1" "$ppid1" "$port1" "${cg:-0}" "$mntns" "$netns" "$pcomm" "$cgpath" "$(libc_bind_via)")
 	# unit and container_id: group_owner, with cgroups of known names.
 	got1=$(jq -c --argjson pid "$p1" 'select(.pid == $pid) | del(.time, .time_ns, .unit, .container_id)' "$TMP/out")
 	check json_success_fields "$got1" = "$want1"
@@ -48,8 +48,8 @@ group_json() {
 	# netns_id: the inode of the workload's own network namespace, not ours.
 	require json_private_netns "${netns2:-0}" != "$netns" -a "${netns2:-0}" -gt 0
 	local want2 got2
-	want2=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":1234,"gid":1234,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv6","address":"2001:db8::1","port":4600,"options":"..N..","option_names":["IP_BIND_ADDRESS_NO_PORT"],"ifindex":0,"ifname":null,"ret":-99,"errno":"EADDRNOTAVAIL","cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s","via":"bind"}' \
-		"$p2" "$p2" "$ppid2" "${cg:-0}" "$mntns" "${netns2:-0}" "$pcomm" "$cgpath")
+	want2=$(printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":1234,"gid":1234,"comm":"workload","protocol":"TCP","protocol_num":6,"family":"ipv6","address":"2001:db8::1","port":4600,"options":"..N..","option_names":["IP_BIND_ADDRESS_NO_PORT"],"ifindex":0,"ifname":null,"ret":-99,"errno":"EADDRNOTAVAIL","cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s","via":"%s"}' \
+		"$p2" "$p2" "$ppid2" "${cg:-0}" "$mntns" "${netns2:-0}" "$pcomm" "$cgpath" "$(libc_bind_via)")
 	got2=$(jq -c --argjson pid "$p2" 'select(.pid == $pid) | del(.time, .time_ns, .unit, .container_id)' "$TMP/out")
 	check json_failure_fields "$got2" = "$want2"
 }

@@ -56,3 +56,9 @@ backend_in_use() {
 	# The gate held auto to it.
 	echo "$CHOSEN"
 }
+
+# libc_bind_via: JSON's via for a bind made through libc here: s390x's
+# glibc binds with socketcall(SYS_BIND), every other one with bind(2).
+libc_bind_via() {
+	if [ "$(uname -m)" = s390x ]; then echo socketcall; else echo bind; fi
+}

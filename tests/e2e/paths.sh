@@ -66,10 +66,10 @@ group_paths() {
 		check paths_json_io_uring_listen "$(json_of "$p3")" = "[\"workload\",\"TCP\",\"::\",$port3,0,null,\"listen\"]"
 	fi
 	check paths_json_listen "$(json_of "$p5")" = "[\"workload\",\"TCP\",\"0.0.0.0\",$port5,0,null,\"listen\"]"
-	check paths_json_bind_then_listen "$(json_of "$p7")" = '["workload","TCP","127.0.0.1",4614,0,null,"bind"]'
+	check paths_json_bind_then_listen "$(json_of "$p7")" = "[\"workload\",\"TCP\",\"127.0.0.1\",4614,0,null,\"$(libc_bind_via)\"]"
 	# Without --autobind, connect()'s port is not a row: only its own listener's bind.
 	require paths_connect_made "$made8" = 0:0
-	check paths_json_no_autobind "$(jq -r --argjson pid "$p8" 'select(.pid == $pid) | .via' "$TMP/out")" = bind
+	check paths_json_no_autobind "$(jq -r --argjson pid "$p8" 'select(.pid == $pid) | .via' "$TMP/out")" = "$(libc_bind_via)"
 
 	# --autobind: the ports connect() and sendto() pick.
 	tracer_start -j --autobind || { fail paths_autobind "bindsnoop --autobind did not start: $(cat "$TMP/err")"; return; }
@@ -79,14 +79,14 @@ group_paths() {
 	wl -C sendto -t udp -f 6 -p 9; p4=$WL_PID port4=$WL_PORT
 	wl -p 4618 -o R; p5=$WL_PID
 	tracer_stop
-	local sel='select(.pid == $pid and .via != "bind") | [.comm, .protocol, .address, .port, .ret, .via] | @json'
-	autobind_of() { jq -r --argjson pid "$1" "$sel" "$TMP/out"; }
+	local sel='select(.pid == $pid and .via != $libc) | [.comm, .protocol, .address, .port, .ret, .via] | @json'
+	autobind_of() { jq -r --argjson pid "$1" --arg libc "$(libc_bind_via)" "$sel" "$TMP/out"; }
 	check paths_autobind_connect "$(autobind_of "$p1")" = "[\"workload\",\"TCP\",\"127.0.0.1\",$port1,0,\"connect\"]"
 	check paths_autobind_connect_ipv6 "$(autobind_of "$p2")" = "[\"workload\",\"TCP\",\"::1\",$port2,0,\"connect\"]"
 	check paths_autobind_sendto "$(autobind_of "$p3")" = "[\"workload\",\"UDP\",\"0.0.0.0\",$port3,0,\"sendto\"]"
 	check paths_autobind_sendto_ipv6 "$(autobind_of "$p4")" = "[\"workload\",\"UDP\",\"::\",$port4,0,\"sendto\"]"
 	# A bound socket's own bind, once, as before.
-	check paths_autobind_bind_once "$(json_of "$p5")" = '["workload","TCP","127.0.0.1",4618,0,null,"bind"]'
+	check paths_autobind_bind_once "$(json_of "$p5")" = "[\"workload\",\"TCP\",\"127.0.0.1\",4618,0,null,\"$(libc_bind_via)\"]"
 
 	# --via: the ways asked for only, filtered in the kernel.
 	tracer_start --via listen || { fail paths_via "bindsnoop --via listen did not start: $(cat "$TMP/err")"; return; }

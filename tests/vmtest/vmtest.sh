@@ -1072,11 +1072,16 @@ main() {
 			die "kernels for $arch chosen, but no payload for them: --payload $arch=DIR"
 	done
 	mkdir -p "$cache/kernels" "$out"
-	# Two runs would share the initramfs and the logs in $out.
-	exec 9>"$out/.lock"
-	if ! flock -n 9; then
-		say "waiting for the other vmtest.sh that uses $out"
-		flock 9
+	# Two runs would share the initramfs and the logs in $out. A fetch
+	# alone builds and boots nothing there (only the cache's lock below):
+	# it must not wait for a matrix that boots for a quarter of an hour
+	# (tests/service.sh's fetch of the kernel the matrix fetched already).
+	if [[ -z $fetch_kernels ]]; then
+		exec 9>"$out/.lock"
+		if ! flock -n 9; then
+			say "waiting for the other vmtest.sh that uses $out"
+			flock 9
+		fi
 	fi
 	ensure_host_tools
 	# The cache (kernels, guest tools, apt lists) is shared with other
