@@ -145,7 +145,7 @@ struct bind_entry {
 	__u64 sock;		/* struct socket * (kprobe) */
 	__u64 uaddr;		/* struct sockaddr *: kernel (kprobe) or user (tp) */
 	__s32 fd;		/* tp only */
-	__u32 pad;
+	__u32 via;		/* kprobe: hooked_socket_via() */
 };
 
 struct {
@@ -236,11 +236,33 @@ static __always_inline void stat_inc(__u32 slot)
 /*
  * Sockets without a file are the kernel's own (MPTCP's subflow before 6.6,
  * in-kernel users): the syscall tracepoints never see them, and the MPTCP
- * bind is reported once, from mptcp_bind(), with the MPTCP socket.
+ * bind is reported once, from mptcp_bind(), with the MPTCP socket. The
+ * listen hooks take users' sockets only.
  */
 static __always_inline bool user_socket(struct socket *sock, enum read_mode mode)
 {
 	return sock && KREAD(mode, sock, file);
+}
+
+/*
+ * Which of inet_bind()'s binds the function hooks report, and how: a
+ * user's socket (it has a file; BS_VIA_HOOKED: the way is read off the
+ * task), one the kernel made and bound for itself with kernel_bind()
+ * (VXLAN, WireGuard, SUNRPC: BS_VIA_KERNEL, with the task that caused it),
+ * or none (BS_VIA_NONE) for MPTCP's subflow (see above).
+ */
+static __always_inline __u8 hooked_socket_via(struct socket *sock, enum read_mode mode)
+{
+	struct sock *sk;
+
+	if (!sock)
+		return BS_VIA_NONE;
+	if (KREAD(mode, sock, file))
+		return BS_VIA_HOOKED;
+	sk = KREAD(mode, sock, sk);
+	if (!sk || (KREAD(mode, sk, sk_protocol) == IPPROTO_TCP && mptcp_subflow(sk, mode)))
+		return BS_VIA_NONE;
+	return BS_VIA_KERNEL;
 }
 
 /* ---- backend 1: fexit (BPF trampolines): the socket is an argument ---- */
@@ -250,10 +272,11 @@ SEC("fexit/" #func)									\
 int BPF_PROG(fexit_##func, struct socket *sock, struct sockaddr *uaddr, int addr_len,	\
 	     int ret)									\
 {											\
-	if (!user_socket(sock, READ_BTF) || !task_traced())				\
+	__u8 via = hooked_socket_via(sock, READ_BTF);					\
+											\
+	if (via == BS_VIA_NONE || !task_traced())					\
 		return 0;								\
-	return emit_bind(ctx, sock->sk, uaddr, false, ret, READ_CAST_OR_BTF,		\
-			 BS_VIA_HOOKED);						\
+	return emit_bind(ctx, sock->sk, uaddr, false, ret, READ_CAST_OR_BTF, via);	\
 }
 
 FEXIT_PROG(inet_bind)
@@ -298,14 +321,14 @@ static __always_inline int kprobe_enter(struct socket *sock, struct sockaddr *ua
 {
 	struct bind_entry entry = {};
 	__u64 key;
+	__u8 via = TYPED_READS ? hooked_socket_via(TYPED(struct socket, sock), READ_TYPED) :
+				 hooked_socket_via(sock, READ_PROBE);
 
-	if (TYPED_READS ? !user_socket(TYPED(struct socket, sock), READ_TYPED) :
-			  !user_socket(sock, READ_PROBE))
-		return 0;
-	if (!task_traced())
+	if (via == BS_VIA_NONE || !task_traced())
 		return 0;
 	entry.sock = (__u64)sock;
 	entry.uaddr = (__u64)uaddr;
+	entry.via = via;
 	if (TYPED_READS) {
 		struct task_binds *tb = bpf_task_storage_get(&task_binds, bpf_get_current_task_btf(),
 							     NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -339,7 +362,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 		sock = TYPED(struct socket, entry->sock);
 		entry->sock = 0;
 		return emit_bind(ctx, sock->sk, (void *)entry->uaddr, false, ret, READ_TYPED,
-				 BS_VIA_HOOKED);
+				 (__u8)entry->via);
 	}
 	key = (__u32)bpf_get_current_pid_tgid() | kind;
 	entry = bpf_map_lookup_elem(&entries, &key);
@@ -348,7 +371,7 @@ static __always_inline int kprobe_return(void *ctx, int ret, __u64 kind)
 	/* Not inside BPF_CORE_READ(): that would make entry->sock a CO-RE access too. */
 	sock = (struct socket *)entry->sock;
 	emit_bind(ctx, BPF_CORE_READ(sock, sk), (void *)entry->uaddr, false, ret, READ_PROBE,
-		  BS_VIA_HOOKED);
+		  (__u8)entry->via);
 	bpf_map_delete_elem(&entries, &key);
 	return 0;
 }

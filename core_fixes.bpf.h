@@ -73,4 +73,23 @@ static __always_inline __u8 inet_bind_opts(struct sock *sk, enum read_mode mode)
 	return opts;
 }
 
+/*
+ * MPTCP's subflow is a TCP socket with tcp_sock.is_mptcp set (5.6+, where
+ * the kernel has MPTCP; Debian's 5.10 has not). Before 6.6, mptcp_bind()
+ * binds it through inet_bind(), without a file, as kernel_bind() binds
+ * the kernel's own sockets: the function hooks tell the two apart here.
+ */
+struct tcp_sock___mptcp {
+	bool is_mptcp;
+} __attribute__((preserve_access_index));
+
+static __always_inline bool mptcp_subflow(struct sock *sk, enum read_mode mode)
+{
+	if (!bpf_core_field_exists(((struct tcp_sock___mptcp *)0)->is_mptcp))
+		return false;
+	if (mode == READ_TYPED)
+		return TYPED(struct tcp_sock___mptcp, sk)->is_mptcp;
+	return BPF_CORE_READ((struct tcp_sock___mptcp *)sk, is_mptcp);
+}
+
 #endif /* CORE_FIXES_BPF_H */

@@ -20,8 +20,12 @@ struct hook {
 
 #define PATH(via)	(1u << (via))
 
-/* inet_bind() serves bind(2), socketcall(SYS_BIND) and io_uring's bind alike (via.bpf.h). */
-#define BIND_PATHS	(PATH(BS_VIA_BIND) | PATH(BS_VIA_SOCKETCALL) | PATH(BS_VIA_IO_URING))
+/*
+ * inet_bind() serves bind(2), socketcall(SYS_BIND) and io_uring's bind
+ * alike (via.bpf.h), and kernel_bind() for the kernel's own sockets.
+ */
+#define BIND_PATHS	(PATH(BS_VIA_BIND) | PATH(BS_VIA_SOCKETCALL) | PATH(BS_VIA_IO_URING) | \
+			 PATH(BS_VIA_KERNEL))
 
 static const struct hook fentry_hooks[] = {
 	{ KFUNC_INET_BIND, false, NULL, "fexit_inet_bind", false, BIND_PATHS },

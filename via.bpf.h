@@ -20,6 +20,8 @@ enum io_uring_op___bs {
 
 /* emit_bind()'s @via for fexit's and kprobe's binds: read off the task, where needed. */
 #define BS_VIA_HOOKED		0xff
+/* hooked_socket_via(): a bind the function hooks do not report. */
+#define BS_VIA_NONE		0xfe
 
 #define PF_IO_WORKER		0x00000010	/* io-wq workers and the SQPOLL thread */
 #define NR_io_uring_enter	426		/* the same on every architecture */

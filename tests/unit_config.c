@@ -493,6 +493,10 @@ static void test_plan_typed_6_12(void **state)
 	assert_true(p.backends[BACKEND_KPROBE].usable);
 	assert_progs(&p.backends[BACKEND_KPROBE], kprobe_all, 12);
 	assert_false(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_CONNECT);
+	/* the kernel's own sockets reach inet_bind() too: the function hooks see them */
+	assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_KERNEL);
+	assert_true(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_KERNEL);
+	assert_false(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_KERNEL);
 	/* --autobind: the syscall tracepoints of connect() and the sends, on every backend */
 	{
 		struct config ab = config_of("--autobind");

@@ -97,4 +97,38 @@ group_paths() {
 	expect_none paths_via_listen_no_bind "$p1" "$made1"
 	expect paths_via_listen_listen "$p5" "$(row "$p5" workload TCP 0.0.0.0 "$port5" ..... 0)"
 	expect_none paths_via_listen_no_bind_then_listen "$p7" "$made7"
+
+	paths_kernel_socket
+}
+
+# A socket the kernel binds for itself (kernel_bind()): a VXLAN device's UDP
+# port, bound by the ip that brings the device up (on the wildcard address,
+# no option: vxlan_create_sock()), in a network namespace of its own. fexit
+# and kprobe see it in inet_bind() (via kernel, with that task); the
+# tracepoint backend cannot (no syscall binds it), and -v says so.
+paths_kernel_socket() {
+	local ippid made
+	if ! command -v ip >/dev/null || ! ip link help vxlan >/dev/null 2>&1; then
+		fail paths_kernel_socket "iproute2's ip is needed to make a VXLAN device (vmtest: --host-tools ip)"
+		return
+	fi
+	tracer_start -j -v || { fail paths_kernel_socket "bindsnoop -j -v did not start: $(cat "$TMP/err")"; return; }
+	# bash, not sh: the guests' busybox sh runs its own ip applet first. exec: the pid is ip's.
+	ippid=$(unshare -n bash -c 'ip link set lo up && ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 && echo $$ && exec ip link set vx0 up' 2>"$TMP/ip.err")
+	made=$?
+	tracer_stop
+	require paths_kernel_socket_made "$made:${ippid:+pid}" = 0:pid
+	case $(backend_in_use) in
+	tracepoint)
+		check paths_kernel_socket_not_seen_by_tracepoint \
+			"$(jq -c --argjson pid "${ippid:-0}" 'select(.pid == $pid)' "$TMP/out" | wc -l)" = 0
+		check paths_kernel_socket_said_not_seen \
+			"$(grep -c '^bindsnoop: ports taken by: .*; not seen: .*kernel' "$TMP/err")" = 1
+		;;
+	*)
+		check paths_kernel_socket_vxlan "$(jq -r --argjson pid "${ippid:-0}" \
+			'select(.pid == $pid) | [.comm, .protocol, .address, .port, .options, .ret, .via] | @json' \
+			"$TMP/out")" = '["ip","UDP","0.0.0.0",4789,".....",0,"kernel"]'
+		;;
+	esac
 }
