@@ -196,20 +196,8 @@ struct {
 	__type(value, struct uring_req);
 } uring_reqs SEC(".maps");
 
-/* bcc's --cgroupmap / --mntnsmap: user space reuses a pinned map here. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, __u64);
-} cgroup_set SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, __u64);
-} mntns_set SEC(".maps");
+/* bcc's --cgroupmap / --mntnsmap (pinned_maps.bpf.h). */
+#include "pinned_maps.bpf.h"
 
 /* libbpf-tools' -c, --unit, --container: cgroup v2 directories whose tasks are traced. */
 struct {

@@ -77,20 +77,8 @@ __u16 match_protocol = 0;
 __u16 match_port = 0;
 __u64 match_netns = 0;
 
-/* bcc's --cgroupmap / --mntnsmap: user space reuses the pinned maps here. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, __u64);
-} cgroup_set SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, __u64);
-} mntns_set SEC(".maps");
+/* bcc's --cgroupmap / --mntnsmap (pinned_maps.bpf.h). */
+#include "pinned_maps.bpf.h"
 
 #include "fill.bpf.h"
 
