@@ -297,6 +297,22 @@ static int size_maps(const struct tracer *t, const struct load_inputs *in,
 	return err;
 }
 
+/*
+ * A cgroup post_bind program (kernel_sockets.bpf.h), as a link at @root: it
+ * shares the hook with any other program there and goes with bindsnoop.
+ */
+static struct bpf_link *attach_at_cgroup(struct bpf_program *prog, const char *root)
+{
+	struct bpf_link *link;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	link = bpf_program__attach_cgroup(prog, fd);
+	close(fd);
+	return link;
+}
+
 static int attach_programs(struct tracer *t, const struct kernel_facts *facts,
 			   const struct backend_plan *bp, char *why, size_t whylen)
 {
@@ -317,7 +333,9 @@ static int attach_programs(struct tracer *t, const struct kernel_facts *facts,
 				 MAX_LINKS);
 			return -E2BIG;
 		}
-		link = bpf_program__attach(prog);
+		link = bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK
+			       ? attach_at_cgroup(prog, bp->cgroup_root)
+			       : bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
 			snprintf(why, whylen, "attaching %s: %s (%s)%s", bp->progs[i],
@@ -487,6 +505,29 @@ static void report_paths(__u32 seen, __u32 kernel)
 	fprintf(stderr, "bindsnoop: ports taken by:%s\n", line);
 }
 
+/*
+ * At start, with or without -v: the ways of taking a port this kernel has
+ * that the running backend does not see (connect() and sendto() only when
+ * --autobind asks for them), one line, with the reason where one is known.
+ */
+static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
+			  const struct plan *plan)
+{
+	__u32 unseen = plan->wanted_paths & ~bp->paths;
+	int via, listed = 0;
+
+	if (!unseen)
+		return;
+	fprintf(stderr, "bindsnoop: backend %s does not see ports taken by:",
+		backend_names[t->backend]);
+	for (via = 0; via < BS_VIA_COUNT; via++)
+		if (unseen & (1u << via))
+			fprintf(stderr, "%s %s", listed++ ? "," : "", via_name((__u8)via));
+	if ((unseen & (1u << BS_VIA_KERNEL)) && bp->kernel_unseen)
+		fprintf(stderr, " (the kernel's own sockets: %s)", bp->kernel_unseen);
+	fputc('\n', stderr);
+}
+
 /* -v: the backend that runs, its build and the buffer its events come over. */
 static void report_backend(const struct tracer *t, const struct backend_plan *bp,
 			   __u32 kernel_paths)
@@ -497,6 +538,9 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 		fprintf(stderr, "bindsnoop: backend %s: %s\n", name, bp->note);
 	fprintf(stderr, "bindsnoop: backend %s: %s%s\n", name, bp->detail,
 		t->build == BUILD_TYPED ? "; typed reads (bpf_rdonly_cast)" : "");
+	if (bp->cgroup_root)
+		fprintf(stderr, "bindsnoop: backend %s: the kernel's own sockets: cgroup "
+			"post_bind4/6 at %s\n", name, bp->cgroup_root);
 	/* The reader that is open, not the plan: the tests assert what ran. */
 	fprintf(stderr, "bindsnoop: events: %s\n",
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
@@ -532,6 +576,7 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 		if (!err) {
 			if (cfg->verbose)
 				report_backend(t, bp, plan->kernel_paths);
+			report_unseen(t, bp, plan);
 			return 0;
 		}
 		tracer_destroy(t);

@@ -13,6 +13,8 @@
  *   kprobe  the same functions, entry + return     (per-thread entry)
  *   tp      syscalls:sys_exit_bind and friends     (fd -> socket: syscalls.bpf.h)
  *           io_uring:io_uring_complete             (request -> socket: io_uring.bpf.h)
+ *           cgroup post_bind4/6 at the cgroup2 root (the kernel's own sockets:
+ *           kernel_sockets.bpf.h)
  * and on each: listen() without a port (listen.bpf.h), and with --autobind
  * connect() and the sends without one (syscall tracepoints: autobind.bpf.h).
  * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
@@ -552,6 +554,9 @@ int BPF_PROG(tp_io_uring_submit, struct io_kiocb___bs *req)
 		io_uring_note(req, opcode);
 	return 0;
 }
+
+/* The kernel's own sockets (kernel_bind()): a cgroup post_bind program at the root. */
+#include "kernel_sockets.bpf.h"
 
 #if defined(__TARGET_ARCH_x86)
 /* x86-64: 32-bit programs' bind() and socketcall(SYS_BIND) (syscalls.bpf.h). */

@@ -6,6 +6,7 @@
  * kprobes, bpf_task_pt_regs(), the ring buffer.
  */
 #include <errno.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,11 +104,51 @@ static void probe_fexit(const struct config *cfg, struct kernel_facts *facts)
 	facts->fexit_allowed = true;
 }
 
-static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
-			  size_t msglen)
+/* The first cgroup2 mount's directory, from the mount table (getmntent(3)); "" where none is. */
+static void find_cgroup2_root(char *root, size_t size)
 {
-	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + 1];
-	const size_t op_bind = KFUNC_MAX + IFLAG_MAX;
+	FILE *f = setmntent("/proc/self/mounts", "r");
+	struct mntent *m;
+
+	root[0] = '\0';
+	if (!f)
+		return;
+	while ((m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2") && strlen(m->mnt_dir) < size) {
+			strcpy(root, m->mnt_dir);
+			break;
+		}
+	endmntent(f);
+}
+
+/*
+ * What a cgroup post_bind program may call here (kernel_sockets.bpf.h):
+ * the kernel offers these to every program type with CAP_PERFMON only from
+ * some version on, and lockdown's confidentiality mode takes the probe read
+ * away. @task_btf: the kernel has bpf_get_current_task_btf(), which the
+ * programs then call (task.bpf.h).
+ */
+static void probe_cgroup_sock(struct kernel_facts *facts, bool task_btf)
+{
+	enum bpf_prog_type t = BPF_PROG_TYPE_CGROUP_SOCK;
+
+	/* Without it the probes' own loads fail: no answer, and none needed. */
+	facts->net_admin = have_net_admin();
+	if (!facts->net_admin)
+		return;
+	facts->cgroup_sock_reads = libbpf_probe_bpf_helper(t, BPF_FUNC_probe_read_kernel, NULL) > 0 &&
+				   libbpf_probe_bpf_helper(t, BPF_FUNC_get_current_task, NULL) > 0 &&
+				   (!task_btf ||
+				    libbpf_probe_bpf_helper(t, BPF_FUNC_get_current_task_btf, NULL) > 0);
+	facts->cgroup_sock_under_cgroup =
+		libbpf_probe_bpf_helper(t, BPF_FUNC_current_task_under_cgroup, NULL) > 0;
+}
+
+static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
+			  size_t msglen, bool *task_btf)
+{
+	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + 2];
+	const size_t op_bind = KFUNC_MAX + IFLAG_MAX, task_btf_q = op_bind + 1;
 	const char *path = cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux";
 	const char *why = NULL;
 	struct btf_file file;
@@ -119,9 +160,11 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
 							.kind = BTF_KIND_ENUM };
 	q[op_bind] = (struct btf_lookup){ .name = "IORING_OP_BIND", .kind = BTF_KIND_ENUM };
+	q[task_btf_q] = (struct btf_lookup){ .name = "BPF_FUNC_get_current_task_btf",
+					     .kind = BTF_KIND_ENUM };
 	err = btf_file_open(path, true, &file);
 	if (!err) {
-		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX + 1, &why);
+		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX + 2, &why);
 		btf_file_close(&file);
 	}
 	if (err) {
@@ -142,14 +185,17 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 	for (i = 0; i < IFLAG_MAX; i++)
 		facts->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
 	facts->io_uring_bind = q[op_bind].found;
+	*task_btf = q[task_btf_q].found;
 	return 0;
 }
 
 int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
 		      size_t msglen)
 {
+	bool task_btf = false;
+
 	memset(facts, 0, sizeof(*facts));
-	if (read_btf_facts(cfg, facts, msg, msglen))
+	if (read_btf_facts(cfg, facts, msg, msglen, &task_btf))
 		return -1;
 	facts->ipv6_module = access("/sys/module/ipv6", F_OK) == 0;
 	probe_fexit(cfg, facts);
@@ -161,5 +207,7 @@ int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char
 	facts->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	facts->perf_events_restricted = perf_events_restricted();
 	facts->io_uring_disabled = io_uring_disabled();
+	find_cgroup2_root(facts->cgroup2_root, sizeof(facts->cgroup2_root));
+	probe_cgroup_sock(facts, task_btf);
 	return 0;
 }

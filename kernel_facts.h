@@ -57,6 +57,19 @@ struct kernel_facts {
 	bool io_uring_bind;
 	/* kernel.io_uring_disabled (6.6+; 0 where the kernel has no such sysctl): 2 = for everyone */
 	int io_uring_disabled;
+	/*
+	 * The tracepoint backend's view of the kernel's own sockets, a cgroup
+	 * post_bind program at the cgroup2 root (kernel_sockets.bpf.h): where
+	 * that hierarchy is mounted ("" where it is not), whether that program
+	 * type may read the socket and the task (bpf_probe_read_kernel(),
+	 * bpf_get_current_task(), and bpf_get_current_task_btf() where the
+	 * kernel has it), and whether it may test the task's cgroup (-c,
+	 * --unit, --container: bpf_current_task_under_cgroup()).
+	 */
+	char cgroup2_root[256];
+	bool net_admin;			/* CAP_NET_ADMIN, which loading such a program takes */
+	bool cgroup_sock_reads;
+	bool cgroup_sock_under_cgroup;
 };
 
 /*

@@ -134,7 +134,38 @@ static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *fact
 #define SOCKETCALL_DETAIL ""
 #endif
 
-static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *facts)
+/*
+ * The kernel's own sockets, which no syscall binds: a cgroup post_bind
+ * program at the cgroup2 root (kernel_sockets.bpf.h), where the hierarchy
+ * is mounted and the program type may read the socket and the task (and
+ * test the task's cgroup, for -c, --unit and --container).
+ */
+static void plan_kernel_sockets(struct backend_plan *bp, const struct kernel_facts *facts,
+				bool cgroup_dir_filter)
+{
+	if (!facts->net_admin)
+		bp->kernel_unseen = "loading the cgroup post_bind program that sees them takes "
+				    "CAP_NET_ADMIN";
+	else if (!facts->cgroup2_root[0])
+		bp->kernel_unseen = "no cgroup2 hierarchy is mounted, where a post_bind program "
+				    "would see them";
+	else if (!facts->cgroup_sock_reads)
+		bp->kernel_unseen = "this kernel does not let cgroup post_bind programs read "
+				    "the socket (bpf_probe_read_kernel, bpf_get_current_task)";
+	else if (cgroup_dir_filter && !facts->cgroup_sock_under_cgroup)
+		bp->kernel_unseen = "this kernel does not let cgroup post_bind programs test "
+				    "the task's cgroup (bpf_current_task_under_cgroup), which "
+				    "-c, --unit and --container need";
+	if (bp->kernel_unseen)
+		return;
+	add_prog(bp, "cg_post_bind4");
+	add_prog(bp, "cg_post_bind6");
+	bp->cgroup_root = facts->cgroup2_root;
+	bp->paths |= PATH(BS_VIA_KERNEL);
+}
+
+static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *facts,
+			    bool cgroup_dir_filter)
 {
 	/*
 	 * 32-bit programs' binds skip the syscalls:* tracepoints; the raw
@@ -174,6 +205,7 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 		add_prog(bp, "tp_io_uring_complete");
 		bp->paths |= PATH(BS_VIA_IO_URING);
 	}
+	plan_kernel_sockets(bp, facts, cgroup_dir_filter);
 }
 
 /*
@@ -194,7 +226,8 @@ static void plan_autobind(struct backend_plan *bp)
 	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
 }
 
-static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
+static void plan_backend(struct backend_plan *bp, enum backend b, const struct config *cfg,
+			 const struct kernel_facts *facts)
 {
 	bp->usable = true;
 	if (b == BACKEND_FENTRY)
@@ -202,7 +235,7 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct k
 	else if (b == BACKEND_KPROBE)
 		plan_kprobe(bp, facts);
 	else
-		plan_tracepoint(bp, facts);
+		plan_tracepoint(bp, facts, cfg->cgroup_path || cfg->unit || cfg->container);
 }
 
 /*
@@ -290,7 +323,7 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			plan->order[plan->norder++] = b;
-		plan_backend(bp, b, facts);
+		plan_backend(bp, b, cfg, facts);
 		if (cfg->autobind && bp->usable)
 			plan_autobind(bp);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {
@@ -312,6 +345,9 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	plan->wakeup_bytes = RINGBUF_WAKEUP_BYTES;
 	plan->fields = fields_for_output(&cfg->print, cfg->json, cfg->count);
 	plan->kernel_paths = kernel_paths(facts);
+	plan->wanted_paths = plan->kernel_paths;
+	if (!cfg->autobind)
+		plan->wanted_paths &= ~(PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO));
 	/* --holders: a failed bind's holders are looked up in its own network namespace. */
 	plan->fields.details |= cfg->holders;
 	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||

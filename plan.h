@@ -67,6 +67,12 @@ struct backend_plan {
 	const char *detail;		/* how it hooks, for -v */
 	__u32 paths;			/* 1 << BS_VIA_*: the ways of taking a port it sees */
 	const char *note;		/* a limit of this kernel worth telling with -v, or NULL */
+	/*
+	 * The tracepoint backend's cgroup post_bind programs (the kernel's own
+	 * sockets): the cgroup2 root they attach at; or NULL, and why not.
+	 */
+	const char *cgroup_root;
+	const char *kernel_unseen;
 	int fail_after_links;		/* the tests' hook: attaching fails after this many; -1: never */
 };
 
@@ -82,6 +88,8 @@ struct plan {
 	bool filter_task;		/* a filter on the calling task: -p, -u, a cgroup or mount ns */
 	/* 1 << BS_VIA_*: the ways of taking a port this kernel and architecture have */
 	__u32 kernel_paths;
+	/* Those the user asked to see: all but the opt-in connect() and sendto() without --autobind. */
+	__u32 wanted_paths;
 };
 
 /*

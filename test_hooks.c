@@ -62,6 +62,7 @@ static int check_names(char *msg, size_t msglen)
 	static const char *const known[] = {
 		"BINDSNOOP_FORCE_PERFBUF", "BINDSNOOP_TEST_TP_PAIR", "BINDSNOOP_TEST_REFUSE_TYPED",
 		"BINDSNOOP_TEST_ENTRIES", "BINDSNOOP_TEST_COUNT_ENTRIES", "BINDSNOOP_TEST_FAIL_ATTACH",
+		"BINDSNOOP_TEST_NO_CGROUP2",
 	};
 	char **env;
 	size_t i, len;
@@ -92,6 +93,7 @@ int read_test_hooks(struct test_hooks *t, char *msg, size_t msglen)
 	t->force_perfbuf = force && strcmp(force, "0") != 0;
 	t->tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
 	t->refuse_typed = getenv("BINDSNOOP_TEST_REFUSE_TYPED") != NULL;
+	t->no_cgroup2 = getenv("BINDSNOOP_TEST_NO_CGROUP2") != NULL;
 	if (read_size("BINDSNOOP_TEST_ENTRIES", &t->entries, msg, msglen) ||
 	    read_size("BINDSNOOP_TEST_COUNT_ENTRIES", &t->count_entries, msg, msglen) ||
 	    read_fail_attach(t, msg, msglen))
@@ -105,4 +107,6 @@ void test_hooks_apply_to_facts(const struct test_hooks *t, struct kernel_facts *
 		facts->task_pt_regs = false;
 	if (t->force_perfbuf)
 		facts->ringbuf = false;
+	if (t->no_cgroup2)
+		facts->cgroup2_root[0] = '\0';
 }

@@ -376,22 +376,34 @@ int ensure_tracefs(bool *mounted)
 	return 0;
 }
 
-bool have_bpf_privileges(void)
+/* The effective capability set; as root's where capget() fails (then only root is assumed able). */
+static __u64 effective_caps(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = {};
-	__u64 eff;
 
 	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	eff = data[0].effective | ((__u64)data[1].effective << 32);
+		return geteuid() == 0 ? ~0ULL : 0;
+	return data[0].effective | ((__u64)data[1].effective << 32);
+}
+
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
 #define CAP_BPF 39
 #endif
+
+bool have_bpf_privileges(void)
+{
+	__u64 eff = effective_caps();
+
 	if (eff & (1ULL << CAP_SYS_ADMIN))
 		return true;
 	return (eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON));
+}
+
+bool have_net_admin(void)
+{
+	return effective_caps() & (1ULL << CAP_NET_ADMIN | 1ULL << CAP_SYS_ADMIN);
 }
 
 enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional)

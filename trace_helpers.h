@@ -93,6 +93,9 @@ enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional);
 /* Does the calling process hold what loading BPF tracing programs needs? */
 bool have_bpf_privileges(void);
 
+/* ... and what loading a networking program (cgroup post_bind) needs: CAP_NET_ADMIN or CAP_SYS_ADMIN? */
+bool have_net_admin(void);
+
 /*
  * ENOTSUPP, an errno of the kernel's own (include/linux/errno.h) that bpf(2)
  * returns, for example when an architecture has no BPF trampolines for a

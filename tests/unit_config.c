@@ -287,6 +287,10 @@ static struct kernel_facts host_618(void)
 		.ringbuf = true,
 		.inet_flag = { 1, 2, 3 },
 		.io_uring_bind = true,
+		.cgroup2_root = "/sys/fs/cgroup/unified",
+		.net_admin = true,
+		.cgroup_sock_reads = true,
+		.cgroup_sock_under_cgroup = true,
 	};
 
 	return kf;
@@ -329,7 +333,11 @@ static void test_plan_host_618(void **state)
 {
 	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
 					  "tp_enter_listen", "tp_exit_listen",
-					  "tp_io_uring_submit", "tp_io_uring_complete" };
+					  "tp_io_uring_submit", "tp_io_uring_complete",
+					  "cg_post_bind4", "cg_post_bind6" };
+	static const char *const tp_no_uring[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
+						   "tp_enter_listen", "tp_exit_listen",
+						   "cg_post_bind4", "cg_post_bind6" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -347,11 +355,15 @@ static void test_plan_host_618(void **state)
 	assert_string_equal(p.backends[BACKEND_KPROBE].why,
 			    "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe: CONFIG_KPROBES unset?)");
 	assert_true(p.backends[BACKEND_TRACEPOINT].usable);
-	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 6);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 8);
 	/* every way of taking a port but those not traced yet; socketcall: 32-bit programs' */
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].paths,
 			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
-			 1u << BS_VIA_LISTEN);
+			 1u << BS_VIA_LISTEN | 1u << BS_VIA_KERNEL);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].cgroup_root, "/sys/fs/cgroup/unified");
+	assert_null(p.backends[BACKEND_TRACEPOINT].kernel_unseen);
+	/* connect() and sendto() are --autobind's to see */
+	assert_int_equal(p.wanted_paths, p.kernel_paths & ~(1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO));
 	assert_int_equal(p.kernel_paths,
 			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
@@ -359,7 +371,7 @@ static void test_plan_host_618(void **state)
 	/* io_uring disabled for everyone: no ring can bind, and no program waits for one */
 	kf.io_uring_disabled = 2;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
-	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 4);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp_no_uring, 6);
 	assert_false(p.kernel_paths & 1u << BS_VIA_IO_URING);
 	kf.io_uring_disabled = 0;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
@@ -381,6 +393,67 @@ static void test_plan_host_618(void **state)
 	assert_false(p.filter_task);
 	/* the default table reads neither time, ids, cgroup nor device name */
 	assert_false(p.fields.ts || p.fields.details || p.fields.cgroup || p.fields.ifname);
+}
+
+/*
+ * The tracepoint backend's view of the kernel's own sockets, a cgroup
+ * post_bind program: attached only where it can load and attach, else the
+ * reason the start-up line gives.
+ */
+static void test_plan_kernel_sockets_on_tracepoint(void **state)
+{
+	static const struct {
+		const char *cmdline;
+		bool net_admin, root, reads, under_cgroup;
+		const char *why;
+	} cases[] = {
+		{ "", true, true, true, false, NULL },
+		{ "", false, true, true, true,
+		  "loading the cgroup post_bind program that sees them takes CAP_NET_ADMIN" },
+		{ "", true, false, true, true,
+		  "no cgroup2 hierarchy is mounted, where a post_bind program would see them" },
+		{ "", true, true, false, true,
+		  "this kernel does not let cgroup post_bind programs read the socket "
+		  "(bpf_probe_read_kernel, bpf_get_current_task)" },
+		{ "-c /sys/fs/cgroup/unified", true, true, true, true, NULL },
+		{ "--unit ssh.service", true, true, true, false,
+		  "this kernel does not let cgroup post_bind programs test the task's cgroup "
+		  "(bpf_current_task_under_cgroup), which -c, --unit and --container need" },
+		{ "-p 1", true, true, true, false, NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config cfg = config_of(cases[i].cmdline);
+		struct kernel_facts kf = host_618();
+		const struct backend_plan *bp;
+		struct plan p;
+
+		kf.net_admin = cases[i].net_admin;
+		if (!cases[i].root)
+			kf.cgroup2_root[0] = '\0';
+		kf.cgroup_sock_reads = cases[i].reads;
+		kf.cgroup_sock_under_cgroup = cases[i].under_cgroup;
+		make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+		bp = &p.backends[BACKEND_TRACEPOINT];
+		assert_true(bp->usable);
+		assert_true(p.kernel_paths & 1u << BS_VIA_KERNEL);
+		if (cases[i].why) {
+			assert_string_equal(bp->kernel_unseen, cases[i].why);
+			assert_null(bp->cgroup_root);
+			assert_false(bp->paths & 1u << BS_VIA_KERNEL);
+			assert_string_equal(bp->progs[bp->nprogs - 1], "tp_io_uring_complete");
+		} else {
+			assert_null(bp->kernel_unseen);
+			assert_string_equal(bp->cgroup_root, "/sys/fs/cgroup/unified");
+			assert_true(bp->paths & 1u << BS_VIA_KERNEL);
+			assert_string_equal(bp->progs[bp->nprogs - 2], "cg_post_bind4");
+			assert_string_equal(bp->progs[bp->nprogs - 1], "cg_post_bind6");
+		}
+		/* fexit and kprobe see them in inet_bind(), whatever the cgroup facts */
+		assert_null(p.backends[BACKEND_KPROBE].cgroup_root);
+	}
 }
 
 static void test_plan_debian_510(void **state)
@@ -443,7 +516,8 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 static void test_plan_arm64_before_6_4(void **state)
 {
 	static const char *const tp[] = { "tp_exit_bind_regs", "tp_enter_listen", "tp_exit_listen",
-					  "tp_io_uring_submit", "tp_io_uring_complete" };
+					  "tp_io_uring_submit", "tp_io_uring_complete",
+					  "cg_post_bind4", "cg_post_bind6" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -458,7 +532,7 @@ static void test_plan_arm64_before_6_4(void **state)
 			    "supported by this kernel (ENOTSUPP): no BPF trampolines for kernel "
 			    "functions on this architecture and kernel");
 	assert_true(p.backends[BACKEND_KPROBE].usable);
-	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 5);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 7);
 	assert_false(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_SOCKETCALL);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_exit_bind, arguments from the task's registers");
@@ -496,7 +570,8 @@ static void test_plan_typed_6_12(void **state)
 	/* the kernel's own sockets reach inet_bind() too: the function hooks see them */
 	assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_KERNEL);
 	assert_true(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_KERNEL);
-	assert_false(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_KERNEL);
+	/* ... and the tracepoint backend's cgroup post_bind program */
+	assert_true(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_KERNEL);
 	/* --autobind: the syscall tracepoints of connect() and the sends, on every backend */
 	{
 		struct config ab = config_of("--autobind");
@@ -662,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_plan_refuses_no_prealloc_map_where_it_warns),
 		cmocka_unit_test(test_plan_arm64_before_6_4),
 		cmocka_unit_test(test_plan_typed_6_12),
+		cmocka_unit_test(test_plan_kernel_sockets_on_tracepoint),
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),

@@ -57,6 +57,17 @@ backend_in_use() {
 	echo "$CHOSEN"
 }
 
+# unseen_line: the line bindsnoop starts with when the backend in use does
+# not see every way of taking a port this kernel has (backends.c,
+# report_unseen), as this kernel's expectations say it must read; nothing
+# where it sees them all. The tracepoint backend sees the kernel's own
+# sockets through a cgroup post_bind program, where the kernel lets that
+# program read them (the expectations item postbind).
+unseen_line() {
+	[ "$(backend_in_use)" = tracepoint ] && [ "$(expect_verdict postbind)" = absent ] || return 0
+	echo "bindsnoop: backend tracepoint does not see ports taken by: kernel (the kernel's own sockets: this kernel does not let cgroup post_bind programs read the socket (bpf_probe_read_kernel, bpf_get_current_task))"
+}
+
 # libc_bind_via: JSON's via for a bind made through libc here: s390x's
 # glibc binds with socketcall(SYS_BIND), every other one with bind(2).
 libc_bind_via() {

@@ -104,31 +104,46 @@ group_paths() {
 # A socket the kernel binds for itself (kernel_bind()): a VXLAN device's UDP
 # port, bound by the ip that brings the device up (on the wildcard address,
 # no option: vxlan_create_sock()), in a network namespace of its own. fexit
-# and kprobe see it in inet_bind() (via kernel, with that task); the
-# tracepoint backend cannot (no syscall binds it), and -v says so.
+# and kprobe see it in inet_bind(), the tracepoint backend with its cgroup
+# post_bind program at the cgroup2 root (via kernel, with that task); where
+# the kernel does not let that program read the socket (the expectations
+# item postbind), bindsnoop says at start and in -v that it does not see it.
+# BINDSNOOP_TEST_NO_CGROUP2: the start-up line where no cgroup2 is mounted.
 paths_kernel_socket() {
-	local ippid made
+	local ippid made seen=1 vxlan='["ip","UDP","0.0.0.0",4789,".....",0,"kernel"]'
 	if ! command -v ip >/dev/null || ! ip link help vxlan >/dev/null 2>&1; then
 		fail paths_kernel_socket "iproute2's ip is needed to make a VXLAN device (vmtest: --host-tools ip)"
 		return
 	fi
+	[ -n "$(unseen_line)" ] && seen=0
 	tracer_start -j -v || { fail paths_kernel_socket "bindsnoop -j -v did not start: $(cat "$TMP/err")"; return; }
 	# bash, not sh: the guests' busybox sh runs its own ip applet first. exec: the pid is ip's.
 	ippid=$(unshare -n bash -c 'ip link set lo up && ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 && echo $$ && exec ip link set vx0 up' 2>"$TMP/ip.err")
 	made=$?
 	tracer_stop
 	require paths_kernel_socket_made "$made:${ippid:+pid}" = 0:pid
-	case $(backend_in_use) in
-	tracepoint)
-		check paths_kernel_socket_not_seen_by_tracepoint \
-			"$(jq -c --argjson pid "${ippid:-0}" 'select(.pid == $pid)' "$TMP/out" | wc -l)" = 0
+	local of_ip='select(.pid == $pid) | [.comm, .protocol, .address, .port, .options, .ret, .via] | @json'
+	if [ "$seen" = 1 ]; then
+		check paths_kernel_socket_vxlan "$(jq -r --argjson pid "${ippid:-0}" "$of_ip" "$TMP/out")" = "$vxlan"
+		check paths_kernel_socket_no_unseen_line "$(grep -c 'does not see' "$TMP/err")" = 0
+	else
+		check paths_kernel_socket_not_seen "$(jq -c --argjson pid "${ippid:-0}" 'select(.pid == $pid)' "$TMP/out" | wc -l)" = 0
 		check paths_kernel_socket_said_not_seen \
 			"$(grep -c '^bindsnoop: ports taken by: .*; not seen: .*kernel' "$TMP/err")" = 1
-		;;
-	*)
-		check paths_kernel_socket_vxlan "$(jq -r --argjson pid "${ippid:-0}" \
-			'select(.pid == $pid) | [.comm, .protocol, .address, .port, .options, .ret, .via] | @json' \
-			"$TMP/out")" = '["ip","UDP","0.0.0.0",4789,".....",0,"kernel"]'
-		;;
-	esac
+		check paths_kernel_socket_unseen_line "$(grep -F -x -c "$(unseen_line)" "$TMP/err")" = 1
+	fi
+	[ "$(backend_in_use)" = tracepoint ] || return 0
+	# -v names the root the post_bind program is attached at.
+	[ "$seen" = 1 ] && check paths_kernel_socket_post_bind_root \
+		"$(grep -c "^bindsnoop: backend tracepoint: the kernel's own sockets: cgroup post_bind4/6 at $(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)\$" "$TMP/err")" = 1
+	# No cgroup2 hierarchy: not seen, and said so at start, exactly.
+	BINDSNOOP_TEST_NO_CGROUP2=1 tracer_start -j || {
+		fail paths_kernel_socket_no_cgroup2 "bindsnoop did not start: $(cat "$TMP/err")"
+		return
+	}
+	ippid=$(unshare -n bash -c 'ip link set lo up && ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 && echo $$ && exec ip link set vx0 up' 2>"$TMP/ip.err")
+	tracer_stop
+	check paths_kernel_socket_no_cgroup2_not_seen "$(jq -c --argjson pid "${ippid:-0}" 'select(.pid == $pid)' "$TMP/out" | wc -l)" = 0
+	check paths_kernel_socket_no_cgroup2_said "$(head -n 1 "$TMP/err")" = \
+		"bindsnoop: backend tracepoint does not see ports taken by: kernel (the kernel's own sockets: no cgroup2 hierarchy is mounted, where a post_bind program would see them)"
 }
