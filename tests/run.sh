@@ -182,15 +182,21 @@ bench_quick() {
 	fi
 }
 
+# Each backend's own run is kept in build/proof/host.BACKEND.log: with the
+# guests' consoles, the evidence tests/paths-table.sh makes README's table of
+# the ways a port is taken from.
 host_e2e() {
 	local kernel run backend
 	kernel=$(uname -r)
+	rm -rf build/proof
+	mkdir -p build/proof
 	for run in ${BACKENDS:-auto fentry kprobe tracepoint tracepoint+perfbuf}; do
 		backend=${run%+perfbuf}
 		if [ "$run" != "$backend" ]; then
 			BINDSNOOP_FORCE_PERFBUF=1 stage_script "$kernel $run" tests/e2e.sh --backend "$backend"
 		else
 			stage_script "$kernel $run" tests/e2e.sh --backend "$backend"
+			[ "$run" = auto ] || cp "$LOG" "build/proof/host.$run.log"
 		fi
 	done
 }
@@ -326,6 +332,7 @@ if [ "$MODE" != vmtest ]; then
 	# The suite's own verdicts first: what is broken on purpose must fail.
 	stage_script "e2e self-test" tests/e2e-selftest.sh
 	stage_script "vmtest rows self-test" tests/vmtest/rows-selftest.sh
+	stage_script "paths table self-test" tests/paths-table.sh --self-test
 	host_e2e
 fi
 if [ "$MODE" = all ]; then
@@ -353,6 +360,10 @@ if [ "$MODE" = all ]; then
 fi
 if [ "$MODE" != host ]; then
 	vmtest
+fi
+if [ "$MODE" = all ]; then
+	# README's table of the ways a port is taken: what this run proved.
+	stage_script "paths table" tests/paths-table.sh --check README.md
 fi
 if ((KMSG_OK == 0)); then
 	tally "host kernel log check: /dev/kmsg not readable, only the taint was checked" \
