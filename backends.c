@@ -313,11 +313,28 @@ static struct bpf_link *attach_at_cgroup(struct bpf_program *prog, const char *r
 	return link;
 }
 
+/*
+ * The cgroup post_bind programs could not be attached at @root (in a
+ * container, say): the backend runs without them, and says why at start.
+ * Their links so far, from @first (the last ones attached), go.
+ */
+static void drop_kernel_sockets(struct tracer *t, int first, const char *root, int err)
+{
+	while (t->nr_links > first)
+		bpf_link__destroy(t->links[--t->nr_links]);
+	t->paths &= ~(1u << BS_VIA_KERNEL);
+	snprintf(t->kernel_unseen, sizeof(t->kernel_unseen),
+		 "attaching the cgroup post_bind program that sees them at %s failed: %s (%s)",
+		 root, error_text(-err), errno_str(-err));
+}
+
 static int attach_programs(struct tracer *t, const struct kernel_facts *facts,
 			   const struct backend_plan *bp, char *why, size_t whylen)
 {
-	int i, err;
+	int i, err, cgroup_first = -1;
 
+	t->paths = bp->paths;
+	t->kernel_unseen[0] = '\0';
 	for (i = 0; i < bp->nprogs; i++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, bp->progs[i]);
 		struct bpf_link *link;
@@ -333,9 +350,20 @@ static int attach_programs(struct tracer *t, const struct kernel_facts *facts,
 				 MAX_LINKS);
 			return -E2BIG;
 		}
-		link = bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK
-			       ? attach_at_cgroup(prog, bp->cgroup_root)
-			       : bpf_program__attach(prog);
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK) {
+			if (t->kernel_unseen[0])
+				continue;
+			if (cgroup_first < 0)
+				cgroup_first = t->nr_links;
+			link = attach_at_cgroup(prog, bp->cgroup_root);
+			if (!link) {
+				drop_kernel_sockets(t, cgroup_first, bp->cgroup_root, -errno);
+				continue;
+			}
+			t->links[t->nr_links++] = link;
+			continue;
+		}
+		link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
 			snprintf(why, whylen, "attaching %s: %s (%s)%s", bp->progs[i],
@@ -513,7 +541,8 @@ static void report_paths(__u32 seen, __u32 kernel)
 static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 			  const struct plan *plan)
 {
-	__u32 unseen = plan->wanted_paths & ~bp->paths;
+	__u32 unseen = plan->wanted_paths & ~t->paths;
+	const char *kernel_unseen = t->kernel_unseen[0] ? t->kernel_unseen : bp->kernel_unseen;
 	int via, listed = 0;
 
 	if (!unseen)
@@ -523,8 +552,8 @@ static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 	for (via = 0; via < BS_VIA_COUNT; via++)
 		if (unseen & (1u << via))
 			fprintf(stderr, "%s %s", listed++ ? "," : "", via_name((__u8)via));
-	if ((unseen & (1u << BS_VIA_KERNEL)) && bp->kernel_unseen)
-		fprintf(stderr, " (the kernel's own sockets: %s)", bp->kernel_unseen);
+	if ((unseen & (1u << BS_VIA_KERNEL)) && kernel_unseen)
+		fprintf(stderr, " (the kernel's own sockets: %s)", kernel_unseen);
 	fputc('\n', stderr);
 }
 
@@ -538,13 +567,13 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 		fprintf(stderr, "bindsnoop: backend %s: %s\n", name, bp->note);
 	fprintf(stderr, "bindsnoop: backend %s: %s%s\n", name, bp->detail,
 		t->build == BUILD_TYPED ? "; typed reads (bpf_rdonly_cast)" : "");
-	if (bp->cgroup_root)
+	if (bp->cgroup_root && (t->paths & (1u << BS_VIA_KERNEL)))
 		fprintf(stderr, "bindsnoop: backend %s: the kernel's own sockets: cgroup "
 			"post_bind4/6 at %s\n", name, bp->cgroup_root);
 	/* The reader that is open, not the plan: the tests assert what ran. */
 	fprintf(stderr, "bindsnoop: events: %s\n",
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
-	report_paths(bp->paths, kernel_paths);
+	report_paths(t->paths, kernel_paths);
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,

@@ -39,6 +39,13 @@ struct tracer {
 	/* The reader of the events map: one of the two (neither for --count). */
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
+	/*
+	 * The ways of taking a port it sees (1 << BS_VIA_*): the plan's, less
+	 * the kernel's own sockets when the cgroup post_bind program could not
+	 * be attached (@kernel_unseen: why), which does not fail the backend.
+	 */
+	__u32 paths;
+	char kernel_unseen[192];
 };
 
 /*

@@ -62,7 +62,7 @@ static int check_names(char *msg, size_t msglen)
 	static const char *const known[] = {
 		"BINDSNOOP_FORCE_PERFBUF", "BINDSNOOP_TEST_TP_PAIR", "BINDSNOOP_TEST_REFUSE_TYPED",
 		"BINDSNOOP_TEST_ENTRIES", "BINDSNOOP_TEST_COUNT_ENTRIES", "BINDSNOOP_TEST_FAIL_ATTACH",
-		"BINDSNOOP_TEST_NO_CGROUP2",
+		"BINDSNOOP_TEST_NO_CGROUP2", "BINDSNOOP_TEST_CGROUP2_ROOT",
 	};
 	char **env;
 	size_t i, len;
@@ -94,6 +94,11 @@ int read_test_hooks(struct test_hooks *t, char *msg, size_t msglen)
 	t->tp_pair = getenv("BINDSNOOP_TEST_TP_PAIR") != NULL;
 	t->refuse_typed = getenv("BINDSNOOP_TEST_REFUSE_TYPED") != NULL;
 	t->no_cgroup2 = getenv("BINDSNOOP_TEST_NO_CGROUP2") != NULL;
+	t->cgroup2_root = getenv("BINDSNOOP_TEST_CGROUP2_ROOT");
+	if (t->cgroup2_root && (!*t->cgroup2_root || strlen(t->cgroup2_root) >= 256)) {
+		snprintf(msg, msglen, "BINDSNOOP_TEST_CGROUP2_ROOT: not a path of 1 to 255 bytes");
+		return -1;
+	}
 	if (read_size("BINDSNOOP_TEST_ENTRIES", &t->entries, msg, msglen) ||
 	    read_size("BINDSNOOP_TEST_COUNT_ENTRIES", &t->count_entries, msg, msglen) ||
 	    read_fail_attach(t, msg, msglen))
@@ -107,6 +112,8 @@ void test_hooks_apply_to_facts(const struct test_hooks *t, struct kernel_facts *
 		facts->task_pt_regs = false;
 	if (t->force_perfbuf)
 		facts->ringbuf = false;
+	if (t->cgroup2_root)
+		snprintf(facts->cgroup2_root, sizeof(facts->cgroup2_root), "%s", t->cgroup2_root);
 	if (t->no_cgroup2)
 		facts->cgroup2_root[0] = '\0';
 }

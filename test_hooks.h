@@ -22,6 +22,8 @@ struct test_hooks {
 	bool force_perfbuf;		/* BINDSNOOP_FORCE_PERFBUF: the perf buffer over the ring */
 	bool tp_pair;			/* BINDSNOOP_TEST_TP_PAIR: the pre-5.15 tracepoint pair */
 	bool no_cgroup2;		/* BINDSNOOP_TEST_NO_CGROUP2: as if no cgroup2 were mounted */
+	/* BINDSNOOP_TEST_CGROUP2_ROOT: as if cgroup2 were mounted there (NULL: it is not set) */
+	const char *cgroup2_root;
 	/* BINDSNOOP_TEST_REFUSE_TYPED: the typed build's first load fails, as a kernel's refusal */
 	bool refuse_typed;
 	__u32 entries;			/* BINDSNOOP_TEST_ENTRIES: entry map size, 0 = default */

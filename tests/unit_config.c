@@ -199,6 +199,7 @@ static void test_test_hooks(void **state)
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "bpf:1", "BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-24)" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:25", "BINDSNOOP_TEST_FAIL_ATTACH fentry:25: not BACKEND:N (N = 0-24)" },
+		{ "BINDSNOOP_TEST_CGROUP2_ROOT", "", "BINDSNOOP_TEST_CGROUP2_ROOT: not a path of 1 to 255 bytes" },
 		{ "BINDSNOOP_TEST_REFUSE_CASTS", "1", "BINDSNOOP_TEST_REFUSE_CASTS: not a variable bindsnoop knows (tests/README.md lists them)" },
 	};
 	struct test_hooks t;

@@ -146,4 +146,16 @@ paths_kernel_socket() {
 	check paths_kernel_socket_no_cgroup2_not_seen "$(jq -c --argjson pid "${ippid:-0}" 'select(.pid == $pid)' "$TMP/out" | wc -l)" = 0
 	check paths_kernel_socket_no_cgroup2_said "$(head -n 1 "$TMP/err")" = \
 		"bindsnoop: backend tracepoint does not see ports taken by: kernel (the kernel's own sockets: no cgroup2 hierarchy is mounted, where a post_bind program would see them)"
+	# A post_bind program that cannot be attached (here: a directory that is
+	# no cgroup) does not fail the backend: it runs without it, and says so.
+	mkdir -p "$TMP/not-a-cgroup"
+	BINDSNOOP_TEST_CGROUP2_ROOT=$TMP/not-a-cgroup tracer_start || {
+		fail paths_kernel_socket_attach_failed "bindsnoop did not start: $(cat "$TMP/err")"
+		return
+	}
+	wl -p 4619; local p1=$WL_PID
+	tracer_stop
+	expect paths_kernel_socket_attach_failed_still_traces "$p1" "$(row "$p1" workload TCP 127.0.0.1 4619 ..... 0)"
+	check paths_kernel_socket_attach_failed_said "$(head -n 1 "$TMP/err")" = \
+		"bindsnoop: backend tracepoint does not see ports taken by: kernel (the kernel's own sockets: attaching the cgroup post_bind program that sees them at $TMP/not-a-cgroup failed: Bad file descriptor (EBADF))"
 }
