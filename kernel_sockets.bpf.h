@@ -25,7 +25,7 @@
  * file: in the typed build (6.2+) through bpf_rdonly_cast(), two plain
  * loads (the kernel offers its common kfuncs, bpf_rdonly_cast() among
  * them, to every program type), in the probing build two probe reads
- * (~190 instructions a bind more: bench/README.md). The helpers it calls
+ * (~180 instructions a bind more on 6.1: bench/README.md). The helpers it calls
  * are those this program type offers from 5.x on with CAP_PERFMON;
  * kernel_facts.c checks that the running kernel offers them before the
  * plan attaches it.
@@ -35,8 +35,10 @@
 
 /*
  * Out of line: the program runs on every inet bind of the host, and its
- * common path (a user's socket: it has a file) then needs no stack and
- * saves no registers; a call costs only the sockets without a file.
+ * common path (a user's socket: it has a file) then needs no stack in the
+ * typed build and keeps one register (the context, across
+ * bpf_rdonly_cast(), which the verifier makes a move); a call costs only
+ * the sockets without a file.
  */
 static __noinline int kernel_socket_bind(struct bpf_sock *ctx, struct socket *sock)
 {
