@@ -20,22 +20,43 @@
  * at (a cgroup namespace's root is not the host's).
  *
  * The program's context is the socket itself (the kernel passes the
- * struct sock; struct bpf_sock is its view for plain loads), read with
- * probe reads in both builds, as the probing build reads any socket.
- * The helpers it calls are those this program type offers from 5.x on
- * with CAP_PERFMON; kernel_facts.c checks that the running kernel offers
- * them before the plan attaches it.
+ * struct sock; struct bpf_sock is its view for plain loads). It runs on
+ * every bind of the host, a user's too, where all it does is find the
+ * file: in the typed build (6.2+) through bpf_rdonly_cast(), two plain
+ * loads (the kernel offers its common kfuncs, bpf_rdonly_cast() among
+ * them, to every program type), in the probing build two probe reads
+ * (~180 instructions a bind more on 6.1: bench/README.md). The helpers it calls
+ * are those this program type offers from 5.x on with CAP_PERFMON;
+ * kernel_facts.c checks that the running kernel offers them before the
+ * plan attaches it.
  */
 #ifndef KERNEL_SOCKETS_BPF_H
 #define KERNEL_SOCKETS_BPF_H
 
+/*
+ * Out of line: the program runs on every inet bind of the host, and its
+ * common path (a user's socket: it has a file) then needs no stack in the
+ * typed build and keeps one register (the context, across
+ * bpf_rdonly_cast(), which the verifier makes a move); a call costs only
+ * the sockets without a file.
+ */
+static __noinline int kernel_socket_bind(struct bpf_sock *ctx, struct socket *sock)
+{
+	struct sock *sk = TYPED_READS ? TYPED(struct sock, ctx) : (struct sock *)ctx;
+
+	if (hooked_socket_via(sock, READ_CAST_OR_PROBE) == BS_VIA_KERNEL && task_traced())
+		emit_bind(ctx, sk, NULL, false, 0, READ_CAST_OR_PROBE, BS_VIA_KERNEL);
+	return 0;
+}
+
 static __always_inline int post_bind(struct bpf_sock *ctx)
 {
-	struct sock *sk = (struct sock *)ctx;
+	struct sock *sk = TYPED_READS ? TYPED(struct sock, ctx) : (struct sock *)ctx;
+	struct socket *sock = KREAD(READ_CAST_OR_PROBE, sk, sk_socket);
 
-	if (hooked_socket_via(BPF_CORE_READ(sk, sk_socket), READ_PROBE) == BS_VIA_KERNEL &&
-	    task_traced())
-		emit_bind(ctx, sk, NULL, false, 0, READ_PROBE, BS_VIA_KERNEL);
+	/* hooked_socket_via()'s first two tests: no socket, or a user's. */
+	if (sock && !KREAD(READ_CAST_OR_PROBE, sock, file))
+		kernel_socket_bind(ctx, sock);
 	return 1;
 }
 

@@ -107,6 +107,23 @@ int BPF_PROG(floor_tp_io_uring_complete)
 	return 0;
 }
 
+/*
+ * The kernel's own sockets (the tracepoint backend): cgroup post_bind4/6 at
+ * the cgroup2 root, run after every successful inet bind of the host. 1: a
+ * post_bind program that returned 0 would fail the bind.
+ */
+SEC("cgroup/post_bind4")
+int floor_cg_post_bind4(struct bpf_sock *ctx)
+{
+	return 1;
+}
+
+SEC("cgroup/post_bind6")
+int floor_cg_post_bind6(struct bpf_sock *ctx)
+{
+	return 1;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* bindsnoop's 32-bit bind program runs on every syscall's exit: so does this one. */
 SEC("tp_btf/sys_exit")

@@ -11,13 +11,21 @@
  * before; plus the raw sys_exit program where the kernel runs 32-bit x86
  * programs, unless --no-compat (what that program costs every syscall is
  * the difference); the listen syscall's pair; io_uring's two where the
- * kernel has IORING_OP_BIND. (A bench tool: it asks libbpf, not bindsnoop's own facts.)
+ * kernel has IORING_OP_BIND; and cgroup post_bind4/6 at the cgroup2 root
+ * (they run after every successful inet bind of the host) where bindsnoop
+ * attaches its own (plan.c's plan_kernel_sockets(): CAP_NET_ADMIN, a cgroup2
+ * mount, and the program type's helpers). (A bench tool: it asks libbpf,
+ * not bindsnoop's own facts.)
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <mntent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "floor.skel.h"
@@ -82,10 +90,71 @@ static bool io_uring_off(void)
 	return v == 2;
 }
 
+/* The first cgroup2 mount's directory ("" where none is), as bindsnoop finds it. */
+static void cgroup2_root(char *root, size_t size)
+{
+	FILE *f = setmntent("/proc/self/mounts", "r");
+	struct mntent *m;
+
+	root[0] = '\0';
+	if (!f)
+		return;
+	while ((m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2") && strlen(m->mnt_dir) < size) {
+			strcpy(root, m->mnt_dir);
+			break;
+		}
+	endmntent(f);
+}
+
+/* CAP_NET_ADMIN (or CAP_SYS_ADMIN) in the effective set: loading a cgroup sock program takes it. */
+static bool have_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	return data[0].effective & (1u << CAP_NET_ADMIN | 1u << CAP_SYS_ADMIN);
+}
+
+/*
+ * Where bindsnoop's tracepoint backend attaches its post_bind programs (no
+ * -c, --unit or --container here): CAP_NET_ADMIN, a cgroup2 mount, and the
+ * helpers its programs call offered to that program type.
+ */
+static bool post_bind_attached(const char *root)
+{
+	enum bpf_prog_type t = BPF_PROG_TYPE_CGROUP_SOCK;
+
+	if (!have_net_admin() || !root[0])
+		return false;
+	return libbpf_probe_bpf_helper(t, BPF_FUNC_probe_read_kernel, NULL) > 0 &&
+	       libbpf_probe_bpf_helper(t, BPF_FUNC_get_current_task, NULL) > 0 &&
+	       (!kernel_has_enumerator("BPF_FUNC_get_current_task_btf") ||
+		libbpf_probe_bpf_helper(t, BPF_FUNC_get_current_task_btf, NULL) > 0);
+}
+
+static struct bpf_link *attach_prog(struct bpf_program *prog, const char *root)
+{
+	struct bpf_link *link;
+	int fd;
+
+	if (bpf_program__type(prog) != BPF_PROG_TYPE_CGROUP_SOCK)
+		return bpf_program__attach(prog);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	link = bpf_program__attach_cgroup(prog, fd);
+	close(fd);
+	return link;
+}
+
 int main(int argc, char **argv)
 {
-	const char *tp_set[8] = { NULL }, *const *set;
-	struct bpf_link *links[8] = { NULL };
+	const char *tp_set[12] = { NULL }, *const *set;
+	struct bpf_link *links[12] = { NULL };
+	char root[256] = "";
 	struct floor_bpf *skel = NULL;
 	struct bpf_program *prog;
 	bool compat = true;
@@ -120,6 +189,11 @@ int main(int argc, char **argv)
 			tp_set[k++] = "floor_tp_io_uring_submit";
 			tp_set[k++] = "floor_tp_io_uring_complete";
 		}
+		cgroup2_root(root, sizeof(root));
+		if (post_bind_attached(root)) {
+			tp_set[k++] = "floor_cg_post_bind4";
+			tp_set[k++] = "floor_cg_post_bind6";
+		}
 		set = tp_set;
 	} else {
 		fprintf(stderr, "floor: --backend %s: unknown backend\n", argv[2]);
@@ -147,7 +221,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; set[i]; i++) {
-		links[n] = bpf_program__attach(bpf_object__find_program_by_name(skel->obj, set[i]));
+		links[n] = attach_prog(bpf_object__find_program_by_name(skel->obj, set[i]), root);
 		if (!links[n]) {
 			fprintf(stderr, "floor: --backend %s: attaching %s: %s\n", argv[2], set[i],
 				strerror(errno));
