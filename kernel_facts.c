@@ -103,11 +103,29 @@ static void probe_fexit(const struct config *cfg, struct kernel_facts *facts)
 	facts->fexit_allowed = true;
 }
 
+/* What read_btf_facts() looks up besides the functions and the inet_flags bits. */
+enum btf_extra {
+	BTF_OP_BIND,		/* IORING_OP_BIND: io_uring binds (6.11+) */
+	BTF_OP_CONNECT,		/* IORING_OP_CONNECT: io_uring connects and sends (5.5+) */
+	BTF_OP_SEND_ZC,		/* IORING_OP_SEND_ZC (6.0+): see enum io_uring_submit_tp */
+	BTF_TP_SUBMIT_REQ,	/* tracepoint io_uring_submit_req (6.3+) */
+	BTF_TP_SUBMIT_SQE,	/* its name before */
+	BTF_EXTRA_MAX,
+};
+
+static const struct btf_lookup btf_extra[BTF_EXTRA_MAX] = {
+	[BTF_OP_BIND] = { .name = "IORING_OP_BIND", .kind = BTF_KIND_ENUM },
+	[BTF_OP_CONNECT] = { .name = "IORING_OP_CONNECT", .kind = BTF_KIND_ENUM },
+	[BTF_OP_SEND_ZC] = { .name = "IORING_OP_SEND_ZC", .kind = BTF_KIND_ENUM },
+	[BTF_TP_SUBMIT_REQ] = { .name = "btf_trace_io_uring_submit_req", .kind = BTF_KIND_TYPEDEF },
+	[BTF_TP_SUBMIT_SQE] = { .name = "btf_trace_io_uring_submit_sqe", .kind = BTF_KIND_TYPEDEF },
+};
+
 static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
 			  size_t msglen)
 {
-	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + 1];
-	const size_t op_bind = KFUNC_MAX + IFLAG_MAX;
+	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + BTF_EXTRA_MAX];
+	const struct btf_lookup *extra = &q[KFUNC_MAX + IFLAG_MAX];
 	const char *path = cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux";
 	const char *why = NULL;
 	struct btf_file file;
@@ -118,10 +136,10 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 	for (i = 0; i < IFLAG_MAX; i++)
 		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
 							.kind = BTF_KIND_ENUM };
-	q[op_bind] = (struct btf_lookup){ .name = "IORING_OP_BIND", .kind = BTF_KIND_ENUM };
+	memcpy(&q[KFUNC_MAX + IFLAG_MAX], btf_extra, sizeof(btf_extra));
 	err = btf_file_open(path, true, &file);
 	if (!err) {
-		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX + 1, &why);
+		err = btf_lookup(file.data, file.size, q, sizeof(q) / sizeof(q[0]), &why);
 		btf_file_close(&file);
 	}
 	if (err) {
@@ -141,7 +159,12 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 		facts->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
 	for (i = 0; i < IFLAG_MAX; i++)
 		facts->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
-	facts->io_uring_bind = q[op_bind].found;
+	facts->io_uring_bind = extra[BTF_OP_BIND].found;
+	facts->io_uring_connect = extra[BTF_OP_CONNECT].found;
+	if (extra[BTF_TP_SUBMIT_REQ].found)
+		facts->io_uring_submit_tp = IO_URING_SUBMIT_REQ;
+	else if (extra[BTF_TP_SUBMIT_SQE].found && extra[BTF_OP_SEND_ZC].found)
+		facts->io_uring_submit_tp = IO_URING_SUBMIT_SQE;
 	return 0;
 }
 
