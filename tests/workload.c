@@ -46,6 +46,7 @@
 /* and those every kernel of the matrix has (5.5+) */
 #define OP_CONNECT	IORING_OP_CONNECT
 #define OP_SENDMSG	IORING_OP_SENDMSG
+#define OP_SEND_ZC	IORING_OP_SEND_ZC	/* 6.0+ */
 
 #define EXIT_SETUP	2
 #define MAX_COUNT	100000000UL
@@ -152,7 +153,7 @@ static const char usage[] =
 "      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
 "      sendto (no bind: sendto(ADDR:PORT) picks it), io_uring-connect\n"
 "      (IORING_OP_CONNECT, as connect), io_uring-sendto (IORING_OP_SENDMSG\n"
-"      to ADDR:PORT, as sendto);\n"
+"      to ADDR:PORT, as sendto), io_uring-sendzc (IORING_OP_SEND_ZC, 6.0+);\n"
 "      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
 "  -F  fork once bound: the child holds the socket too, for -k MS, and\n"
 "      'child=PID' follows the report line\n"
@@ -307,7 +308,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 			if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "listen") ||
 			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "connect") ||
 			    !strcmp(optarg, "sendto") || !strcmp(optarg, "io_uring-connect") ||
-			    !strcmp(optarg, "io_uring-sendto"))
+			    !strcmp(optarg, "io_uring-sendto") || !strcmp(optarg, "io_uring-sendzc"))
 				env->how = optarg;
 #ifdef __i386__
 			else if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
@@ -315,8 +316,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 #endif
 			else
 				bad = "-C takes io_uring, listen, io_uring-listen, connect, sendto, "
-				      "io_uring-connect or io_uring-sendto (and, built with gcc -m32, "
-				      "socketcall or bind)";
+				      "io_uring-connect, io_uring-sendto or io_uring-sendzc (and, built "
+				      "with gcc -m32, socketcall or bind)";
 			break;
 		case 'L':
 			env->listen_after = true;
@@ -361,8 +362,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		fprintf(stderr, "workload: -D needs a nonzero -p PORT\n");
 		return -EINVAL;
 	}
-	if (env->bind_first && (!env->how || (!strstr(env->how, "connect") && !strstr(env->how, "sendto")))) {
-		fprintf(stderr, "workload: -B needs -C connect, sendto, io_uring-connect or io_uring-sendto\n");
+	if (env->bind_first && (!env->how || (!strstr(env->how, "connect") && !strstr(env->how, "send")))) {
+		fprintf(stderr, "workload: -B needs -C connect, sendto or their io_uring kinds\n");
 		return -EINVAL;
 	}
 	if (env->fork_child && (env->count != 1 || env->threads != 1 || !env->keep_ms)) {
@@ -498,6 +499,8 @@ static const char *io_uring_op_missing(int op)
 		return "io_uring: no IORING_OP_LISTEN (Linux 6.11+)";
 	case OP_CONNECT:
 		return "io_uring: no IORING_OP_CONNECT (Linux 5.5+)";
+	case OP_SEND_ZC:
+		return "io_uring: no IORING_OP_SEND_ZC (Linux 6.0+)";
 	default:
 		return "io_uring: no IORING_OP_SENDMSG (Linux 5.3+)";
 	}
@@ -506,8 +509,9 @@ static const char *io_uring_op_missing(int op)
 /*
  * One request on a ring of its own, made with the raw syscalls (liburing
  * is not needed for one request): @op on @fd with @addr/@len (bind,
- * connect), @len as the backlog (listen), or @addr a struct msghdr
- * (sendmsg). Returns its result (0, a count or -errno), or sets *setup to
+ * connect), @len as the backlog (listen), @addr a struct msghdr
+ * (sendmsg), or @addr/@len the destination of a one-byte zero-copy send
+ * (send_zc, which completes twice: the first is its result). Returns its result (0, a count or -errno), or sets *setup to
  * the step that failed (a kernel without io_uring or the opcode).
  */
 static int io_uring_one(int op, int fd, const void *addr, unsigned int len, const char **setup)
@@ -560,8 +564,14 @@ static int io_uring_one(int op, int fd, const void *addr, unsigned int len, cons
 		sqes[0].off = len;
 	else if (op == OP_SENDMSG)
 		sqes[0].len = 1;
-	else
+	else if (op != OP_SEND_ZC)
 		sqes[0].len = len;
+	if (op == OP_SEND_ZC) {
+		sqes[0].addr = (__u64)(uintptr_t)"x";
+		sqes[0].len = 1;
+		sqes[0].addr2 = (__u64)(uintptr_t)addr;
+		sqes[0].addr_len = (__u16)len;
+	}
 	((__u32 *)((char *)sq + p.sq_off.array))[0] = 0;
 	__atomic_store_n((__u32 *)((char *)sq + p.sq_off.tail), 1, __ATOMIC_RELEASE);
 	*setup = "io_uring_enter";
@@ -622,8 +632,11 @@ static int connect_to_own_listener(struct run *run, int fd, bool ring)
 	return res;
 }
 
-/* -C io_uring-sendto: one byte to @addr with IORING_OP_SENDMSG. As do_bind() returns. */
-static int io_uring_sendto(struct run *run, int fd, const struct sockaddr_storage *addr)
+/*
+ * -C io_uring-sendto: one byte to @addr with IORING_OP_SENDMSG, or (@zc,
+ * -C io_uring-sendzc) IORING_OP_SEND_ZC. As do_bind() returns.
+ */
+static int io_uring_sendto(struct run *run, int fd, const struct sockaddr_storage *addr, bool zc)
 {
 	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
 	struct msghdr msg = {
@@ -631,7 +644,8 @@ static int io_uring_sendto(struct run *run, int fd, const struct sockaddr_storag
 		.msg_iov = &iov, .msg_iovlen = 1,
 	};
 	const char *setup;
-	int res = io_uring_one(OP_SENDMSG, fd, &msg, 0, &setup);
+	int res = zc ? io_uring_one(OP_SEND_ZC, fd, addr, run->env->addr_len, &setup)
+		     : io_uring_one(OP_SENDMSG, fd, &msg, 0, &setup);
 
 	if (setup) {
 		report_setup_error(run, setup, -res);
@@ -658,7 +672,9 @@ static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
 	if (env->how && !strcmp(env->how, "io_uring-connect"))
 		return connect_to_own_listener(run, fd, true);
 	if (env->how && !strcmp(env->how, "io_uring-sendto"))
-		return io_uring_sendto(run, fd, addr);
+		return io_uring_sendto(run, fd, addr, false);
+	if (env->how && !strcmp(env->how, "io_uring-sendzc"))
+		return io_uring_sendto(run, fd, addr, true);
 	if (env->how && !strncmp(env->how, "io_uring", 8)) {
 		bool listen_op = !strcmp(env->how, "io_uring-listen");
 

@@ -109,19 +109,21 @@ group_paths() {
 	paths_kernel_socket
 }
 
-# --autobind: the ports io_uring's IORING_OP_CONNECT and IORING_OP_SENDMSG
-# pick, followed from io_uring's tracepoints on every backend where they
+# --autobind: the ports io_uring's IORING_OP_CONNECT, IORING_OP_SENDMSG and
+# IORING_OP_SEND_ZC (to an address: sendto's kind) pick, followed from io_uring's tracepoints on every backend where they
 # name the request (iouring_connect in tests/expectations: 6.0+). Each
 # workload runs in bindsnoop's own network namespace (wl_host), so that
 # every field of its object is known: only the clock is left out. Where
 # the kernel lacks the tracepoints, -v must say so, and the rows are skips.
 paths_autobind_io_uring() {
 	local verdict p1 port1 ppid1 p2 port2 ppid2 p3 port3 ppid3 p4 made4 made1 made2 made3 taken
+	local p5 port5 ppid5 made5
 	verdict=$(expect_verdict iouring_connect)
 	tracer_start -j -v --autobind || { fail paths_autobind_io_uring "bindsnoop -j -v --autobind did not start: $(cat "$TMP/err")"; return; }
 	wl_host -C io_uring-connect; p1=$WL_PID port1=$WL_PORT ppid1=$WL_PPID made1="$WL_EXIT:$WL_RC"
 	wl_host -C io_uring-connect -f 6; p2=$WL_PID port2=$WL_PORT ppid2=$WL_PPID made2="$WL_EXIT:$WL_RC"
 	wl_host -C io_uring-sendto -t udp -p 9; p3=$WL_PID port3=$WL_PORT ppid3=$WL_PPID made3="$WL_EXIT:$WL_RC"
+	wl_host -C io_uring-sendzc -t udp -f 6 -p 9; p5=$WL_PID port5=$WL_PORT ppid5=$WL_PPID made5="$WL_EXIT:$WL_RC"
 	# A bound socket: its connect takes no port, and adds no row.
 	wl_host -C io_uring-connect -B -p 4619; p4=$WL_PID made4="$WL_EXIT:$WL_RC"
 	tracer_stop
@@ -133,7 +135,7 @@ paths_autobind_io_uring() {
 		return
 	fi
 	check paths_autobind_io_uring_said_seen "$(grep -c 'io_uring connect, io_uring send' <<<"$taken")" = 1
-	require paths_autobind_io_uring_made "$made1 $made2 $made3 $made4" = "0:0 0:0 0:0 0:0"
+	require paths_autobind_io_uring_made "$made1 $made2 $made3 $made4 $made5" = "0:0 0:0 0:0 0:0 0:0"
 	local cgpath cg pcomm mntns netns
 	cgpath=$(own_cgroup_path)
 	cg=$(stat -c %i "$(cgroup2_root)$cgpath" 2>/dev/null)
@@ -157,6 +159,8 @@ paths_autobind_io_uring() {
 		"$(uring_object "$p2" "$ppid2" TCP 6 ipv6 ::1 "$port2" connect)"
 	check paths_autobind_io_uring_sendto "$(uring_rows_of "$p3")" = \
 		"$(uring_object "$p3" "$ppid3" UDP 17 ipv4 0.0.0.0 "$port3" sendto)"
+	check paths_autobind_io_uring_send_zc_ipv6 "$(uring_rows_of "$p5")" = \
+		"$(uring_object "$p5" "$ppid5" UDP 17 ipv6 :: "$port5" sendto)"
 	# The bound socket: its own bind (4619) and the listener's, nothing else.
 	check paths_autobind_io_uring_bound_adds_nothing \
 		"$(jq -r --argjson pid "$p4" 'select(.pid == $pid) | "\(.port == 4619) \(.via)"' "$TMP/out" | sort | tr '\n' ' ')" = \
