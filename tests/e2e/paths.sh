@@ -117,7 +117,7 @@ group_paths() {
 # the kernel lacks the tracepoints, -v must say so, and the rows are skips.
 paths_autobind_io_uring() {
 	local verdict p1 port1 ppid1 p2 port2 ppid2 p3 port3 ppid3 p4 made4 made1 made2 made3 taken
-	local p5 port5 ppid5 made5
+	local p5 port5 ppid5 made5 p6 made6
 	verdict=$(expect_verdict iouring_connect)
 	tracer_start -j -v --autobind || { fail paths_autobind_io_uring "bindsnoop -j -v --autobind did not start: $(cat "$TMP/err")"; return; }
 	wl_host -C io_uring-connect; p1=$WL_PID port1=$WL_PORT ppid1=$WL_PPID made1="$WL_EXIT:$WL_RC"
@@ -126,6 +126,8 @@ paths_autobind_io_uring() {
 	wl_host -C io_uring-sendzc -t udp -f 6 -p 9; p5=$WL_PID port5=$WL_PORT ppid5=$WL_PPID made5="$WL_EXIT:$WL_RC"
 	# A bound socket: its connect takes no port, and adds no row.
 	wl_host -C io_uring-connect -B -p 4619; p4=$WL_PID made4="$WL_EXIT:$WL_RC"
+	# io_uring's bind under --autobind: still one row, whichever program saw it.
+	[ "$(expect_verdict iouring)" = present ] && { wl -C io_uring -p 4621; p6=$WL_PID made6="$WL_EXIT:$WL_RC"; }
 	tracer_stop
 	taken=$(sed -n 's/^bindsnoop: ports taken by: \([^;]*\).*/\1/p' "$TMP/err")
 	if [ "$verdict" != present ]; then
@@ -161,6 +163,11 @@ paths_autobind_io_uring() {
 		"$(uring_object "$p3" "$ppid3" UDP 17 ipv4 0.0.0.0 "$port3" sendto)"
 	check paths_autobind_io_uring_send_zc_ipv6 "$(uring_rows_of "$p5")" = \
 		"$(uring_object "$p5" "$ppid5" UDP 17 ipv6 :: "$port5" sendto)"
+	if [ "$(expect_verdict iouring)" = present ]; then
+		require paths_autobind_io_uring_bind_made "$made6" = 0:0
+		check paths_autobind_io_uring_bind_once \
+			"$(jq -r --argjson pid "$p6" 'select(.pid == $pid) | "\(.port) \(.via)"' "$TMP/out")" = "4621 io_uring"
+	fi
 	# The bound socket: its own bind (4619) and the listener's, nothing else.
 	check paths_autobind_io_uring_bound_adds_nothing \
 		"$(jq -r --argjson pid "$p4" 'select(.pid == $pid) | "\(.port == 4619) \(.via)"' "$TMP/out" | sort | tr '\n' ' ')" = \
