@@ -8,7 +8,7 @@
  * map, listen.bpf.h) and reported at exit if it has one now, whatever the
  * call returned (a non-blocking connect() has its port when it says
  * EINPROGRESS). The entry programs run on every such call of every task.
- * io_uring's connect and send requests are not followed.
+ * io_uring's connect and send requests: its own tracepoints (io_uring.bpf.h).
  * Included by bindsnoop.bpf.c after listen.bpf.h and syscalls.bpf.h.
  */
 #ifndef AUTOBIND_BPF_H

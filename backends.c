@@ -510,8 +510,9 @@ static int fill_maps(struct tracer *t, const struct load_inputs *in, char *why, 
 
 /*
  * -v: the ways of taking a port the backend sees, and those this kernel has
- * that it does not (connect() and sendto() autobinds, SCTP's bindx and the
- * kernel's own sockets are not traced yet).
+ * that it does not (connect() and sendto() autobinds without --autobind,
+ * io_uring's where its tracepoints do not name the request, SCTP's bindx
+ * and the kernel's own sockets on the tracepoint backend).
  */
 static void report_paths(__u32 seen, __u32 kernel)
 {
@@ -525,10 +526,10 @@ static void report_paths(__u32 seen, __u32 kernel)
 		if (pass && !mask)
 			break;
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", pass ? "; not seen:" : "");
-		for (via = 0, listed = 0; via < BS_VIA_COUNT && n < sizeof(line); via++)
+		for (via = 0, listed = 0; via < BS_PATH_COUNT && n < sizeof(line); via++)
 			if (mask & (1u << via))
 				n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s",
-						      listed++ ? "," : "", via_name((__u8)via));
+						      listed++ ? "," : "", path_name((unsigned int)via));
 	}
 	fprintf(stderr, "bindsnoop: ports taken by:%s\n", line);
 }
@@ -549,9 +550,9 @@ static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 		return;
 	fprintf(stderr, "bindsnoop: backend %s does not see ports taken by:",
 		backend_names[t->backend]);
-	for (via = 0; via < BS_VIA_COUNT; via++)
+	for (via = 0; via < BS_PATH_COUNT; via++)
 		if (unseen & (1u << via))
-			fprintf(stderr, "%s %s", listed++ ? "," : "", via_name((__u8)via));
+			fprintf(stderr, "%s %s", listed++ ? "," : "", path_name((unsigned int)via));
 	if ((unseen & (1u << BS_VIA_KERNEL)) && kernel_unseen)
 		fprintf(stderr, " (the kernel's own sockets: %s)", kernel_unseen);
 	fputc('\n', stderr);

@@ -16,7 +16,8 @@
  *           cgroup post_bind4/6 at the cgroup2 root (the kernel's own sockets:
  *           kernel_sockets.bpf.h)
  * and on each: listen() without a port (listen.bpf.h), and with --autobind
- * connect() and the sends without one (syscall tracepoints: autobind.bpf.h).
+ * connect() and the sends without one (syscall tracepoints: autobind.bpf.h;
+ * io_uring's, its tracepoints: io_uring.bpf.h).
  * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
  */
 #include "vmlinux.h"
@@ -527,31 +528,66 @@ int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
  * io_uring's IORING_OP_BIND and IORING_OP_LISTEN (6.11+; io_uring.bpf.h):
  * loaded only where the kernel has them. Both run on every request of
  * every ring: past the opcode test, the work is out of line (as for the
- * 32-bit program below).
+ * 32-bit program below). --autobind follows connect and the sends too
+ * (6.0+), on every backend, with programs of its own: without it the
+ * programs are those of before, to the instruction (bench/prog-insns.sh).
+ *   tp_io_uring_*           binds, listens         tracepoint backend
+ *   tp_io_uring_*_both      and connect, the sends tracepoint, --autobind
+ *   tp_io_uring_*_autobind  connect, the sends     fexit, kprobe (which see
+ *                                                  io_uring's binds in inet_bind()),
+ *                                                  and kernels before IORING_OP_BIND
  */
 #include "io_uring.bpf.h"
 
-SEC("tp_btf/io_uring_complete")
-int BPF_PROG(tp_io_uring_complete, void *ring, void *req)
+#define URING_BINDS(op)		((op) == IORING_OP_BIND_NR || (op) == IORING_OP_LISTEN_NR)
+
+/* @binds, @autobinds: the opcodes followed, constants of each program. */
+static __always_inline int io_uring_complete_prog(void *ctx, void *req, bool binds, bool autobinds)
 {
 	__u8 opcode;
 
 	if (!req)
 		return 0;
 	opcode = KREAD(READ_CAST_OR_PROBE, TYPED(struct io_kiocb___bs, req), opcode);
-	if (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR)
+	if (autobinds && io_uring_autobind_op(opcode))
+		return io_uring_done(ctx, req, opcode);
+	if (!binds || (opcode != IORING_OP_BIND_NR && opcode != IORING_OP_LISTEN_NR))
 		return 0;
 	return io_uring_done(ctx, req, opcode);
 }
 
-/* ... noted at submission: a bind's address, a listen's socket while its port is still 0. */
-SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(tp_io_uring_submit, struct io_kiocb___bs *req)
+/* ... noted at submission: a bind's address, a listen's, connect's or send's socket while its port is still 0. */
+static __always_inline void io_uring_submit_prog(struct io_kiocb___bs *req, bool binds,
+						 bool autobinds)
 {
 	__u8 opcode = req->opcode;
 
-	if (opcode == IORING_OP_BIND_NR || opcode == IORING_OP_LISTEN_NR)
+	if ((binds && URING_BINDS(opcode)) || (autobinds && io_uring_autobind_op(opcode)))
 		io_uring_note(req, opcode);
+}
+
+#define IO_URING_PROGS(suffix, binds, autobinds)					\
+SEC("tp_btf/io_uring_complete")								\
+int BPF_PROG(tp_io_uring_complete##suffix, void *ring, void *req)			\
+{											\
+	return io_uring_complete_prog(ctx, req, binds, autobinds);			\
+}											\
+SEC("tp_btf/io_uring_submit_req")							\
+int BPF_PROG(tp_io_uring_submit##suffix, struct io_kiocb___bs *req)			\
+{											\
+	io_uring_submit_prog(req, binds, autobinds);					\
+	return 0;									\
+}
+
+IO_URING_PROGS(, true, false)
+IO_URING_PROGS(_both, true, true)
+IO_URING_PROGS(_autobind, false, true)
+
+/* 6.0-6.2: the submission's tracepoint had its older name (kernel_facts.h). */
+SEC("tp_btf/io_uring_submit_sqe")
+int BPF_PROG(tp_io_uring_submit_sqe_autobind, struct io_kiocb___bs *req)
+{
+	io_uring_submit_prog(req, false, true);
 	return 0;
 }
 

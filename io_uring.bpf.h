@@ -6,7 +6,12 @@
  * io_uring_complete has the request and its result: a BTF-typed raw
  * tracepoint (tp_btf) program there. It runs on every completion of every
  * ring on the host, so anything but a bind returns after one load of the
- * opcode (bench/README.md gives the cost). Included by bindsnoop.bpf.c.
+ * opcode (bench/README.md gives the cost).
+ * --autobind, on every backend: connect and the sends on a socket without
+ * a port take one as the syscalls do (autobind.bpf.h), and no syscall
+ * tracepoint sees them: the same two tracepoints (6.0+: before, the
+ * completion has no request) follow those requests too. Included by
+ * bindsnoop.bpf.c.
  */
 #ifndef IO_URING_BPF_H
 #define IO_URING_BPF_H
@@ -15,6 +20,21 @@
 
 #define IORING_OP_BIND_NR	56	/* uAPI: enum io_uring_op's IORING_OP_BIND */
 #define IORING_OP_LISTEN_NR	57	/* and IORING_OP_LISTEN */
+/* --autobind's: connect, and the sends that may name an address (uAPI numbers) */
+#define IORING_OP_SENDMSG_NR	9
+#define IORING_OP_CONNECT_NR	16
+#define IORING_OP_SEND_NR	26
+#define IORING_OP_SEND_ZC_NR	47	/* 6.0+ */
+#define IORING_OP_SENDMSG_ZC_NR	48	/* 6.1+ */
+#define IORING_AUTOBIND_OPS	(1ULL << IORING_OP_SENDMSG_NR | 1ULL << IORING_OP_CONNECT_NR | \
+				 1ULL << IORING_OP_SEND_NR | 1ULL << IORING_OP_SEND_ZC_NR | \
+				 1ULL << IORING_OP_SENDMSG_ZC_NR)
+
+/* A request --autobind follows: one test of a bit for five opcodes. */
+static __always_inline bool io_uring_autobind_op(__u8 opcode)
+{
+	return opcode < 64 && (IORING_AUTOBIND_OPS >> opcode & 1);
+}
 
 #define REQ_F_FIXED_FILE	(1ULL << 0)	/* IOSQE_FIXED_FILE: fd indexes the ring's table */
 
@@ -65,12 +85,14 @@ static __always_inline const char *io_uring_bind_addr(const char *async_data, __
 }
 
 /*
- * At submission (io_uring_submit_req: a BTF-typed request, so plain loads;
- * prep has run, issue has not), a bind's or listen's request is noted in
- * the uring_reqs map, keyed by its address: a bind's requested address,
- * which the completion reads back for a failed bind, and a listen's socket
- * if it has no port yet. The programs (bindsnoop.bpf.c) run on every
- * request of the host and call these two only for those opcodes.
+ * At submission (io_uring_submit_req, io_uring_submit_sqe before 6.3: a
+ * BTF-typed request, so plain loads; prep has run, issue has not), a
+ * bind's or listen's request is noted in the uring_reqs map, keyed by its
+ * address: a bind's requested address, which the completion reads back for
+ * a failed bind, and a listen's socket if it has no port yet; so is a
+ * connect's or send's socket (--autobind), on the same condition. The
+ * programs (bindsnoop.bpf.c) run on every request of the host and call
+ * these two only for those opcodes.
  */
 static __noinline int io_uring_note(struct io_kiocb___bs *req, __u8 opcode)
 {
@@ -109,8 +131,12 @@ static __noinline int io_uring_note(struct io_kiocb___bs *req, __u8 opcode)
  * the tracepoint's own arguments changed after 6.12 (user_data, res, cflags,
  * ... before; the CQE after). A bind: the socket from the request's
  * file, the result from the CQE, the address asked for from the note. A
- * listen: reported if it succeeded. The completing task is the one that
- * submitted it, or an io-wq worker of the same process (comm iou-wrk-PID).
+ * listen: reported if it succeeded. A connect or send (--autobind):
+ * reported if the socket has a port now, whatever the result, as
+ * autobind_exit() does; the socket is the request's file's, and must be the
+ * one noted (the fd could have been closed and reused between). The
+ * completing task is the one that submitted it, or an io-wq worker of the
+ * same process (comm iou-wrk-PID).
  */
 static __noinline int io_uring_done(void *ctx, void *req, __u8 opcode)
 {
@@ -124,11 +150,20 @@ static __noinline int io_uring_done(void *ctx, void *req, __u8 opcode)
 	if (!note)
 		return 0;
 	res = KREAD(mode, r, cqe.res);
-	if (opcode == IORING_OP_BIND_NR)
+	if (opcode == IORING_OP_BIND_NR) {
 		emit_bind(ctx, sock_from_file(KREAD(mode, r, file), mode), note->addr, false, res,
 			  mode, BS_VIA_IO_URING);
-	else if (!res)
-		emit_bind(ctx, TYPED(struct sock, note->sk), NULL, false, 0, mode, BS_VIA_LISTEN);
+	} else if (opcode == IORING_OP_LISTEN_NR) {
+		if (!res)
+			emit_bind(ctx, TYPED(struct sock, note->sk), NULL, false, 0, mode,
+				  BS_VIA_LISTEN);
+	} else {
+		struct sock *sk = sock_from_file(KREAD(mode, r, file), mode);
+
+		if (sk && (__u64)sk == note->sk && KREAD(mode, sk, __sk_common.skc_num))
+			emit_bind(ctx, sk, NULL, false, 0, mode,
+				  opcode == IORING_OP_CONNECT_NR ? BS_VIA_CONNECT : BS_VIA_SENDTO);
+	}
 	bpf_map_delete_elem(&uring_reqs, &key);
 	return 0;
 }

@@ -144,11 +144,31 @@ static void probe_cgroup_sock(struct kernel_facts *facts, bool task_btf)
 		libbpf_probe_bpf_helper(t, BPF_FUNC_current_task_under_cgroup, NULL) > 0;
 }
 
+/* What read_btf_facts() looks up besides the functions and the inet_flags bits. */
+enum btf_extra {
+	BTF_OP_BIND,		/* IORING_OP_BIND: io_uring binds (6.11+) */
+	BTF_OP_CONNECT,		/* IORING_OP_CONNECT: io_uring connects and sends (5.5+) */
+	BTF_OP_SEND_ZC,		/* IORING_OP_SEND_ZC (6.0+): see enum io_uring_submit_tp */
+	BTF_TP_SUBMIT_REQ,	/* tracepoint io_uring_submit_req (6.3+) */
+	BTF_TP_SUBMIT_SQE,	/* its name before */
+	BTF_TASK_BTF,		/* bpf_get_current_task_btf(), which task.bpf.h calls where it exists */
+	BTF_EXTRA_MAX,
+};
+
+static const struct btf_lookup btf_extra[BTF_EXTRA_MAX] = {
+	[BTF_OP_BIND] = { .name = "IORING_OP_BIND", .kind = BTF_KIND_ENUM },
+	[BTF_OP_CONNECT] = { .name = "IORING_OP_CONNECT", .kind = BTF_KIND_ENUM },
+	[BTF_OP_SEND_ZC] = { .name = "IORING_OP_SEND_ZC", .kind = BTF_KIND_ENUM },
+	[BTF_TP_SUBMIT_REQ] = { .name = "btf_trace_io_uring_submit_req", .kind = BTF_KIND_TYPEDEF },
+	[BTF_TP_SUBMIT_SQE] = { .name = "btf_trace_io_uring_submit_sqe", .kind = BTF_KIND_TYPEDEF },
+	[BTF_TASK_BTF] = { .name = "BPF_FUNC_get_current_task_btf", .kind = BTF_KIND_ENUM },
+};
+
 static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, char *msg,
 			  size_t msglen, bool *task_btf)
 {
-	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + 2];
-	const size_t op_bind = KFUNC_MAX + IFLAG_MAX, task_btf_q = op_bind + 1;
+	struct btf_lookup q[KFUNC_MAX + IFLAG_MAX + BTF_EXTRA_MAX];
+	const struct btf_lookup *extra = &q[KFUNC_MAX + IFLAG_MAX];
 	const char *path = cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux";
 	const char *why = NULL;
 	struct btf_file file;
@@ -159,12 +179,10 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 	for (i = 0; i < IFLAG_MAX; i++)
 		q[KFUNC_MAX + i] = (struct btf_lookup){ .name = inet_flag_names[i],
 							.kind = BTF_KIND_ENUM };
-	q[op_bind] = (struct btf_lookup){ .name = "IORING_OP_BIND", .kind = BTF_KIND_ENUM };
-	q[task_btf_q] = (struct btf_lookup){ .name = "BPF_FUNC_get_current_task_btf",
-					     .kind = BTF_KIND_ENUM };
+	memcpy(&q[KFUNC_MAX + IFLAG_MAX], btf_extra, sizeof(btf_extra));
 	err = btf_file_open(path, true, &file);
 	if (!err) {
-		err = btf_lookup(file.data, file.size, q, KFUNC_MAX + IFLAG_MAX + 2, &why);
+		err = btf_lookup(file.data, file.size, q, sizeof(q) / sizeof(q[0]), &why);
 		btf_file_close(&file);
 	}
 	if (err) {
@@ -184,8 +202,13 @@ static int read_btf_facts(const struct config *cfg, struct kernel_facts *facts, 
 		facts->func_id[i] = q[i].found ? (__u32)q[i].value : 0;
 	for (i = 0; i < IFLAG_MAX; i++)
 		facts->inet_flag[i] = q[KFUNC_MAX + i].found ? q[KFUNC_MAX + i].value : -1;
-	facts->io_uring_bind = q[op_bind].found;
-	*task_btf = q[task_btf_q].found;
+	facts->io_uring_bind = extra[BTF_OP_BIND].found;
+	facts->io_uring_connect = extra[BTF_OP_CONNECT].found;
+	if (extra[BTF_TP_SUBMIT_REQ].found)
+		facts->io_uring_submit_tp = IO_URING_SUBMIT_REQ;
+	else if (extra[BTF_TP_SUBMIT_SQE].found && extra[BTF_OP_SEND_ZC].found)
+		facts->io_uring_submit_tp = IO_URING_SUBMIT_SQE;
+	*task_btf = extra[BTF_TASK_BTF].found;
 	return 0;
 }
 

@@ -36,6 +36,20 @@ enum inet_flag {
 	IFLAG_MAX,
 };
 
+/*
+ * io_uring's tracepoint at submission that names the request, for tp_btf
+ * programs (io_uring.bpf.h): io_uring_submit_req (6.3+), called
+ * io_uring_submit_sqe before. 5.10's io_uring_submit_sqe has a request too,
+ * but its io_uring_complete has none, and nothing in BTF but the
+ * prototypes tells the two apart: IORING_OP_SEND_ZC (6.0) stands witness
+ * for the newer pair (the request in both since 5.19).
+ */
+enum io_uring_submit_tp {
+	IO_URING_SUBMIT_NONE,
+	IO_URING_SUBMIT_SQE,
+	IO_URING_SUBMIT_REQ,
+};
+
 struct kernel_facts {
 	/* BTF type id of each function in vmlinux, 0 where it has none */
 	__u32 func_id[KFUNC_MAX];
@@ -55,6 +69,9 @@ struct kernel_facts {
 	long long inet_flag[IFLAG_MAX];
 	/* io_uring has IORING_OP_BIND (6.11+): binds without a bind syscall */
 	bool io_uring_bind;
+	/* io_uring has IORING_OP_CONNECT (5.5+) and the sends: they take ports for sockets without */
+	bool io_uring_connect;
+	enum io_uring_submit_tp io_uring_submit_tp;
 	/* kernel.io_uring_disabled (6.6+; 0 where the kernel has no such sysctl): 2 = for everyone */
 	int io_uring_disabled;
 	/*

@@ -194,17 +194,8 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 	}
 	if (compat)
 		add_prog(bp, "tp_compat_exit_bind");
-	/*
-	 * io_uring's binds make no bind syscall: its completion tracepoint
-	 * sees them, where the kernel has them and lets rings be made.
-	 */
 	add_prog(bp, "tp_enter_listen");
 	add_prog(bp, "tp_exit_listen");
-	if (facts->io_uring_bind && facts->io_uring_disabled < 2) {
-		add_prog(bp, "tp_io_uring_submit");
-		add_prog(bp, "tp_io_uring_complete");
-		bp->paths |= PATH(BS_VIA_IO_URING);
-	}
 	plan_kernel_sockets(bp, facts, cgroup_dir_filter);
 }
 
@@ -226,6 +217,44 @@ static void plan_autobind(struct backend_plan *bp)
 	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
 }
 
+/* io_uring lets rings be made (kernel.io_uring_disabled below 2). */
+static bool io_uring_allowed(const struct kernel_facts *facts)
+{
+	return facts->io_uring_disabled < 2;
+}
+
+/*
+ * io_uring's tracepoints (io_uring.bpf.h): its binds and listens make no
+ * syscall, so the tracepoint backend follows them there (6.11+; fexit and
+ * kprobe see them in inet_bind() and inet_listen()); its connects and
+ * sends under --autobind, on every backend, where the tracepoints name the
+ * request at submission and completion alike (6.0+). One pair of programs
+ * for either or both: bindsnoop.bpf.c.
+ */
+static void plan_io_uring(struct backend_plan *bp, enum backend b, bool autobind,
+			  const struct kernel_facts *facts)
+{
+	bool binds = b == BACKEND_TRACEPOINT && facts->io_uring_bind && io_uring_allowed(facts);
+	bool autobinds = autobind && facts->io_uring_submit_tp != IO_URING_SUBMIT_NONE &&
+			 io_uring_allowed(facts);
+
+	if (binds && autobinds) {
+		add_prog(bp, "tp_io_uring_submit_both");
+		add_prog(bp, "tp_io_uring_complete_both");
+	} else if (binds) {
+		add_prog(bp, "tp_io_uring_submit");
+		add_prog(bp, "tp_io_uring_complete");
+	} else if (autobinds) {
+		add_prog(bp, facts->io_uring_submit_tp == IO_URING_SUBMIT_REQ
+				     ? "tp_io_uring_submit_autobind" : "tp_io_uring_submit_sqe_autobind");
+		add_prog(bp, "tp_io_uring_complete_autobind");
+	}
+	if (binds)
+		bp->paths |= PATH(BS_VIA_IO_URING);
+	if (autobinds)
+		bp->paths |= PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND);
+}
+
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct config *cfg,
 			 const struct kernel_facts *facts)
 {
@@ -242,7 +271,9 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct c
  * The ways of taking a port this kernel has, whichever backend runs: -v
  * names those the running backend does not see. socketcall(SYS_BIND) is
  * s390x's and powerpc's bind, and 32-bit x86 programs'; io_uring binds
- * where the kernel has them and lets rings be made.
+ * where the kernel has them and lets rings be made, and its connects and
+ * sends (5.5+), which a kernel may have without the tracepoints to follow
+ * them (5.10).
  */
 static __u32 kernel_paths(const struct kernel_facts *facts)
 {
@@ -255,9 +286,20 @@ static __u32 kernel_paths(const struct kernel_facts *facts)
 	if (facts->func_id[KFUNC_IA32_SYS_BIND])
 		paths |= PATH(BS_VIA_SOCKETCALL);
 #endif
-	if (facts->io_uring_bind && facts->io_uring_disabled < 2)
+	if (facts->io_uring_bind && io_uring_allowed(facts))
 		paths |= PATH(BS_VIA_IO_URING);
+	if (facts->io_uring_connect && io_uring_allowed(facts))
+		paths |= PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND);
 	return paths;
+}
+
+const char *path_name(unsigned int path)
+{
+	if (path == BS_PATH_IO_URING_CONNECT)
+		return "io_uring connect";
+	if (path == BS_PATH_IO_URING_SEND)
+		return "io_uring send";
+	return via_name((__u8)path);
 }
 
 const char *const build_names[2] = { "typed", "probing" };
@@ -326,6 +368,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 		plan_backend(bp, b, cfg, facts);
 		if (cfg->autobind && bp->usable)
 			plan_autobind(bp);
+		if (bp->usable)
+			plan_io_uring(bp, b, cfg->autobind, facts);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {
 			bp->usable = false;
 			snprintf(bp->why, sizeof(bp->why),
@@ -347,7 +391,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 	plan->kernel_paths = kernel_paths(facts);
 	plan->wanted_paths = plan->kernel_paths;
 	if (!cfg->autobind)
-		plan->wanted_paths &= ~(PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO));
+		plan->wanted_paths &= ~(PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO) |
+					PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND));
 	/* --holders: a failed bind's holders are looked up in its own network namespace. */
 	plan->fields.details |= cfg->holders;
 	plan->filter_task = cfg->pid || cfg->filter_uid || cfg->cgroupmap_path || cfg->mntnsmap_path ||

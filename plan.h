@@ -35,6 +35,21 @@ enum build {
 
 extern const char *const build_names[2];
 
+/*
+ * Bits of the paths masks past enum bs_via's: ways of taking a port that
+ * report a via of another (io_uring's connect is via connect, its sends
+ * via sendto) but need hooks of their own, which not every kernel has: -v
+ * names them apart (path_name()).
+ */
+enum bs_path {
+	BS_PATH_IO_URING_CONNECT = BS_VIA_COUNT,
+	BS_PATH_IO_URING_SEND,
+	BS_PATH_COUNT,
+};
+
+/* A bit of a paths mask as -v names it: via_name(), or "io_uring connect", "io_uring send". */
+const char *path_name(unsigned int path);
+
 /* One build as a backend loads it: the sizes of its maps. */
 struct build_plan {
 	enum build build;
@@ -65,7 +80,7 @@ struct backend_plan {
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
 	const char *detail;		/* how it hooks, for -v */
-	__u32 paths;			/* 1 << BS_VIA_*: the ways of taking a port it sees */
+	__u32 paths;			/* 1 << BS_VIA_*, BS_PATH_*: the ways of taking a port it sees */
 	const char *note;		/* a limit of this kernel worth telling with -v, or NULL */
 	/*
 	 * The tracepoint backend's cgroup post_bind programs (the kernel's own
@@ -86,9 +101,9 @@ struct plan {
 	__u32 wakeup_bytes;		/* ring: wake the reader once this much waits */
 	struct event_fields fields;	/* what the kernel side reads for the output */
 	bool filter_task;		/* a filter on the calling task: -p, -u, a cgroup or mount ns */
-	/* 1 << BS_VIA_*: the ways of taking a port this kernel and architecture have */
+	/* 1 << BS_VIA_*, BS_PATH_*: the ways of taking a port this kernel and architecture have */
 	__u32 kernel_paths;
-	/* Those the user asked to see: all but the opt-in connect() and sendto() without --autobind. */
+	/* Those the user asked to see: all but connect()'s and the sends' without --autobind. */
 	__u32 wanted_paths;
 };
 

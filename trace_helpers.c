@@ -277,8 +277,8 @@ int btf_lookup(const void *data, size_t size, struct btf_lookup *q, size_t n, co
 		if (hdr.type_len - off - sizeof(*t) < (__u64)extra)
 			return btf_bad(why, "truncated BTF type");
 
-		if (kind == BTF_KIND_FUNC) {
-			btf_match(&strs, t->name_off, BTF_KIND_FUNC, id, q, n);
+		if (kind == BTF_KIND_FUNC || kind == BTF_KIND_TYPEDEF) {
+			btf_match(&strs, t->name_off, kind, id, q, n);
 		} else if (kind == BTF_KIND_ENUM) {
 			const struct btf_enum *e = (const void *)(t + 1);
 

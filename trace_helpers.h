@@ -37,10 +37,14 @@ int parse_port_list(const char *str, __u8 bitmap[PORT_BITMAP_BYTES], const char 
  */
 struct btf_lookup {
 	const char *name;
-	/* BTF_KIND_FUNC: a function; BTF_KIND_ENUM: an enumerator of any enum or enum64 */
+	/*
+	 * BTF_KIND_FUNC: a function; BTF_KIND_ENUM: an enumerator of any enum
+	 * or enum64; BTF_KIND_TYPEDEF: a typedef (btf_trace_NAME: the kernel
+	 * has the tracepoint NAME for tp_btf programs)
+	 */
 	unsigned int kind;
 	bool found;
-	/* the function's type id, or the enumerator's value */
+	/* the function's or typedef's type id, or the enumerator's value */
 	long long value;
 };
 

@@ -730,6 +730,8 @@ declare -A GUEST_ROW_NAMES=([bind]="bind, full output" [perfbuf]="bind, perf buf
 	[floor_uring_nop]="floor, io_uring NOP" [uring_nop]="io_uring NOP (not a bind)"
 	[progs_floor_uring_nop]="programs' own time per io_uring NOP: floor"
 	[progs_uring_nop]="programs' own time per io_uring NOP"
+	[uring_nop_autobind]="io_uring NOP, --autobind"
+	[progs_uring_nop_autobind]="programs' own time per io_uring NOP, --autobind"
 	[startup]="start-up, exec to header, and peak RSS")
 # What each row is measured against (its floor), and by how much it may exceed it.
 declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor

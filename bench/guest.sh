@@ -16,6 +16,8 @@
 #   uring_nop, floor_uring_nop  one io_uring NOP submitted and reaped per
 #             op, with bindsnoop and with the floor: the tracepoint
 #             backend's io_uring programs (6.11+) run on every request
+#   uring_nop_autobind  the same with --autobind: every backend's io_uring
+#             programs (6.0+) run on every request
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
@@ -23,6 +25,7 @@
 #   progs_floor_samekey, progs_count_samekey  the same for one key
 #   progs_filtered  the same with -P naming a port no bind has (each one filtered out)
 #   progs_floor_uring_nop, progs_uring_nop  the programs' own time per NOP
+#   progs_uring_nop_autobind  the same with --autobind
 #   startup   exec to the header (guest ms: million instructions) and peak RSS
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do, as long as every
@@ -269,6 +272,7 @@ FLOOR_ROW=1 row floor_getppid getppid "$PPIDS" 0 "" --
 row getppid getppid "$PPIDS" 0 "" --
 FLOOR_ROW=1 row floor_uring_nop uring_nop "$PPIDS" 0 "" --
 row uring_nop uring_nop "$PPIDS" 0 "" --
+row uring_nop_autobind uring_nop "$PPIDS" 0 "" -- --autobind
 FLOOR_ROW=1 progs_row progs_floor bind "$BINDS" "" --
 progs_row progs_bind bind "$BINDS" "" --
 progs_row progs_count bind "$BINDS" "" -- --count
@@ -277,6 +281,7 @@ progs_row progs_count_samekey bind "$BINDS" "-p 4999" -- --count
 progs_row progs_filtered bind "$BINDS" "" -- -P 1
 FLOOR_ROW=1 progs_row progs_floor_uring_nop uring_nop "$PPIDS" "" --
 progs_row progs_uring_nop uring_nop "$PPIDS" "" --
+progs_row progs_uring_nop_autobind uring_nop "$PPIDS" "" -- --autobind
 startup_row startup
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then

@@ -34,6 +34,8 @@ ROWS=(
 	"MPTCP \`listen()\` without a port, reported once|paths_listen_mptcp|"
 	"\`connect()\` without a port (\`connect\`, \`--autobind\`)|paths_autobind_connect paths_autobind_connect_ipv6|"
 	"\`sendto()\`, \`sendmsg()\` without a port (\`sendto\`, \`--autobind\`)|paths_autobind_sendto paths_autobind_sendto_ipv6|"
+	"io_uring \`IORING_OP_CONNECT\` without a port (\`connect\`, \`--autobind\`, 6.0+)|paths_autobind_io_uring_connect paths_autobind_io_uring_connect_ipv6|paths_autobind_io_uring_said_not_seen paths_autobind_io_uring_said_at_start"
+	"io_uring \`IORING_OP_SENDMSG\`, \`SEND_ZC\` without a port (\`sendto\`, \`--autobind\`, 6.0+)|paths_autobind_io_uring_sendto paths_autobind_io_uring_send_zc_ipv6|paths_autobind_io_uring_said_not_seen paths_autobind_io_uring_said_at_start"
 	"the kernel's own sockets, \`kernel_bind()\` (\`kernel\`)|paths_kernel_socket_vxlan|paths_kernel_socket_unseen_line"
 )
 BACKENDS=(fentry kprobe tracepoint)

@@ -197,8 +197,8 @@ static void test_test_hooks(void **state)
 		{ "BINDSNOOP_TEST_ENTRIES", "0", "BINDSNOOP_TEST_ENTRIES 0: not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_COUNT_ENTRIES", "", "BINDSNOOP_TEST_COUNT_ENTRIES : not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "bpf:1", "BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-24)" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:25", "BINDSNOOP_TEST_FAIL_ATTACH fentry:25: not BACKEND:N (N = 0-24)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-32)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:33", "BINDSNOOP_TEST_FAIL_ATTACH fentry:33: not BACKEND:N (N = 0-32)" },
 		{ "BINDSNOOP_TEST_CGROUP2_ROOT", "", "BINDSNOOP_TEST_CGROUP2_ROOT: not a path of 1 to 255 bytes" },
 		{ "BINDSNOOP_TEST_REFUSE_CASTS", "1", "BINDSNOOP_TEST_REFUSE_CASTS: not a variable bindsnoop knows (tests/README.md lists them)" },
 	};
@@ -292,6 +292,8 @@ static struct kernel_facts host_618(void)
 		.net_admin = true,
 		.cgroup_sock_reads = true,
 		.cgroup_sock_under_cgroup = true,
+		.io_uring_connect = true,
+		.io_uring_submit_tp = IO_URING_SUBMIT_REQ,
 	};
 
 	return kf;
@@ -308,6 +310,9 @@ static struct kernel_facts debian_510(void)
 		.ringbuf = true,
 		.runtime_alloc_warns = true,
 		.inet_flag = { -1, -1, -1 },
+		/* io_uring connects and sends, but an io_uring_complete without the request */
+		.io_uring_connect = true,
+		.io_uring_submit_tp = IO_URING_SUBMIT_NONE,
 	};
 
 	return kf;
@@ -334,8 +339,8 @@ static void test_plan_host_618(void **state)
 {
 	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
 					  "tp_enter_listen", "tp_exit_listen",
-					  "tp_io_uring_submit", "tp_io_uring_complete",
-					  "cg_post_bind4", "cg_post_bind6" };
+					  "cg_post_bind4", "cg_post_bind6",
+					  "tp_io_uring_submit", "tp_io_uring_complete" };
 	static const char *const tp_no_uring[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
 						   "tp_enter_listen", "tp_exit_listen",
 						   "cg_post_bind4", "cg_post_bind6" };
@@ -363,17 +368,21 @@ static void test_plan_host_618(void **state)
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_KERNEL);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].cgroup_root, "/sys/fs/cgroup/unified");
 	assert_null(p.backends[BACKEND_TRACEPOINT].kernel_unseen);
-	/* connect() and sendto() are --autobind's to see */
-	assert_int_equal(p.wanted_paths, p.kernel_paths & ~(1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO));
+	/* connect()'s and the sends' ports, io_uring's too, are --autobind's to see */
+	assert_int_equal(p.wanted_paths, p.kernel_paths & ~(1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
+							    1u << BS_PATH_IO_URING_CONNECT |
+							    1u << BS_PATH_IO_URING_SEND));
 	assert_int_equal(p.kernel_paths,
 			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
-			 1u << BS_VIA_BINDX | 1u << BS_VIA_KERNEL);
+			 1u << BS_VIA_BINDX | 1u << BS_VIA_KERNEL | 1u << BS_PATH_IO_URING_CONNECT |
+			 1u << BS_PATH_IO_URING_SEND);
 	/* io_uring disabled for everyone: no ring can bind, and no program waits for one */
 	kf.io_uring_disabled = 2;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp_no_uring, 6);
 	assert_false(p.kernel_paths & 1u << BS_VIA_IO_URING);
+	assert_false(p.kernel_paths & (1u << BS_PATH_IO_URING_CONNECT | 1u << BS_PATH_IO_URING_SEND));
 	kf.io_uring_disabled = 0;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	/* the typed build (6.2+), then the probing one */
@@ -444,14 +453,16 @@ static void test_plan_kernel_sockets_on_tracepoint(void **state)
 			assert_string_equal(bp->kernel_unseen, cases[i].why);
 			assert_null(bp->cgroup_root);
 			assert_false(bp->paths & 1u << BS_VIA_KERNEL);
-			assert_string_equal(bp->progs[bp->nprogs - 1], "tp_io_uring_complete");
+			assert_string_equal(bp->progs[bp->nprogs - 3], "tp_exit_listen");
 		} else {
 			assert_null(bp->kernel_unseen);
 			assert_string_equal(bp->cgroup_root, "/sys/fs/cgroup/unified");
 			assert_true(bp->paths & 1u << BS_VIA_KERNEL);
-			assert_string_equal(bp->progs[bp->nprogs - 2], "cg_post_bind4");
-			assert_string_equal(bp->progs[bp->nprogs - 1], "cg_post_bind6");
+			assert_string_equal(bp->progs[bp->nprogs - 4], "cg_post_bind4");
+			assert_string_equal(bp->progs[bp->nprogs - 3], "cg_post_bind6");
 		}
+		/* io_uring's pair last */
+		assert_string_equal(bp->progs[bp->nprogs - 1], "tp_io_uring_complete");
 		/* fexit and kprobe see them in inet_bind(), whatever the cgroup facts */
 		assert_null(p.backends[BACKEND_KPROBE].cgroup_root);
 	}
@@ -517,8 +528,8 @@ static void test_plan_refuses_no_prealloc_map_where_it_warns(void **state)
 static void test_plan_arm64_before_6_4(void **state)
 {
 	static const char *const tp[] = { "tp_exit_bind_regs", "tp_enter_listen", "tp_exit_listen",
-					  "tp_io_uring_submit", "tp_io_uring_complete",
-					  "cg_post_bind4", "cg_post_bind6" };
+					  "cg_post_bind4", "cg_post_bind6",
+					  "tp_io_uring_submit", "tp_io_uring_complete" };
 	struct config cfg = config_of("");
 	struct kernel_facts kf = host_618();
 	struct plan p;
@@ -579,7 +590,8 @@ static void test_plan_typed_6_12(void **state)
 
 		make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
 		assert_true(p.backends[BACKEND_KPROBE].usable);
-		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 20);
+		/* and io_uring's pair (test_plan_io_uring_autobind) */
+		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 22);
 		assert_string_equal(p.backends[BACKEND_KPROBE].progs[12], "tp_enter_connect");
 		assert_string_equal(p.backends[BACKEND_KPROBE].progs[19], "tp_exit_sendmmsg");
 		assert_true(p.backends[BACKEND_FENTRY].needs_tracefs);
@@ -606,6 +618,114 @@ static void test_plan_typed_6_12(void **state)
 	assert_null(TYPED_OF(p.backends[BACKEND_TRACEPOINT]));
 	assert_int_equal(PROBING_OF(p.backends[BACKEND_TRACEPOINT])->entries_size, ENTRY_MAP_ENTRIES);
 	assert_non_null(TYPED_OF(p.backends[BACKEND_KPROBE]));
+}
+
+/*
+ * --autobind and io_uring's connects and sends: the tp_btf pair on every
+ * backend where the tracepoints name the request (6.0+), one pair that
+ * does binds too on the tracepoint backend; nothing more without it.
+ */
+static void test_plan_io_uring_autobind(void **state)
+{
+	static const char *const autobind_syscalls[] = {
+		"tp_enter_connect", "tp_exit_connect", "tp_enter_sendto", "tp_exit_sendto",
+		"tp_enter_sendmsg", "tp_exit_sendmsg", "tp_enter_sendmmsg", "tp_exit_sendmmsg" };
+	static const char *const fexit_ab[] = {
+		"fexit_inet_bind", "fexit_inet6_bind", "fexit_mptcp_bind", "fexit_mptcp_v6_bind",
+		"fentry_inet_listen", "fexit_inet_listen", "fentry_mptcp_listen", "fexit_mptcp_listen",
+		"tp_enter_connect", "tp_exit_connect", "tp_enter_sendto", "tp_exit_sendto",
+		"tp_enter_sendmsg", "tp_exit_sendmsg", "tp_enter_sendmmsg", "tp_exit_sendmmsg",
+		"tp_io_uring_submit_autobind", "tp_io_uring_complete_autobind" };
+	static const char *const tp_ab[] = {
+		"tp_exit_bind_regs", "tp_compat_exit_bind", "tp_enter_listen", "tp_exit_listen",
+		"cg_post_bind4", "cg_post_bind6",
+		"tp_enter_connect", "tp_exit_connect", "tp_enter_sendto", "tp_exit_sendto",
+		"tp_enter_sendmsg", "tp_exit_sendmsg", "tp_enter_sendmmsg", "tp_exit_sendmmsg",
+		"tp_io_uring_submit_both", "tp_io_uring_complete_both" };
+	const __u32 uring = 1u << BS_PATH_IO_URING_CONNECT | 1u << BS_PATH_IO_URING_SEND;
+	struct config ab = config_of("--autobind"), none = config_of("");
+	struct kernel_facts kf = host_618();
+	const struct backend_plan *kp;
+	struct plan p;
+	enum backend b;
+	int i;
+
+	(void)state;
+	assert_string_equal(path_name(BS_PATH_IO_URING_CONNECT), "io_uring connect");
+	assert_string_equal(path_name(BS_PATH_IO_URING_SEND), "io_uring send");
+	assert_string_equal(path_name(BS_VIA_CONNECT), "connect");
+	/* 6.12: every backend */
+	kf.fexit_allowed = kf.kprobes = true;
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_FENTRY], fexit_ab, 18);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp_ab, 16);
+	/* the biggest plan of all: kprobe's six pairs, --autobind's four and io_uring's */
+	kp = &p.backends[BACKEND_KPROBE];
+	assert_true(kp->usable);
+	assert_int_equal(kp->nprogs, 22);
+	assert_true(kp->nprogs <= MAX_LINKS);
+	for (i = 0; i < 8; i++)
+		assert_string_equal(kp->progs[12 + i], autobind_syscalls[i]);
+	assert_string_equal(kp->progs[20], "tp_io_uring_submit_autobind");
+	assert_string_equal(kp->progs[21], "tp_io_uring_complete_autobind");
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
+		assert_int_equal(p.backends[b].paths & uring, uring);
+	/* fexit and kprobe see io_uring's binds in inet_bind(): io_uring is theirs already */
+	assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_IO_URING);
+	/* without --autobind: no program on io_uring for fexit and kprobe, the binds' pair for tp */
+	make_plan(&none, &kf, &no_hooks, NULL, 4096, &p);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		assert_false(p.backends[b].paths & uring);
+		for (i = 0; i < p.backends[b].nprogs; i++)
+			assert_null(strstr(p.backends[b].progs[i], "autobind"));
+	}
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 8);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 12);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].progs[6], "tp_io_uring_submit");
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].progs[7], "tp_io_uring_complete");
+	assert_int_equal(p.kernel_paths & uring, uring);
+
+	/* 6.1: the submission's tracepoint by its older name, no IORING_OP_BIND */
+	kf.io_uring_bind = false;
+	kf.io_uring_submit_tp = IO_URING_SUBMIT_SQE;
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		const struct backend_plan *bp = &p.backends[b];
+
+		assert_string_equal(bp->progs[bp->nprogs - 2], "tp_io_uring_submit_sqe_autobind");
+		assert_string_equal(bp->progs[bp->nprogs - 1], "tp_io_uring_complete_autobind");
+		assert_int_equal(bp->paths & uring, uring);
+	}
+	assert_false(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_IO_URING);
+	make_plan(&none, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].nprogs, 6);
+
+	/* rings disabled for everyone: nothing to follow, nothing claimed */
+	kf.io_uring_disabled = 2;
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].nprogs, 14);
+	assert_false(p.backends[BACKEND_TRACEPOINT].paths & uring);
+	assert_false(p.kernel_paths & uring);
+	kf.io_uring_disabled = 1;	/* rings for some: still a way */
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].paths & uring, uring);
+
+	/* 5.10: io_uring connects, but no tracepoint names the request: not claimed, -v says so */
+	kf = debian_510();
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		const struct backend_plan *bp = &p.backends[b];
+
+		assert_true(bp->usable);
+		assert_false(bp->paths & uring);
+		for (i = 0; i < bp->nprogs; i++)
+			assert_null(strstr(bp->progs[i], "io_uring"));
+	}
+	assert_int_equal(p.kernel_paths & uring, uring);
+	/* a kernel without io_uring at all: not a way there */
+	kf.io_uring_connect = false;
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	assert_false(p.kernel_paths & uring);
 }
 
 static void test_plan_ipv6_module(void **state)
@@ -739,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_plan_arm64_before_6_4),
 		cmocka_unit_test(test_plan_typed_6_12),
 		cmocka_unit_test(test_plan_kernel_sockets_on_tracepoint),
+		cmocka_unit_test(test_plan_io_uring_autobind),
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),

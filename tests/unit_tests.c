@@ -1347,12 +1347,13 @@ static void test_parse_port_list_bad_lists_say_why(void **state)
 
 /*
  * A vmlinux BTF in miniature: the anonymous enum that holds inet_sock's flag
- * bits since 6.6, a named enum, a 64-bit enum and the function inet_bind().
+ * bits since 6.6, a named enum, a 64-bit enum, the function inet_bind() and
+ * a tracepoint's typedef.
  */
 static int build_btf(void **state)
 {
 	struct btf *btf = btf__new_empty();
-	int int_id, proto_id;
+	int int_id, proto_id, ptr_id;
 
 	if (!btf)
 		return -1;
@@ -1378,6 +1379,14 @@ static int build_btf(void **state)
 	    btf__add_enum64_value(btf, "TEST_WIDE_2_40", 1ULL << 40))
 		goto fail;
 
+	/* A tracepoint's typedef, as the kernel has for each (tp_btf programs). */
+	proto_id = btf__add_func_proto(btf, 0);
+	if (proto_id < 0 || btf__add_func_param(btf, "__data", int_id))
+		goto fail;
+	ptr_id = btf__add_ptr(btf, proto_id);
+	if (ptr_id < 0 || btf__add_typedef(btf, "btf_trace_io_uring_submit_req", ptr_id) < 0)
+		goto fail;
+	/* Last: the tests that break the BTF on purpose break this FUNC. */
 	proto_id = btf__add_func_proto(btf, int_id);
 	if (proto_id < 0 || btf__add_func_param(btf, "addr_len", int_id) ||
 	    btf__add_func(btf, "inet_bind", BTF_FUNC_GLOBAL, proto_id) < 0)
@@ -1473,6 +1482,20 @@ static void test_btf_lookup_function_gives_its_type_id(void **state)
 	/* A type or an enumerator of that name is not a function. */
 	assert_int_equal(lookup(state, "int", BTF_KIND_FUNC, &id), -ENOENT);
 	assert_int_equal(lookup(state, "INET_FLAGS_FREEBIND", BTF_KIND_FUNC, &id), -ENOENT);
+}
+
+/* A tracepoint the kernel has: its btf_trace_ typedef (kernel_facts.c's io_uring tracepoints). */
+static void test_btf_lookup_typedef_gives_its_type_id(void **state)
+{
+	long long id = 0;
+
+	assert_int_equal(lookup(state, "btf_trace_io_uring_submit_req", BTF_KIND_TYPEDEF, &id), 0);
+	assert_int_equal(id, btf__find_by_name_kind(*state, "btf_trace_io_uring_submit_req",
+						    BTF_KIND_TYPEDEF));
+	assert_int_equal(lookup(state, "btf_trace_io_uring_submit_sqe", BTF_KIND_TYPEDEF, &id), -ENOENT);
+	/* A function of that name is no typedef, nor a typedef a function. */
+	assert_int_equal(lookup(state, "inet_bind", BTF_KIND_TYPEDEF, &id), -ENOENT);
+	assert_int_equal(lookup(state, "btf_trace_io_uring_submit_req", BTF_KIND_FUNC, &id), -ENOENT);
 }
 
 static void test_btf_lookup_answers_every_query_in_one_pass(void **state)
@@ -1956,6 +1979,8 @@ int main(void)
 						build_btf, free_btf),
 		cmocka_unit_test_setup_teardown(test_btf_lookup_missing_enumerator, build_btf, free_btf),
 		cmocka_unit_test_setup_teardown(test_btf_lookup_function_gives_its_type_id, build_btf,
+						free_btf),
+		cmocka_unit_test_setup_teardown(test_btf_lookup_typedef_gives_its_type_id, build_btf,
 						free_btf),
 		cmocka_unit_test_setup_teardown(test_btf_lookup_answers_every_query_in_one_pass,
 						build_btf, free_btf),

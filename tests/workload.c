@@ -43,6 +43,10 @@
 /* io_uring's socket opcodes (6.11+), uAPI values Debian 12's headers do not have yet. */
 #define OP_BIND		56
 #define OP_LISTEN	57
+/* and those every kernel of the matrix has (5.5+) */
+#define OP_CONNECT	IORING_OP_CONNECT
+#define OP_SENDMSG	IORING_OP_SENDMSG
+#define OP_SEND_ZC	IORING_OP_SEND_ZC	/* 6.0+ */
 
 #define EXIT_SETUP	2
 #define MAX_COUNT	100000000UL
@@ -112,6 +116,7 @@ struct env {
 	bool step;			/* -s: iteration i binds PORT + i */
 	bool listen_after;		/* -L: listen() once bound */
 	bool fork_child;		/* -F: a child holds the bound socket too (with -k) */
+	bool bind_first;		/* -B: bind to ADDR:PORT before -C connect's or sendto's call */
 	const char *how;		/* -C: how the port is taken (do_bind()) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
@@ -129,7 +134,7 @@ struct run {
 
 static const char usage[] =
 "Usage: workload [-f 4|6] [-t TYPE] [-a ADDR] [-p PORT] [-o FTNRr] [-d DEV]\n"
-"                [-C HOW] [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-F] [-q]\n"
+"                [-C HOW] [-n COUNT] [-j THREADS] [-k MS] [-u UID] [-S] [-D] [-N] [-s] [-L] [-F] [-B] [-q]\n"
 "  -t  tcp (default) udp udplite mptcp ping raw sctp\n"
 "  -a  default 127.0.0.1 (::1 with -f 6); IPv4 with -f 6 binds ::ffff:ADDR\n"
 "  -o  F=IP_FREEBIND T=IP_TRANSPARENT N=IP_BIND_ADDRESS_NO_PORT\n"
@@ -146,10 +151,14 @@ static const char usage[] =
 "  -C  how the port is taken: io_uring (IORING_OP_BIND, 6.11+), listen (no\n"
 "      bind: listen() picks the port), io_uring-listen (IORING_OP_LISTEN),\n"
 "      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
-"      sendto (no bind: sendto(ADDR:PORT) picks it);\n"
+"      sendto (no bind: sendto(ADDR:PORT) picks it), io_uring-connect\n"
+"      (IORING_OP_CONNECT, as connect), io_uring-sendto (IORING_OP_SENDMSG\n"
+"      to ADDR:PORT, as sendto), io_uring-sendzc (IORING_OP_SEND_ZC, 6.0+);\n"
 "      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
 "  -F  fork once bound: the child holds the socket too, for -k MS, and\n"
 "      'child=PID' follows the report line\n"
+"  -B  with -C connect, sendto and their io_uring kinds: bind to ADDR:PORT\n"
+"      first (the call then takes no port)\n"
 "  -q  print only the summary line\n";
 
 static int parse_opts(const char *s, unsigned int *mask)
@@ -234,7 +243,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	const char *bad = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsLFC:qh")) != -1) {
+	while ((opt = getopt(argc, argv, ":f:t:a:p:o:d:n:j:k:u:c:SDNsLFBC:qh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "4") || !strcmp(optarg, "6"))
@@ -298,21 +307,26 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'C':
 			if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "listen") ||
 			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "connect") ||
-			    !strcmp(optarg, "sendto"))
+			    !strcmp(optarg, "sendto") || !strcmp(optarg, "io_uring-connect") ||
+			    !strcmp(optarg, "io_uring-sendto") || !strcmp(optarg, "io_uring-sendzc"))
 				env->how = optarg;
 #ifdef __i386__
 			else if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
 				env->how = optarg;
 #endif
 			else
-				bad = "-C takes io_uring, listen, io_uring-listen, connect or sendto "
-				      "(and, built with gcc -m32, socketcall or bind)";
+				bad = "-C takes io_uring, listen, io_uring-listen, connect, sendto, "
+				      "io_uring-connect, io_uring-sendto or io_uring-sendzc (and, built "
+				      "with gcc -m32, socketcall or bind)";
 			break;
 		case 'L':
 			env->listen_after = true;
 			break;
 		case 'F':
 			env->fork_child = true;
+			break;
+		case 'B':
+			env->bind_first = true;
 			break;
 		case 'q':
 			env->quiet = true;
@@ -346,6 +360,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (env->dup && !env->port) {
 		fprintf(stderr, "workload: -D needs a nonzero -p PORT\n");
+		return -EINVAL;
+	}
+	if (env->bind_first && (!env->how || (!strstr(env->how, "connect") && !strstr(env->how, "send")))) {
+		fprintf(stderr, "workload: -B needs -C connect, sendto or their io_uring kinds\n");
 		return -EINVAL;
 	}
 	if (env->fork_child && (env->count != 1 || env->threads != 1 || !env->keep_ms)) {
@@ -471,11 +489,30 @@ static void sleep_ms(unsigned long ms)
 		;
 }
 
+/* What the probe says when the kernel lacks @op: the first kernel that has it. */
+static const char *io_uring_op_missing(int op)
+{
+	switch (op) {
+	case OP_BIND:
+		return "io_uring: no IORING_OP_BIND (Linux 6.11+)";
+	case OP_LISTEN:
+		return "io_uring: no IORING_OP_LISTEN (Linux 6.11+)";
+	case OP_CONNECT:
+		return "io_uring: no IORING_OP_CONNECT (Linux 5.5+)";
+	case OP_SEND_ZC:
+		return "io_uring: no IORING_OP_SEND_ZC (Linux 6.0+)";
+	default:
+		return "io_uring: no IORING_OP_SENDMSG (Linux 5.3+)";
+	}
+}
+
 /*
  * One request on a ring of its own, made with the raw syscalls (liburing
- * is not needed for one request): @op on @fd with @addr/@len (bind) or
- * @len as the backlog (listen). Returns its result (0 or -errno), or sets
- * *setup to the step that failed (a kernel without io_uring or the opcode).
+ * is not needed for one request): @op on @fd with @addr/@len (bind,
+ * connect), @len as the backlog (listen), @addr a struct msghdr
+ * (sendmsg), or @addr/@len the destination of a one-byte zero-copy send
+ * (send_zc, which completes twice: the first is its result). Returns its result (0, a count or -errno), or sets *setup to
+ * the step that failed (a kernel without io_uring or the opcode).
  */
 static int io_uring_one(int op, int fd, const void *addr, unsigned int len, const char **setup)
 {
@@ -498,8 +535,7 @@ static int io_uring_one(int op, int fd, const void *addr, unsigned int len, cons
 		goto out;
 	}
 	if (probe->last_op < op || !(probe->ops[op].flags & IO_URING_OP_SUPPORTED)) {
-		*setup = op == OP_BIND ? "io_uring: no IORING_OP_BIND (Linux 6.11+)"
-				       : "io_uring: no IORING_OP_LISTEN (Linux 6.11+)";
+		*setup = io_uring_op_missing(op);
 		res = -EOPNOTSUPP;
 		goto out;
 	}
@@ -519,11 +555,22 @@ static int io_uring_one(int op, int fd, const void *addr, unsigned int len, cons
 	memset(&sqes[0], 0, sizeof(sqes[0]));
 	sqes[0].opcode = (__u8)op;
 	sqes[0].fd = fd;
-	if (op == OP_BIND) {
+	/* listen takes no address: a nonzero addr is EINVAL */
+	if (op != OP_LISTEN)
 		sqes[0].addr = (__u64)(uintptr_t)addr;
+	if (op == OP_BIND)
 		sqes[0].addr2 = len;
-	} else {
+	else if (op == OP_CONNECT)
+		sqes[0].off = len;
+	else if (op == OP_SENDMSG)
+		sqes[0].len = 1;
+	else if (op != OP_SEND_ZC)
 		sqes[0].len = len;
+	if (op == OP_SEND_ZC) {
+		sqes[0].addr = (__u64)(uintptr_t)"x";
+		sqes[0].len = 1;
+		sqes[0].addr2 = (__u64)(uintptr_t)addr;
+		sqes[0].addr_len = (__u16)len;
 	}
 	((__u32 *)((char *)sq + p.sq_off.array))[0] = 0;
 	__atomic_store_n((__u32 *)((char *)sq + p.sq_off.tail), 1, __ATOMIC_RELEASE);
@@ -549,9 +596,10 @@ out:
 
 /*
  * -C connect: a listener of our own on ADDR (its bind is reported as one),
- * then @fd connects to it: the kernel picks @fd's port. -2 on a setup error.
+ * then @fd connects to it, with connect(2) or (@ring) IORING_OP_CONNECT:
+ * the kernel picks @fd's port. 0, or -1 with errno; -2 on a setup error.
  */
-static int connect_to_own_listener(struct run *run, int fd)
+static int connect_to_own_listener(struct run *run, int fd, bool ring)
 {
 	const struct env *env = run->env;
 	struct sockaddr_storage target = env->addr;
@@ -568,14 +616,50 @@ static int connect_to_own_listener(struct run *run, int fd)
 		close(listener);
 		return -2;
 	}
-	res = connect(fd, (const struct sockaddr *)&target, len);
+	if (ring) {
+		const char *setup;
+
+		res = io_uring_one(OP_CONNECT, fd, &target, len, &setup);
+		if (setup)
+			report_setup_error(run, setup, -res);
+		else
+			errno = -res;
+		res = setup ? -2 : res ? -1 : 0;
+	} else {
+		res = connect(fd, (const struct sockaddr *)&target, len);
+	}
 	close(listener);
 	return res;
 }
 
 /*
+ * -C io_uring-sendto: one byte to @addr with IORING_OP_SENDMSG, or (@zc,
+ * -C io_uring-sendzc) IORING_OP_SEND_ZC. As do_bind() returns.
+ */
+static int io_uring_sendto(struct run *run, int fd, const struct sockaddr_storage *addr, bool zc)
+{
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_name = (void *)addr, .msg_namelen = run->env->addr_len,
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	const char *setup;
+	int res = zc ? io_uring_one(OP_SEND_ZC, fd, addr, run->env->addr_len, &setup)
+		     : io_uring_one(OP_SENDMSG, fd, &msg, 0, &setup);
+
+	if (setup) {
+		report_setup_error(run, setup, -res);
+		return -2;
+	}
+	if (res == 1)
+		return 0;
+	errno = res < 0 ? -res : EIO;
+	return -1;
+}
+
+/*
  * How -C takes the port: bind(2); io_uring's bind or listen; listen(2)
- * without a bind; on i386 the socketcall(2) multiplexer older programs use
+ * without a bind; connect or sendto, with their syscalls or io_uring; on i386 the socketcall(2) multiplexer older programs use
  * or the bind syscall itself. Returns 0 or -1 with errno set; a setup
  * failure (no io_uring) is reported and returns -2.
  */
@@ -585,6 +669,12 @@ static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
 	const char *setup;
 	int res;
 
+	if (env->how && !strcmp(env->how, "io_uring-connect"))
+		return connect_to_own_listener(run, fd, true);
+	if (env->how && !strcmp(env->how, "io_uring-sendto"))
+		return io_uring_sendto(run, fd, addr, false);
+	if (env->how && !strcmp(env->how, "io_uring-sendzc"))
+		return io_uring_sendto(run, fd, addr, true);
 	if (env->how && !strncmp(env->how, "io_uring", 8)) {
 		bool listen_op = !strcmp(env->how, "io_uring-listen");
 
@@ -602,7 +692,7 @@ static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
 	if (env->how && !strcmp(env->how, "sendto"))
 		return sendto(fd, "x", 1, 0, (const struct sockaddr *)addr, env->addr_len) == 1 ? 0 : -1;
 	if (env->how && !strcmp(env->how, "connect"))
-		return connect_to_own_listener(run, fd);
+		return connect_to_own_listener(run, fd, false);
 #ifdef __i386__
 	if (env->how && !strcmp(env->how, "socketcall")) {
 		unsigned long args[3] = { (unsigned long)fd, (unsigned long)addr, env->addr_len };
@@ -635,6 +725,12 @@ static int bind_once(struct run *run)
 			((struct sockaddr_in6 *)&addr)->sin6_port = htons(port);
 		else
 			((struct sockaddr_in *)&addr)->sin_port = htons(port);
+	}
+	/* -B: the socket has its port before the call that would otherwise pick one. */
+	if (env->bind_first && bind(fd, (const struct sockaddr *)&addr, env->addr_len)) {
+		report_setup_error(run, "bind (-B)", errno);
+		close(fd);
+		return -1;
 	}
 	res = do_bind(run, fd, &addr);
 	if (res == -2) {

@@ -19,7 +19,7 @@ group_paths() {
 	feature_case mptcp paths_listen_mptcp || mptcp=0
 
 	tracer_start -E || { fail paths "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
-	local p1 p2 p3 port3 p4 p5 port5 p6 port6 p7 p8 port8 p9 made9
+	local p1 p2 p3 port3 p4 p5 port5 p6 port6 p7 p8 port8 p9 made9 made8
 	if [ "$io" = 1 ]; then
 		wl -C io_uring -p 4611 -o R; p1=$WL_PID
 		wl -C io_uring -f 6 -a ::1 -p 4612 -D; p2=$WL_PID
@@ -57,6 +57,7 @@ group_paths() {
 	wl -C listen; p5=$WL_PID port5=$WL_PORT
 	wl -L -p 4614; p7=$WL_PID
 	wl -C connect; p8=$WL_PID made8="$WL_EXIT:$WL_RC"
+	wl -C io_uring-connect; p9=$WL_PID made9="$WL_EXIT:$WL_RC"
 	tracer_stop
 	local fields='[.comm, .protocol, .address, .port, .ret, .errno, .via] | @json'
 	json_of() { jq -r --argjson pid "$1" "select(.pid == \$pid) | $fields" "$TMP/out"; }
@@ -70,6 +71,11 @@ group_paths() {
 	# Without --autobind, connect()'s port is not a row: only its own listener's bind.
 	require paths_connect_made "$made8" = 0:0
 	check paths_json_no_autobind "$(jq -r --argjson pid "$p8" 'select(.pid == $pid) | .via' "$TMP/out")" = "$(libc_bind_via)"
+	# Nor io_uring's connect's, where bindsnoop can follow it (--autobind) or not.
+	if [ "$(expect_verdict iouring_connect)" = present ]; then
+		require paths_io_uring_connect_made "$made9" = 0:0
+		check paths_json_no_autobind_io_uring "$(jq -r --argjson pid "$p9" 'select(.pid == $pid) | .via' "$TMP/out")" = "$(libc_bind_via)"
+	fi
 
 	# --autobind: the ports connect() and sendto() pick.
 	tracer_start -j --autobind || { fail paths_autobind "bindsnoop --autobind did not start: $(cat "$TMP/err")"; return; }
@@ -88,6 +94,8 @@ group_paths() {
 	# A bound socket's own bind, once, as before.
 	check paths_autobind_bind_once "$(json_of "$p5")" = "[\"workload\",\"TCP\",\"127.0.0.1\",4618,0,null,\"$(libc_bind_via)\"]"
 
+	paths_autobind_io_uring
+
 	# --via: the ways asked for only, filtered in the kernel.
 	tracer_start --via listen || { fail paths_via "bindsnoop --via listen did not start: $(cat "$TMP/err")"; return; }
 	wl -p 4616; p1=$WL_PID made1="$WL_EXIT:$WL_RC"
@@ -99,6 +107,74 @@ group_paths() {
 	expect_none paths_via_listen_no_bind_then_listen "$p7" "$made7"
 
 	paths_kernel_socket
+}
+
+# --autobind: the ports io_uring's IORING_OP_CONNECT, IORING_OP_SENDMSG and
+# IORING_OP_SEND_ZC (to an address: sendto's kind) pick, followed from io_uring's tracepoints on every backend where they
+# name the request (iouring_connect in tests/expectations: 6.0+). Each
+# workload runs in bindsnoop's own network namespace (wl_host), so that
+# every field of its object is known: only the clock is left out. Where
+# the kernel lacks the tracepoints, -v must say so, and the rows are skips.
+paths_autobind_io_uring() {
+	local verdict p1 port1 ppid1 p2 port2 ppid2 p3 port3 ppid3 p4 made4 made1 made2 made3 taken
+	local p5 port5 ppid5 made5 p6 made6
+	verdict=$(expect_verdict iouring_connect)
+	tracer_start -j -v --autobind || { fail paths_autobind_io_uring "bindsnoop -j -v --autobind did not start: $(cat "$TMP/err")"; return; }
+	wl_host -C io_uring-connect; p1=$WL_PID port1=$WL_PORT ppid1=$WL_PPID made1="$WL_EXIT:$WL_RC"
+	wl_host -C io_uring-connect -f 6; p2=$WL_PID port2=$WL_PORT ppid2=$WL_PPID made2="$WL_EXIT:$WL_RC"
+	wl_host -C io_uring-sendto -t udp -p 9; p3=$WL_PID port3=$WL_PORT ppid3=$WL_PPID made3="$WL_EXIT:$WL_RC"
+	wl_host -C io_uring-sendzc -t udp -f 6 -p 9; p5=$WL_PID port5=$WL_PORT ppid5=$WL_PPID made5="$WL_EXIT:$WL_RC"
+	# A bound socket: its connect takes no port, and adds no row.
+	wl_host -C io_uring-connect -B -p 4619; p4=$WL_PID made4="$WL_EXIT:$WL_RC"
+	# io_uring's bind under --autobind: still one row, whichever program saw it.
+	[ "$(expect_verdict iouring)" = present ] && { wl -C io_uring -p 4621; p6=$WL_PID made6="$WL_EXIT:$WL_RC"; }
+	tracer_stop
+	taken=$(sed -n 's/^bindsnoop: ports taken by: \([^;]*\).*/\1/p' "$TMP/err")
+	if [ "$verdict" != present ]; then
+		check paths_autobind_io_uring_said_not_seen \
+			"$(grep -c '^bindsnoop: ports taken by: .*; not seen: .*io_uring connect, io_uring send' "$TMP/err")" = 1
+		# ... and at start, without -v too (--autobind asked for them).
+		check paths_autobind_io_uring_said_at_start \
+			"$(grep -Ec "^bindsnoop: backend $(backend_in_use) does not see ports taken by: (.*, )?io_uring connect, io_uring send( \(.*)?\$" "$TMP/err")" = 1
+		skip paths_autobind_io_uring "$(expect_reason iouring_connect) ($EXPECT_SOURCE)"
+		return
+	fi
+	check paths_autobind_io_uring_said_seen "$(grep -c 'io_uring connect, io_uring send' <<<"$taken")" = 1
+	require paths_autobind_io_uring_made "$made1 $made2 $made3 $made4 $made5" = "0:0 0:0 0:0 0:0 0:0"
+	local cgpath cg pcomm mntns netns
+	cgpath=$(own_cgroup_path)
+	cg=$(stat -c %i "$(cgroup2_root)$cgpath" 2>/dev/null)
+	# The workload's parent is a subshell of this script: its comm is ours.
+	pcomm=$(cat /proc/$$/comm)
+	mntns=$(stat -L -c %i /proc/self/ns/mnt)
+	netns=$(stat -L -c %i /proc/self/ns/net)
+	# uring_object PID PPID PROTOCOL NUM FAMILY ADDRESS PORT VIA: the whole object but the clock.
+	uring_object() {
+		printf '{"pid":%s,"tid":%s,"ppid":%s,"uid":0,"gid":0,"comm":"workload","protocol":"%s","protocol_num":%s,"family":"%s","address":"%s","port":%s,"options":".....","option_names":[],"ifindex":0,"ifname":null,"ret":0,"errno":null,"cgroup_id":%s,"mntns_id":%s,"netns_id":%s,"pcomm":"%s","cgroup":"%s","unit":null,"container_id":null,"via":"%s"}' \
+			"$1" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "${cg:-0}" "$mntns" "$netns" "$pcomm" "$cgpath" "$8"
+	}
+	# The workload's rows but its own listener's bind (connect's target).
+	uring_rows_of() {
+		jq -c --argjson pid "$1" --arg libc "$(libc_bind_via)" \
+			'select(.pid == $pid and .via != $libc) | del(.time, .time_ns)' "$TMP/out"
+	}
+	check paths_autobind_io_uring_connect "$(uring_rows_of "$p1")" = \
+		"$(uring_object "$p1" "$ppid1" TCP 6 ipv4 127.0.0.1 "$port1" connect)"
+	check paths_autobind_io_uring_connect_ipv6 "$(uring_rows_of "$p2")" = \
+		"$(uring_object "$p2" "$ppid2" TCP 6 ipv6 ::1 "$port2" connect)"
+	check paths_autobind_io_uring_sendto "$(uring_rows_of "$p3")" = \
+		"$(uring_object "$p3" "$ppid3" UDP 17 ipv4 0.0.0.0 "$port3" sendto)"
+	check paths_autobind_io_uring_send_zc_ipv6 "$(uring_rows_of "$p5")" = \
+		"$(uring_object "$p5" "$ppid5" UDP 17 ipv6 :: "$port5" sendto)"
+	if [ "$(expect_verdict iouring)" = present ]; then
+		require paths_autobind_io_uring_bind_made "$made6" = 0:0
+		check paths_autobind_io_uring_bind_once \
+			"$(jq -r --argjson pid "$p6" 'select(.pid == $pid) | "\(.port) \(.via)"' "$TMP/out")" = "4621 io_uring"
+	fi
+	# The bound socket: its own bind (4619) and the listener's, nothing else.
+	check paths_autobind_io_uring_bound_adds_nothing \
+		"$(jq -r --argjson pid "$p4" 'select(.pid == $pid) | "\(.port == 4619) \(.via)"' "$TMP/out" | sort | tr '\n' ' ')" = \
+		"false $(libc_bind_via) true $(libc_bind_via) "
 }
 
 # A socket the kernel binds for itself (kernel_bind()): a VXLAN device's UDP

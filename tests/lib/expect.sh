@@ -15,7 +15,7 @@
 
 declare -A EXPECT_VERDICT=() EXPECT_REASON=()
 EXPECT_SOURCE=
-EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32 iouring postbind"
+EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32 iouring iouring_connect postbind"
 
 expect_verdict() {
 	local v=${EXPECT_VERDICT[$1]:-}
@@ -135,6 +135,13 @@ expect_host() {
 	elif [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 2 ]; then
 		EXPECT_VERDICT[iouring]=absent EXPECT_REASON[iouring]="kernel.io_uring_disabled is 2: no rings"
 	fi
+	# io_uring's connect and sends under --autobind: the tracepoints name the
+	# request at submission and completion from 6.0 (5.10's completion has none).
+	if ((major < 6)); then
+		EXPECT_VERDICT[iouring_connect]=absent EXPECT_REASON[iouring_connect]="io_uring's tracepoints name the request from Linux 6.0 (5.10's io_uring_complete has none)"
+	elif [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 2 ]; then
+		EXPECT_VERDICT[iouring_connect]=absent EXPECT_REASON[iouring_connect]="kernel.io_uring_disabled is 2: no rings"
+	fi
 	# The tracepoint backend's cgroup post_bind program reads the socket with
 	# bpf_probe_read_kernel(), which lockdown's confidentiality mode takes away.
 	if grep -q '\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null; then
@@ -147,7 +154,7 @@ expect_host() {
 	elif [ "$rc" = 1 ]; then
 		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="kernel built without CONFIG_IA32_EMULATION"
 	fi
-	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32), iouring $(expect_verdict iouring), postbind $(expect_verdict postbind) (lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null || echo none))"
+	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32), iouring $(expect_verdict iouring), iouring_connect $(expect_verdict iouring_connect), postbind $(expect_verdict postbind) (lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null || echo none))"
 }
 
 # expect_host_table NAME: the host's worked-out verdicts as lines of the
