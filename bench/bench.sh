@@ -743,8 +743,11 @@ GUEST_ROW_NAMES+=([floor_sendto]="floor, UDP sendto() with a port" [sendto]="UDP
 	[progs_floor_sendto]="programs' own time per sendto(): floor"
 	[progs_sendto]="programs' own time per sendto(): --autobind"
 	[progs_floor_connect]="programs' own time per connect(): floor"
-	[progs_connect]="programs' own time per connect(): --autobind")
-GUEST_FLOOR_OF+=([sendto]=floor_sendto [connect]=floor_connect)
+	[progs_connect]="programs' own time per connect(): --autobind"
+	[floor_getppid_autobind]="floor, getppid(), --autobind's hooks"
+	[getppid_autobind]="getppid(), --autobind")
+GUEST_FLOOR_OF+=([sendto]=floor_sendto [connect]=floor_connect
+	[getppid_autobind]=floor_getppid_autobind)
 GUEST_MARGIN+=([sendto]=0.02 [connect]=0.02)
 TARGET_GUEST_PPID=1.02
 

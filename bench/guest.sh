@@ -21,6 +21,9 @@
 #             floor's empty programs on the same hooks (floor --autobind):
 #             --autobind's programs run on every send of every task
 #   connect, floor_connect  the same for a UDP connect() that takes no port
+#   getppid_autobind, floor_getppid_autobind  getppid() under bindsnoop
+#             --autobind and its floor: its syscall tracepoints put every
+#             syscall on the slow path, on fentry and kprobe too
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
@@ -293,6 +296,8 @@ FLOOR_ROW=1 FLOOR_ARGS=--autobind progs_row progs_floor_sendto sendto "$BINDS" "
 progs_row progs_sendto sendto "$BINDS" "" -- --autobind
 FLOOR_ROW=1 FLOOR_ARGS=--autobind progs_row progs_floor_connect connect "$BINDS" "" --
 progs_row progs_connect connect "$BINDS" "" -- --autobind
+FLOOR_ROW=1 FLOOR_ARGS=--autobind row floor_getppid_autobind getppid "$PPIDS" 0 "" --
+row getppid_autobind getppid "$PPIDS" 0 "" -- --autobind
 startup_row startup
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
