@@ -7,7 +7,13 @@
  * backend: the socket is marked at entry while its port is 0 (the listens
  * map, listen.bpf.h) and reported at exit if it has one now, whatever the
  * call returned (a non-blocking connect() has its port when it says
- * EINPROGRESS). The entry programs run on every such call of every task.
+ * EINPROGRESS). The programs run on every such call of every task, nearly
+ * always on a socket that has its port: the entry programs return after
+ * the socket's port (listen_mark()), the exit programs after one load
+ * while no thread has a mark (autobind_marks, bindsnoop.bpf.c): a mark is
+ * counted after it is made and uncounted after it is taken, so a thread's
+ * own mark is always counted when its exit runs. A mark whose exit never
+ * ran would only keep the exit programs on the map look-up.
  * io_uring's connect and send requests: its own tracepoints (io_uring.bpf.h).
  * Included by bindsnoop.bpf.c after listen.bpf.h and syscalls.bpf.h.
  */
@@ -19,16 +25,24 @@
 
 static __always_inline void autobind_enter(int fd)
 {
-	listen_mark(sock_from_fd(fd, READ_CAST_OR_PROBE), READ_CAST_OR_PROBE, AUTOBIND_MARK);
+	if (listen_mark(sock_from_fd(fd, READ_CAST_OR_PROBE), READ_CAST_OR_PROBE, AUTOBIND_MARK))
+		__sync_fetch_and_add(&autobind_marks, 1);
 }
 
 static __always_inline int autobind_exit(void *ctx, __u8 via)
 {
 	enum read_mode mode = READ_CAST_OR_PROBE;
-	__u64 marked = listen_unmark(AUTOBIND_MARK);
-	struct sock *sk = TYPED(struct sock, marked);
+	struct sock *sk;
+	__u64 marked;
 
-	if (!marked || !KREAD(mode, sk, __sk_common.skc_num))
+	if (!autobind_marks)
+		return 0;
+	marked = listen_unmark(AUTOBIND_MARK);
+	if (!marked)
+		return 0;
+	__sync_fetch_and_add(&autobind_marks, -1);
+	sk = TYPED(struct sock, marked);
+	if (!KREAD(mode, sk, __sk_common.skc_num))
 		return 0;
 	return emit_bind(ctx, sk, NULL, false, 0, mode, via);
 }

@@ -185,6 +185,14 @@ struct {
 	__type(value, __u64);	/* struct sock * */
 } listens SEC(".maps");
 
+/*
+ * --autobind: how many marks in listens, over all threads, the exit
+ * programs have not taken back yet (autobind.bpf.h). While it is 0, as it
+ * is but while a connect() or a send takes a port, they return before any
+ * map operation.
+ */
+__u64 autobind_marks = 0;
+
 /* io_uring's binds and listens (io_uring.bpf.h), from submission to completion. */
 struct uring_req {
 	__u64 sk;		/* listen: the socket without a port */

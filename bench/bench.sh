@@ -739,6 +739,18 @@ declare -A GUEST_FLOOR_OF=([bind]=floor [perfbuf]=floor [count]=floor
 # A request that is not a bind pays the io_uring hooks and next to nothing more (issue 21).
 declare -A GUEST_MARGIN=([bind]=0.02 [perfbuf]=0.04 [count]=0.01 [count_samekey]=0.01
 	[uring_nop]=0.02)
+# --autobind's programs on a sendto() and a connect() that take no port (issue 21).
+GUEST_ROW_NAMES+=([floor_sendto]="floor, UDP sendto() with a port" [sendto]="UDP sendto() with a port, --autobind"
+	[floor_connect]="floor, UDP connect() with a port" [connect]="UDP connect() with a port, --autobind"
+	[progs_floor_sendto]="programs' own time per sendto(): floor"
+	[progs_sendto]="programs' own time per sendto(): --autobind"
+	[progs_floor_connect]="programs' own time per connect(): floor"
+	[progs_connect]="programs' own time per connect(): --autobind"
+	[floor_getppid_autobind]="floor, getppid(), --autobind's hooks"
+	[getppid_autobind]="getppid(), --autobind")
+GUEST_FLOOR_OF+=([sendto]=floor_sendto [connect]=floor_connect
+	[getppid_autobind]=floor_getppid_autobind)
+GUEST_MARGIN+=([sendto]=0.02 [connect]=0.02)
 TARGET_GUEST_PPID=1.02
 
 guests() {

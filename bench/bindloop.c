@@ -9,6 +9,15 @@
  * uring_nop mode: one IORING_OP_NOP submitted and waited for on a ring of
  *               the thread's own: what a hook on every io_uring request
  *               (the tracepoint backend's, 6.11+) costs every ring.
+ * sendto mode:  sendto() of a 1-byte datagram from a UDP socket bound once
+ *               (ADDR:0) to a socket of the thread's own on ADDR, and its
+ *               recv() so the queue stays empty: a send on a socket that
+ *               has its port, which --autobind's programs see and must
+ *               pass at once (the common case of every send on the host).
+ * connect mode: connect() of a UDP socket bound once (ADDR:0) to that
+ *               receiver's address, again and again: a connect() that
+ *               takes no port. (A TCP connect() needs a new socket, so a
+ *               bind or an autobind, every time: it is not this path.)
  *
  * T threads run N iterations each, released together; the clock runs from
  * the release to the last thread's end, so start-up and exec are not in it.
@@ -47,9 +56,9 @@
 #define MAX_ITERATIONS	1000000000UL
 #define MAX_THREADS	64
 
-enum mode { MODE_BIND, MODE_GETPPID, MODE_URING_NOP };
+enum mode { MODE_BIND, MODE_GETPPID, MODE_URING_NOP, MODE_SENDTO, MODE_CONNECT };
 
-static const char *const mode_names[] = { "bind", "getppid", "uring_nop" };
+static const char *const mode_names[] = { "bind", "getppid", "uring_nop", "sendto", "connect" };
 
 struct env {
 	enum mode mode;
@@ -68,11 +77,13 @@ struct run {
 };
 
 static const char usage[] =
-"Usage: bindloop [-m bind|getppid|uring_nop] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
+"Usage: bindloop [-m bind|getppid|uring_nop|sendto|connect] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
 "       bindloop -R\n"
 "  -m  bind: socket()+bind(ADDR:PORT)+close() per iteration (default)\n"
 "      getppid: one getppid() syscall per iteration\n"
 "      uring_nop: one io_uring NOP submitted and completed per iteration\n"
+"      sendto: one UDP sendto() from a bound socket to ADDR, and its recv()\n"
+"      connect: one UDP connect() of a bound socket to ADDR per iteration\n"
 "  -n  iterations per thread (default 100000)\n"
 "  -j  threads (default 1)\n"
 "  -a  IPv4 address to bind (default 127.0.0.1)\n"
@@ -120,6 +131,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 				env->mode = MODE_GETPPID;
 			else if (!strcmp(optarg, "uring_nop"))
 				env->mode = MODE_URING_NOP;
+			else if (!strcmp(optarg, "sendto"))
+				env->mode = MODE_SENDTO;
+			else if (!strcmp(optarg, "connect"))
+				env->mode = MODE_CONNECT;
 			else
 				goto bad;
 			break;
@@ -285,12 +300,89 @@ static void uring_nop_loop(struct run *run)
 	close(r.fd);
 }
 
+/*
+ * A UDP receiver on ADDR:0 and a sender bound to ADDR:0, the receiver's
+ * address in @dst: both ports taken before the loop, so the loop's sends
+ * and connects take none. 0, or -errno with the failed call in @what.
+ */
+static int udp_pair_open(const struct env *env, int *rx, int *tx, struct sockaddr_in *dst,
+			 const char **what)
+{
+	struct sockaddr_in any = env->addr;
+	socklen_t len = sizeof(*dst);
+
+	any.sin_port = 0;
+	*rx = *tx = -1;
+	*what = "socket";
+	*rx = socket(AF_INET, SOCK_DGRAM, 0);
+	*tx = socket(AF_INET, SOCK_DGRAM, 0);
+	if (*rx < 0 || *tx < 0)
+		return -errno;
+	*what = "bind";
+	if (bind(*rx, (const struct sockaddr *)&any, sizeof(any)) ||
+	    bind(*tx, (const struct sockaddr *)&any, sizeof(any)))
+		return -errno;
+	*what = "getsockname";
+	if (getsockname(*rx, (struct sockaddr *)dst, &len))
+		return -errno;
+	return 0;
+}
+
+/* sendto() and recv() of one byte, or connect(), per iteration, on sockets made before the barrier. */
+static void udp_loop(struct run *run)
+{
+	const struct env *env = run->env;
+	struct sockaddr_in dst;
+	const char *what;
+	unsigned long i;
+	int rx, tx, err = udp_pair_open(env, &rx, &tx, &dst, &what);
+	char byte = 0;
+
+	if (err) {
+		fprintf(stderr, "bindloop: %s: %s\n", what, strerror(-err));
+		atomic_store(&run->broken, true);
+		pthread_barrier_wait(&run->start);
+		goto out;
+	}
+	pthread_barrier_wait(&run->start);
+	for (i = 0; i < env->iterations; i++) {
+		if (env->mode == MODE_CONNECT) {
+			if (connect(tx, (const struct sockaddr *)&dst, sizeof(dst))) {
+				what = "connect";
+				break;
+			}
+			continue;
+		}
+		if (sendto(tx, &byte, 1, 0, (const struct sockaddr *)&dst, sizeof(dst)) != 1) {
+			what = "sendto";
+			break;
+		}
+		if (recv(rx, &byte, 1, 0) != 1) {
+			what = "recv";
+			break;
+		}
+	}
+	if (i < env->iterations) {
+		fprintf(stderr, "bindloop: %s: %s\n", what, strerror(errno));
+		atomic_store(&run->broken, true);
+	}
+out:
+	if (rx >= 0)
+		close(rx);
+	if (tx >= 0)
+		close(tx);
+}
+
 static void *worker(void *arg)
 {
 	struct run *run = arg;
 
 	if (run->env->mode == MODE_URING_NOP) {
 		uring_nop_loop(run);	/* its ring made before the barrier */
+		return NULL;
+	}
+	if (run->env->mode == MODE_SENDTO || run->env->mode == MODE_CONNECT) {
+		udp_loop(run);		/* its sockets made before the barrier */
 		return NULL;
 	}
 	pthread_barrier_wait(&run->start);

@@ -124,6 +124,27 @@ int floor_cg_post_bind6(struct bpf_sock *ctx)
 	return 1;
 }
 
+/*
+ * --autobind: connect() and the sends, at entry and exit, on every backend
+ * (bindsnoop.bpf.c's AUTOBIND_PROGS); they run on every such call of every task.
+ */
+#define FLOOR_AUTOBIND_PROGS(call)							\
+SEC("tracepoint/syscalls/sys_enter_" #call)						\
+int floor_tp_enter_##call(void *ctx)							\
+{											\
+	return 0;									\
+}											\
+SEC("tracepoint/syscalls/sys_exit_" #call)						\
+int floor_tp_exit_##call(void *ctx)							\
+{											\
+	return 0;									\
+}
+
+FLOOR_AUTOBIND_PROGS(connect)
+FLOOR_AUTOBIND_PROGS(sendto)
+FLOOR_AUTOBIND_PROGS(sendmsg)
+FLOOR_AUTOBIND_PROGS(sendmmsg)
+
 #if defined(__TARGET_ARCH_x86)
 /* bindsnoop's 32-bit bind program runs on every syscall's exit: so does this one. */
 SEC("tp_btf/sys_exit")

@@ -4,7 +4,7 @@
  * bindsnoop's backend B uses on this kernel, say so on stderr the way
  * bindsnoop does ("Tracing binds ..."), and wait for SIGINT.
  *
- *   floor --backend fentry|kprobe|tracepoint [--no-compat]
+ *   floor --backend fentry|kprobe|tracepoint [--no-compat] [--autobind]
  *
  * The tracepoint set follows bindsnoop's plan: sys_exit_bind alone where
  * tracepoint programs have bpf_task_pt_regs() (5.15+), the enter/exit pair
@@ -14,8 +14,10 @@
  * kernel has IORING_OP_BIND; and cgroup post_bind4/6 at the cgroup2 root
  * (they run after every successful inet bind of the host) where bindsnoop
  * attaches its own (plan.c's plan_kernel_sockets(): CAP_NET_ADMIN, a cgroup2
- * mount, and the program type's helpers). (A bench tool: it asks libbpf,
- * not bindsnoop's own facts.)
+ * mount, and the program type's helpers). --autobind adds, on any backend,
+ * the syscall tracepoints of connect() and the sends at entry and exit, as
+ * bindsnoop --autobind does (plan.c's plan_autobind()). (A bench tool: it
+ * asks libbpf, not bindsnoop's own facts.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +46,13 @@ static const char *const kprobe_set[] = { "floor_kprobe_inet_bind", "floor_kretp
 					  "floor_kprobe_inet6_bind", "floor_kretprobe_inet6_bind",
 					  "floor_kprobe_inet_listen", "floor_kretprobe_inet_listen",
 					  NULL };
+static const char *const autobind_set[] = { "floor_tp_enter_connect", "floor_tp_exit_connect",
+					    "floor_tp_enter_sendto", "floor_tp_exit_sendto",
+					    "floor_tp_enter_sendmsg", "floor_tp_exit_sendmsg",
+					    "floor_tp_enter_sendmmsg", "floor_tp_exit_sendmmsg",
+					    NULL };
+
+#define MAX_PROGS 24
 
 static bool kernel_has_func(const char *name)
 {
@@ -152,26 +161,31 @@ static struct bpf_link *attach_prog(struct bpf_program *prog, const char *root)
 
 int main(int argc, char **argv)
 {
-	const char *tp_set[12] = { NULL }, *const *set;
-	struct bpf_link *links[12] = { NULL };
+	const char *tp_set[MAX_PROGS] = { NULL }, *set[MAX_PROGS] = { NULL };
+	const char *const *backend_set;
+	struct bpf_link *links[MAX_PROGS] = { NULL };
 	char root[256] = "";
 	struct floor_bpf *skel = NULL;
 	struct bpf_program *prog;
-	bool compat = true;
-	int i, n = 0, err = 1;
+	bool compat = true, autobind = false;
+	int i, n = 0, nset = 0, err = 1;
 
-	if (argc == 4 && !strcmp(argv[3], "--no-compat")) {
-		compat = false;
-		argc--;
+	for (; argc > 3; argc--) {
+		if (!strcmp(argv[argc - 1], "--no-compat"))
+			compat = false;
+		else if (!strcmp(argv[argc - 1], "--autobind"))
+			autobind = true;
+		else
+			break;
 	}
 	if (argc != 3 || strcmp(argv[1], "--backend")) {
-		fprintf(stderr, "usage: floor --backend fentry|kprobe|tracepoint [--no-compat]\n");
+		fprintf(stderr, "usage: floor --backend fentry|kprobe|tracepoint [--no-compat] [--autobind]\n");
 		return 64;
 	}
 	if (!strcmp(argv[2], "fentry")) {
-		set = fentry_set;
+		backend_set = fentry_set;
 	} else if (!strcmp(argv[2], "kprobe")) {
-		set = kprobe_set;
+		backend_set = kprobe_set;
 	} else if (!strcmp(argv[2], "tracepoint")) {
 		int k = 0;
 
@@ -194,11 +208,16 @@ int main(int argc, char **argv)
 			tp_set[k++] = "floor_cg_post_bind4";
 			tp_set[k++] = "floor_cg_post_bind6";
 		}
-		set = tp_set;
+		backend_set = tp_set;
 	} else {
 		fprintf(stderr, "floor: --backend %s: unknown backend\n", argv[2]);
 		return 64;
 	}
+
+	for (i = 0; backend_set[i]; i++)
+		set[nset++] = backend_set[i];
+	for (i = 0; autobind && autobind_set[i]; i++)
+		set[nset++] = autobind_set[i];
 
 	skel = floor_bpf__open();
 	if (!skel) {

@@ -18,6 +18,14 @@
 #             backend's io_uring programs (6.11+) run on every request
 #   uring_nop_autobind  the same with --autobind: every backend's io_uring
 #             programs (6.0+) run on every request
+#   sendto, floor_sendto  a UDP sendto() (and its recv()) from a socket
+#             that has its port, with bindsnoop --autobind and with the
+#             floor's empty programs on the same hooks (floor --autobind):
+#             --autobind's programs run on every send of every task
+#   connect, floor_connect  the same for a UDP connect() that takes no port
+#   getppid_autobind, floor_getppid_autobind  getppid() under bindsnoop
+#             --autobind and its floor: its syscall tracepoints put every
+#             syscall on the slow path, on fentry and kprobe too
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
@@ -26,6 +34,8 @@
 #   progs_filtered  the same with -P naming a port no bind has (each one filtered out)
 #   progs_floor_uring_nop, progs_uring_nop  the programs' own time per NOP
 #   progs_uring_nop_autobind  the same with --autobind
+#   progs_floor_sendto, progs_sendto, progs_floor_connect, progs_connect
+#             the programs' own time per sendto() or connect(), floor and --autobind
 #   startup   exec to the header (guest ms: million instructions) and peak RSS
 # Each row runs ROUNDS rounds of an untraced and then a traced loop. Under
 # TCG absolute times mean nothing; ratios from one boot do, as long as every
@@ -282,6 +292,17 @@ progs_row progs_filtered bind "$BINDS" "" -- -P 1
 FLOOR_ROW=1 progs_row progs_floor_uring_nop uring_nop "$PPIDS" "" --
 progs_row progs_uring_nop uring_nop "$PPIDS" "" --
 progs_row progs_uring_nop_autobind uring_nop "$PPIDS" "" -- --autobind
+# --autobind on sends and connects that take no port: the programs' cheapest path.
+FLOOR_ROW=1 FLOOR_ARGS=--autobind row floor_sendto sendto "$BINDS" 0 "" --
+row sendto sendto "$BINDS" 0 "" -- --autobind
+FLOOR_ROW=1 FLOOR_ARGS=--autobind row floor_connect connect "$BINDS" 0 "" --
+row connect connect "$BINDS" 0 "" -- --autobind
+FLOOR_ROW=1 FLOOR_ARGS=--autobind progs_row progs_floor_sendto sendto "$BINDS" "" --
+progs_row progs_sendto sendto "$BINDS" "" -- --autobind
+FLOOR_ROW=1 FLOOR_ARGS=--autobind progs_row progs_floor_connect connect "$BINDS" "" --
+progs_row progs_connect connect "$BINDS" "" -- --autobind
+FLOOR_ROW=1 FLOOR_ARGS=--autobind row floor_getppid_autobind getppid "$PPIDS" 0 "" --
+row getppid_autobind getppid "$PPIDS" 0 "" -- --autobind
 startup_row startup
 # What the 32-bit bind program (tracepoint, x86-64) costs every syscall.
 if [ "$BACKEND" = tracepoint ] && [ "$(uname -m)" = x86_64 ]; then
