@@ -13,7 +13,8 @@
  *   kprobe  the same functions, entry + return     (per-thread entry)
  *   tp      syscalls:sys_exit_bind and friends     (fd -> socket: syscalls.bpf.h)
  *           io_uring:io_uring_complete             (request -> socket: io_uring.bpf.h)
- * and on each: listen() without a port (listen.bpf.h), and with --autobind
+ * and on each: listen() without a port (listen.bpf.h), SCTP's bindx (the
+ * setsockopt syscall's tracepoints: bindx.bpf.h), and with --autobind
  * connect() and the sends without one (syscall tracepoints: autobind.bpf.h).
  * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
  */
@@ -502,7 +503,40 @@ AUTOBIND_PROGS(sendto, BS_VIA_SENDTO)
 AUTOBIND_PROGS(sendmsg, BS_VIA_SENDTO)
 AUTOBIND_PROGS(sendmmsg, BS_VIA_SENDTO)
 
+/* SCTP's bindx (bindx.bpf.h): setsockopt(SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD), on every backend. */
+#include "bindx.bpf.h"
+
+SEC("tracepoint/syscalls/sys_enter_setsockopt")
+int tp_enter_setsockopt(struct trace_event_raw_sys_enter *ctx)
+{
+	/* Every setsockopt of every task: the level and name first, nothing else. */
+	if ((int)ctx->args[1] != SOL_SCTP || (int)ctx->args[2] != SCTP_SOCKOPT_BINDX_ADD)
+		return 0;
+	bindx_enter((int)ctx->args[0], ctx->args[3], ctx->args[4]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_setsockopt")
+int tp_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
+{
+	return bindx_exit(ctx, (int)ctx->ret);
+}
+
 #if defined(__TARGET_ARCH_s390)
+/* s390x's glibc: setsockopt() is socketcall(SYS_SETSOCKOPT) (bindx.bpf.h). */
+SEC("tracepoint/syscalls/sys_enter_socketcall")
+int tp_enter_socketcall_bindx(struct trace_event_raw_sys_enter *ctx)
+{
+	bindx_socketcall_enter((long)ctx->args[0], (const void *)ctx->args[1]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall_bindx(struct trace_event_raw_sys_exit *ctx)
+{
+	return bindx_exit(ctx, (int)ctx->ret);
+}
+
 /* s390x: bind() is socketcall(SYS_BIND) (syscalls.bpf.h). */
 SEC("tracepoint/syscalls/sys_exit_socketcall")
 int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)

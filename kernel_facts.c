@@ -3,7 +3,8 @@
  * Kernel facts: the functions the backends hook and the inet_flags bits,
  * looked up in the raw BTF (mapped, not parsed, so a start costs one BTF
  * parse, libbpf's), then what each backend needs: trampolines that attach,
- * kprobes, bpf_task_pt_regs(), the ring buffer.
+ * kprobes, bpf_task_pt_regs(), the ring buffer; and the ways of taking a
+ * port the kernel has besides bind() (io_uring's bind, SCTP's bindx).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel_facts.h"
+#include "trace_helpers.h"
 
 /* The enum has no name in BTF (6.6+), so its enumerators are looked up by their own names. */
 static const char *const inet_flag_names[IFLAG_MAX] = {
@@ -57,6 +59,42 @@ static bool perf_events_restricted(void)
 static int io_uring_disabled(void)
 {
 	return read_sysctl_int("/proc/sys/kernel/io_uring_disabled");
+}
+
+/* The running kernel's modules.dep lists the module @name (Debian 12: /lib, 13: /usr/lib too). */
+static bool module_loadable(const char *name)
+{
+	static const char *const dirs[] = { "/lib/modules", "/usr/lib/modules" };
+	char path[256], line[1024];
+	struct utsname u;
+	bool found = false;
+	size_t i;
+
+	if (uname(&u) || read_sysctl_int("/proc/sys/kernel/modules_disabled") == 1)
+		return false;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !found; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s/modules.dep", dirs[i], u.release);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f))
+			found = modules_dep_line_is(line, name);
+		fclose(f);
+	}
+	return found;
+}
+
+/*
+ * SCTP binds where it is loaded or built in (its /proc/net/sctp), and where
+ * its module can load: an unprivileged socket(AF_INET, SOCK_STREAM,
+ * IPPROTO_SCTP) loads it, so one not loaded at start still takes ports.
+ */
+static bool sctp_can_bind(void)
+{
+	return access("/proc/net/sctp", F_OK) == 0 || access("/sys/module/sctp", F_OK) == 0 ||
+	       module_loadable("sctp");
 }
 
 /*
@@ -161,5 +199,6 @@ int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char
 	facts->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	facts->perf_events_restricted = perf_events_restricted();
 	facts->io_uring_disabled = io_uring_disabled();
+	facts->sctp = sctp_can_bind();
 	return 0;
 }

@@ -57,6 +57,12 @@ struct kernel_facts {
 	bool io_uring_bind;
 	/* kernel.io_uring_disabled (6.6+; 0 where the kernel has no such sysctl): 2 = for everyone */
 	int io_uring_disabled;
+	/*
+	 * SCTP can take a port (sctp_bindx(): bindx.bpf.h): it is loaded or
+	 * built in, or a module this kernel can load (any socket() of
+	 * IPPROTO_SCTP loads it, unprivileged)
+	 */
+	bool sctp;
 };
 
 /*

@@ -23,8 +23,11 @@ enum backend {
 
 extern const char *const backend_names[BACKEND_MAX];
 
-/* Link slots of a loaded backend: the most any has (kprobe: six pairs, --autobind's four), and room. */
-#define MAX_LINKS		24
+/*
+ * Link slots of a loaded backend: the most any has (kprobe: six pairs,
+ * bindx's pair, --autobind's four: 22; s390x's socketcall bindx pair: 24), and room.
+ */
+#define MAX_LINKS		32
 
 struct config {
 	/* filters, all applied in the kernel */

@@ -194,6 +194,32 @@ static void plan_autobind(struct backend_plan *bp)
 	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
 }
 
+/*
+ * SCTP's bindx, on every backend where SCTP can take a port: the
+ * setsockopt syscall's tracepoints (bindx.bpf.h; sctp_do_bind() is static
+ * and in a module that may load later). The exit first: an entry noted
+ * before its exit program is attached would never be taken back. On s390x
+ * glibc's setsockopt() is socketcall(SYS_SETSOCKOPT).
+ */
+#if defined(__s390x__)
+#define BINDX_SOCKETCALL_PROGS "tp_exit_socketcall_bindx", "tp_enter_socketcall_bindx",
+#else
+#define BINDX_SOCKETCALL_PROGS
+#endif
+
+static void plan_bindx(struct backend_plan *bp)
+{
+	static const char *const progs[] = {
+		"tp_exit_setsockopt", "tp_enter_setsockopt", BINDX_SOCKETCALL_PROGS
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		add_prog(bp, progs[i]);
+	bp->needs_tracefs = true;
+	bp->paths |= PATH(BS_VIA_BINDX);
+}
+
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
 {
 	bp->usable = true;
@@ -209,12 +235,13 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct k
  * The ways of taking a port this kernel has, whichever backend runs: -v
  * names those the running backend does not see. socketcall(SYS_BIND) is
  * s390x's and powerpc's bind, and 32-bit x86 programs'; io_uring binds
- * where the kernel has them and lets rings be made.
+ * where the kernel has them and lets rings be made; SCTP's bindx where
+ * SCTP is loaded or can be.
  */
 static __u32 kernel_paths(const struct kernel_facts *facts)
 {
 	__u32 paths = PATH(BS_VIA_BIND) | PATH(BS_VIA_LISTEN) | PATH(BS_VIA_CONNECT) |
-		      PATH(BS_VIA_SENDTO) | PATH(BS_VIA_BINDX) | PATH(BS_VIA_KERNEL);
+		      PATH(BS_VIA_SENDTO) | PATH(BS_VIA_KERNEL);
 
 #if defined(__s390x__) || defined(__powerpc64__)
 	paths |= PATH(BS_VIA_SOCKETCALL);
@@ -224,6 +251,8 @@ static __u32 kernel_paths(const struct kernel_facts *facts)
 #endif
 	if (facts->io_uring_bind && facts->io_uring_disabled < 2)
 		paths |= PATH(BS_VIA_IO_URING);
+	if (facts->sctp)
+		paths |= PATH(BS_VIA_BINDX);
 	return paths;
 }
 
@@ -291,6 +320,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			plan->order[plan->norder++] = b;
 		plan_backend(bp, b, facts);
+		if (facts->sctp && bp->usable)
+			plan_bindx(bp);
 		if (cfg->autobind && bp->usable)
 			plan_autobind(bp);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {

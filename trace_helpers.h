@@ -82,6 +82,13 @@ int parse_kernel_release(const char *release, unsigned int *major, unsigned int 
 bool release_warns_on_runtime_alloc(unsigned int major, unsigned int minor);
 
 /*
+ * Does @line of a modules.dep ("kernel/net/sctp/sctp.ko.xz: kernel/...")
+ * list the module @name itself (sctp.ko, compressed or not; not
+ * sctp_diag.ko, not a dependency after the colon)?
+ */
+bool modules_dep_line_is(const char *line, const char *name);
+
+/*
  * What a backend does with its hook on a kernel function: attach it (the
  * function is in vmlinux's BTF, or its module is loaded and libbpf finds it
  * in the module's BTF), leave it out (the function is optional: MPTCP, or

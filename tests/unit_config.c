@@ -197,8 +197,8 @@ static void test_test_hooks(void **state)
 		{ "BINDSNOOP_TEST_ENTRIES", "0", "BINDSNOOP_TEST_ENTRIES 0: not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_COUNT_ENTRIES", "", "BINDSNOOP_TEST_COUNT_ENTRIES : not a map size (1-16777216)" },
 		{ "BINDSNOOP_TEST_FAIL_ATTACH", "bpf:1", "BINDSNOOP_TEST_FAIL_ATTACH bpf:1: unknown backend" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-24)" },
-		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:25", "BINDSNOOP_TEST_FAIL_ATTACH fentry:25: not BACKEND:N (N = 0-24)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry", "BINDSNOOP_TEST_FAIL_ATTACH fentry: not BACKEND:N (N = 0-32)" },
+		{ "BINDSNOOP_TEST_FAIL_ATTACH", "fentry:33", "BINDSNOOP_TEST_FAIL_ATTACH fentry:33: not BACKEND:N (N = 0-32)" },
 		{ "BINDSNOOP_TEST_REFUSE_CASTS", "1", "BINDSNOOP_TEST_REFUSE_CASTS: not a variable bindsnoop knows (tests/README.md lists them)" },
 	};
 	struct test_hooks t;
@@ -352,10 +352,11 @@ static void test_plan_host_618(void **state)
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].paths,
 			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
 			 1u << BS_VIA_LISTEN);
+	/* no SCTP on this machine (no module can load): no bindx either */
 	assert_int_equal(p.kernel_paths,
 			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
-			 1u << BS_VIA_BINDX | 1u << BS_VIA_KERNEL);
+			 1u << BS_VIA_KERNEL);
 	/* io_uring disabled for everyone: no ring can bind, and no program waits for one */
 	kf.io_uring_disabled = 2;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
@@ -532,6 +533,70 @@ static void test_plan_typed_6_12(void **state)
 	assert_non_null(TYPED_OF(p.backends[BACKEND_KPROBE]));
 }
 
+/*
+ * SCTP's bindx: the setsockopt tracepoints on every backend, exit first,
+ * where SCTP can take a port; a way of taking a port -v names only there.
+ */
+static void test_plan_sctp_bindx(void **state)
+{
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
+					  "tp_enter_listen", "tp_exit_listen",
+					  "tp_io_uring_submit", "tp_io_uring_complete",
+					  "tp_exit_setsockopt", "tp_enter_setsockopt" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = host_618();
+	enum backend b;
+	struct plan p;
+
+	(void)state;
+	kf.fexit_allowed = true;
+	kf.kprobes = true;
+	kf.sctp = true;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 8);
+	assert_true(p.kernel_paths & 1u << BS_VIA_BINDX);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		const struct backend_plan *bp = &p.backends[b];
+
+		assert_true(bp->usable);
+		assert_true(bp->paths & 1u << BS_VIA_BINDX);
+		assert_true(bp->needs_tracefs);
+		assert_string_equal(bp->progs[bp->nprogs - 2], "tp_exit_setsockopt");
+		assert_string_equal(bp->progs[bp->nprogs - 1], "tp_enter_setsockopt");
+	}
+	/* fexit and kprobe needed no tracefs before: bindx's tracepoints do */
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 10);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 14);
+	/* the most programs a plan has (kprobe, every hook, --autobind) fit in MAX_LINKS, with
+	 * room for s390x's socketcall pair */
+	{
+		struct config ab = config_of("--autobind");
+
+		make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+		assert_true(p.backends[BACKEND_KPROBE].usable);
+		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 22);
+		assert_true(p.backends[BACKEND_KPROBE].nprogs + 2 <= MAX_LINKS);
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[13], "tp_enter_setsockopt");
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[21], "tp_exit_sendmmsg");
+	}
+	/* no SCTP: no program waits for a bindx, and -v does not call it a way */
+	kf.sctp = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 6);
+	assert_false(p.kernel_paths & 1u << BS_VIA_BINDX);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
+		assert_false(p.backends[b].paths & 1u << BS_VIA_BINDX);
+	assert_false(p.backends[BACKEND_FENTRY].needs_tracefs);
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 8);
+	/* a backend the kernel refuses gets no bindx programs either */
+	kf.sctp = true;
+	kf.kprobes = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_false(p.backends[BACKEND_KPROBE].usable);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 0);
+	assert_int_equal(p.backends[BACKEND_KPROBE].paths, 0);
+}
+
 static void test_plan_ipv6_module(void **state)
 {
 	static const char *const loaded[] = { "fexit_inet_bind", "fexit_inet6_bind",
@@ -662,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_plan_refuses_no_prealloc_map_where_it_warns),
 		cmocka_unit_test(test_plan_arm64_before_6_4),
 		cmocka_unit_test(test_plan_typed_6_12),
+		cmocka_unit_test(test_plan_sctp_bindx),
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),
