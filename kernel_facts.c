@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <linux/capability.h>
 #include <linux/btf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -53,6 +55,23 @@ static int read_sysctl_int(const char *path)
 static bool perf_events_restricted(void)
 {
 	return read_sysctl_int("/proc/sys/kernel/perf_event_paranoid") > 2;
+}
+
+/*
+ * A syscall tracepoint attaches: perf_event_open() is ours and tracefs is
+ * readable (mounted and denied is what a user without CAP_DAC_READ_SEARCH
+ * meets; unmounted, the loader mounts it or says why not).
+ */
+static bool tracepoints_ours(bool perf_restricted)
+{
+	struct stat st;
+
+	if (perf_restricted && !have_capability(CAP_SYS_ADMIN))
+		return false;
+	if (stat("/sys/kernel/tracing/events/syscalls", &st) == 0 ||
+	    stat("/sys/kernel/debug/tracing/events/syscalls", &st) == 0)
+		return true;
+	return errno != EACCES;
 }
 
 /* 2: io_uring_setup() fails for everyone, so no ring can bind. */
@@ -198,6 +217,7 @@ int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char
 	facts->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	facts->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	facts->perf_events_restricted = perf_events_restricted();
+	facts->tracepoints_ours = tracepoints_ours(facts->perf_events_restricted);
 	facts->io_uring_disabled = io_uring_disabled();
 	facts->sctp = sctp_can_bind();
 	return 0;

@@ -51,6 +51,11 @@ struct kernel_facts {
 	bool runtime_alloc_warns;
 	/* kernel.perf_event_paranoid > 2 (Debian): perf_event_open() for CAP_SYS_ADMIN only */
 	bool perf_events_restricted;
+	/*
+	 * Syscall tracepoints attach for us: perf_event_open() is allowed
+	 * (not restricted, or CAP_SYS_ADMIN) and tracefs is ours to read
+	 */
+	bool tracepoints_ours;
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
 	long long inet_flag[IFLAG_MAX];
 	/* io_uring has IORING_OP_BIND (6.11+): binds without a bind syscall */

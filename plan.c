@@ -207,13 +207,26 @@ static void plan_autobind(struct backend_plan *bp)
 #define BINDX_SOCKETCALL_PROGS
 #endif
 
-static void plan_bindx(struct backend_plan *bp)
+static void plan_bindx(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
 {
 	static const char *const progs[] = {
 		"tp_exit_setsockopt", "tp_enter_setsockopt", BINDX_SOCKETCALL_PROGS
 	};
 	size_t i;
 
+	/*
+	 * fexit needs neither perf_event_open() nor tracefs for itself, kprobe
+	 * no tracefs: where the tracepoints would not attach (Debian's
+	 * perf_event_paranoid 3 without CAP_SYS_ADMIN, bindsnoop.service),
+	 * they run without bindx rather than not at all; -v says so.
+	 */
+	if (b != BACKEND_TRACEPOINT && !facts->tracepoints_ours) {
+		if (!bp->note)
+			bp->note = "SCTP's bindx not seen: its setsockopt tracepoints need tracefs "
+				   "(CAP_DAC_READ_SEARCH), and CAP_SYS_ADMIN where "
+				   "kernel.perf_event_paranoid is above 2";
+		return;
+	}
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		add_prog(bp, progs[i]);
 	bp->needs_tracefs = true;
@@ -321,7 +334,7 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 			plan->order[plan->norder++] = b;
 		plan_backend(bp, b, facts);
 		if (facts->sctp && bp->usable)
-			plan_bindx(bp);
+			plan_bindx(bp, b, facts);
 		if (cfg->autobind && bp->usable)
 			plan_autobind(bp);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {

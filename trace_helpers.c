@@ -411,6 +411,16 @@ bool have_bpf_privileges(void)
 	return (eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON));
 }
 
+bool have_capability(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (cap < 0 || cap > 63 || syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	return data[cap / 32].effective & (1u << (cap % 32));
+}
+
 enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional)
 {
 	if (in_vmlinux || module_loaded)

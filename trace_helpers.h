@@ -100,6 +100,9 @@ enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional);
 /* Does the calling process hold what loading BPF tracing programs needs? */
 bool have_bpf_privileges(void);
 
+/* Does the calling process hold capability @cap (CAP_*) in its effective set? */
+bool have_capability(int cap);
+
 /*
  * ENOTSUPP, an errno of the kernel's own (include/linux/errno.h) that bpf(2)
  * returns, for example when an architecture has no BPF trampolines for a

@@ -107,6 +107,19 @@ int BPF_PROG(floor_tp_io_uring_complete)
 	return 0;
 }
 
+/* SCTP's bindx (every backend, where SCTP can take a port): on every setsockopt. */
+SEC("tracepoint/syscalls/sys_enter_setsockopt")
+int floor_tp_enter_setsockopt(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_setsockopt")
+int floor_tp_exit_setsockopt(void *ctx)
+{
+	return 0;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* bindsnoop's 32-bit bind program runs on every syscall's exit: so does this one. */
 SEC("tp_btf/sys_exit")

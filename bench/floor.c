@@ -11,13 +11,16 @@
  * before; plus the raw sys_exit program where the kernel runs 32-bit x86
  * programs, unless --no-compat (what that program costs every syscall is
  * the difference); the listen syscall's pair; io_uring's two where the
- * kernel has IORING_OP_BIND. (A bench tool: it asks libbpf, not bindsnoop's own facts.)
+ * kernel has IORING_OP_BIND. Every backend: the setsockopt syscall's pair
+ * where SCTP can take a port (bindsnoop's bindx programs). (A bench tool:
+ * it asks libbpf and the files, not bindsnoop's own facts.)
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "floor.skel.h"
@@ -36,6 +39,32 @@ static const char *const kprobe_set[] = { "floor_kprobe_inet_bind", "floor_kretp
 					  "floor_kprobe_inet6_bind", "floor_kretprobe_inet6_bind",
 					  "floor_kprobe_inet_listen", "floor_kretprobe_inet_listen",
 					  NULL };
+
+/* SCTP loaded, built in, or in this kernel's modules.dep (as kernel_facts.c asks). */
+static bool sctp_can_bind(void)
+{
+	static const char *const dirs[] = { "/lib/modules", "/usr/lib/modules" };
+	char path[256], line[1024];
+	struct utsname u;
+	bool found = false;
+	size_t i;
+
+	if (!access("/proc/net/sctp", F_OK) || !access("/sys/module/sctp", F_OK))
+		return true;
+	if (uname(&u))
+		return false;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !found; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s/modules.dep", dirs[i], u.release);
+		f = fopen(path, "r");
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, "/sctp.ko") && strstr(line, "/sctp.ko") < strchr(line, ':');
+		if (f)
+			fclose(f);
+	}
+	return found;
+}
 
 static bool kernel_has_func(const char *name)
 {
@@ -84,8 +113,8 @@ static bool io_uring_off(void)
 
 int main(int argc, char **argv)
 {
-	const char *tp_set[8] = { NULL }, *const *set;
-	struct bpf_link *links[8] = { NULL };
+	const char *tp_set[12] = { NULL }, *const *set, *with_bindx[12] = { NULL };
+	struct bpf_link *links[12] = { NULL };
 	struct floor_bpf *skel = NULL;
 	struct bpf_program *prog;
 	bool compat = true;
@@ -126,6 +155,13 @@ int main(int argc, char **argv)
 		return 64;
 	}
 
+	if (sctp_can_bind()) {
+		for (i = 0; set[i]; i++)
+			with_bindx[i] = set[i];
+		with_bindx[i++] = "floor_tp_exit_setsockopt";
+		with_bindx[i] = "floor_tp_enter_setsockopt";
+		set = with_bindx;
+	}
 	skel = floor_bpf__open();
 	if (!skel) {
 		fprintf(stderr, "floor: opening the BPF object: %s\n", strerror(errno));

@@ -16,6 +16,9 @@
 #   uring_nop, floor_uring_nop  one io_uring NOP submitted and reaped per
 #             op, with bindsnoop and with the floor: the tracepoint
 #             backend's io_uring programs (6.11+) run on every request
+#   setsockopt, floor_setsockopt  setsockopt(SO_REUSEADDR) per op, with
+#             bindsnoop and with the floor: the bindx programs run on every
+#             setsockopt, on every backend, where SCTP can take a port
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
@@ -269,6 +272,8 @@ FLOOR_ROW=1 row floor_getppid getppid "$PPIDS" 0 "" --
 row getppid getppid "$PPIDS" 0 "" --
 FLOOR_ROW=1 row floor_uring_nop uring_nop "$PPIDS" 0 "" --
 row uring_nop uring_nop "$PPIDS" 0 "" --
+FLOOR_ROW=1 row floor_setsockopt setsockopt "$PPIDS" 0 "" --
+row setsockopt setsockopt "$PPIDS" 0 "" --
 FLOOR_ROW=1 progs_row progs_floor bind "$BINDS" "" --
 progs_row progs_bind bind "$BINDS" "" --
 progs_row progs_count bind "$BINDS" "" -- --count

@@ -152,11 +152,11 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "-tz", "option -z: unrecognized" },
 		{ "--count=3", "option --count=3: takes no argument" },
 		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
-		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
+		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, bindx, connect, sendto)" },
 		{ "--via bind,", "--via bind,: an empty item" },
 		{ "--journal -E --holders", "option --journal: cannot be combined with --holders (its entries have no holders field)" },
 		{ "--via bind,,listen", "--via bind,,listen: an empty item" },
-		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
+		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, bindx, connect, sendto)" },
 		{ "extra", "argument extra: unexpected (this tool takes options only)" },
 		{ "-i 5", "option -i: needs --count" },
 		{ "--count -i 0", "-i 0: out of range (0.001 to 31536000 seconds)" },
@@ -552,6 +552,7 @@ static void test_plan_sctp_bindx(void **state)
 	kf.fexit_allowed = true;
 	kf.kprobes = true;
 	kf.sctp = true;
+	kf.tracepoints_ours = true;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 8);
 	assert_true(p.kernel_paths & 1u << BS_VIA_BINDX);
@@ -579,6 +580,26 @@ static void test_plan_sctp_bindx(void **state)
 		assert_string_equal(p.backends[BACKEND_KPROBE].progs[13], "tp_enter_setsockopt");
 		assert_string_equal(p.backends[BACKEND_KPROBE].progs[21], "tp_exit_sendmmsg");
 	}
+	/*
+	 * Tracepoints not ours (perf_event_paranoid 3 without CAP_SYS_ADMIN,
+	 * or tracefs not readable): fexit and kprobe run without bindx, and
+	 * say so; the tracepoint backend needs them anyway.
+	 */
+	kf.tracepoints_ours = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_true(p.backends[BACKEND_FENTRY].usable);
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 8);
+	assert_false(p.backends[BACKEND_FENTRY].needs_tracefs);
+	assert_false(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_BINDX);
+	assert_string_equal(p.backends[BACKEND_FENTRY].note,
+			    "SCTP's bindx not seen: its setsockopt tracepoints need tracefs "
+			    "(CAP_DAC_READ_SEARCH), and CAP_SYS_ADMIN where "
+			    "kernel.perf_event_paranoid is above 2");
+	assert_false(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_BINDX);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 12);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 8);
+	assert_true(p.kernel_paths & 1u << BS_VIA_BINDX);
+	kf.tracepoints_ours = true;
 	/* no SCTP: no program waits for a bindx, and -v does not call it a way */
 	kf.sctp = false;
 	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
