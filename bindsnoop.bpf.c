@@ -503,17 +503,45 @@ AUTOBIND_PROGS(sendto, BS_VIA_SENDTO)
 AUTOBIND_PROGS(sendmsg, BS_VIA_SENDTO)
 AUTOBIND_PROGS(sendmmsg, BS_VIA_SENDTO)
 
-/* SCTP's bindx (bindx.bpf.h): setsockopt(SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD), on every backend. */
+/*
+ * SCTP's bindx (bindx.bpf.h): setsockopt(SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD),
+ * on every backend: fexit and kprobe on __sys_setsockopt(), the tracepoint
+ * backend (or a kernel without that function in its BTF) on the syscall.
+ * Every setsockopt of every task: the level and name first, nothing else.
+ */
 #include "bindx.bpf.h"
+
+#define IS_BINDX(level, optname) ((level) == SOL_SCTP && (optname) == SCTP_SOCKOPT_BINDX_ADD)
+
+SEC("fexit/__sys_setsockopt")
+int BPF_PROG(fexit_sys_setsockopt, int fd, int level, int optname, char *optval, int optlen,
+	     int ret)
+{
+	if (!IS_BINDX(level, optname))
+		return 0;
+	return bindx_report_traced(ctx, fd, (__u64)optval, (__u32)optlen, ret);
+}
+
+SEC("kprobe/__sys_setsockopt")
+int BPF_KPROBE(kprobe_sys_setsockopt, int fd, int level, int optname, char *optval, int optlen)
+{
+	if (!IS_BINDX(level, optname))
+		return 0;
+	return bindx_note(fd, (__u64)optval, (__u64)optlen);
+}
+
+SEC("kretprobe/__sys_setsockopt")
+int BPF_KRETPROBE(kretprobe_sys_setsockopt, int ret)
+{
+	return bindx_exit(ctx, ret);
+}
 
 SEC("tracepoint/syscalls/sys_enter_setsockopt")
 int tp_enter_setsockopt(struct trace_event_raw_sys_enter *ctx)
 {
-	/* Every setsockopt of every task: the level and name first, nothing else. */
-	if ((int)ctx->args[1] != SOL_SCTP || (int)ctx->args[2] != SCTP_SOCKOPT_BINDX_ADD)
+	if (!IS_BINDX((int)ctx->args[1], (int)ctx->args[2]))
 		return 0;
-	bindx_enter((int)ctx->args[0], ctx->args[3], ctx->args[4]);
-	return 0;
+	return bindx_note((int)ctx->args[0], ctx->args[3], ctx->args[4]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setsockopt")

@@ -3,16 +3,19 @@
  * SCTP's sctp_bindx(): setsockopt(fd, SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD,
  * addrs, size) binds every address of a packed array of sockaddr_in and
  * sockaddr_in6, each with sctp_do_bind(), and no bind hook sees it. The
- * kernel's functions are static and live in a module that may load after
- * bindsnoop starts, so every backend takes it from the setsockopt syscall's
- * tracepoints: the entry notes a bindx call (the thread's fd and array),
- * the exit reports each address of the array, with the port the socket has
- * then (the kernel's pick for port 0) or, for a failed call, the one asked
- * for. One event per address (BS_VIA_BINDX).
+ * SCTP functions are static and live in a module that may load after
+ * bindsnoop starts, so the backends hook the way in that is always there:
+ * fexit and kprobe the kernel's __sys_setsockopt() (every setsockopt(2),
+ * socketcall's too), the tracepoint backend the
+ * setsockopt syscall's tracepoints (and on s390x socketcall's). Each
+ * reports every address of the array, with the port the socket has at
+ * the call's return (the kernel's pick for port 0) or, for a failed call,
+ * the one asked for: one event per address (BS_VIA_BINDX).
  *
- * Both programs run on every setsockopt of every task: the entry returns
- * after two compares unless the call is a bindx, and the exit after one
- * load unless some thread's bindx is in flight (bindx_pending).
+ * The programs run on every setsockopt: the entry returns after two
+ * compares unless the call is a bindx, and the exit (kretprobe,
+ * tracepoint) after one load unless some thread's bindx is in flight
+ * (bindx_pending); the rest is out of line.
  * Included by bindsnoop.bpf.c after emit.bpf.h and syscalls.bpf.h.
  */
 #ifndef BINDX_BPF_H
@@ -24,8 +27,11 @@
 #define SOL_SCTP		132	/* uAPI, linux/sctp.h's level (IPPROTO_SCTP) */
 #define SCTP_SOCKOPT_BINDX_ADD	100
 #define SOCKETCALL_SETSOCKOPT	14	/* socketcall()'s call number for setsockopt */
-/* Addresses of one call reported (callers pass a handful); the man page says so. */
-#define BINDX_MAX_ADDRS		16
+/*
+ * Addresses of one call reported (callers pass a handful; the man page
+ * says so): each is one more walk of emit_bind_as() for the verifier.
+ */
+#define BINDX_MAX_ADDRS		8
 #define SOCKADDR_IN_LEN		16
 #define SOCKADDR_IN6_LEN	28
 
@@ -50,20 +56,26 @@ struct {
  */
 __u32 bindx_pending = 0;
 
-static __always_inline void bindx_enter(int fd, __u64 addrs, __u64 size)
+/*
+ * At entry, for a bindx call: note it for the thread's exit. Out of line,
+ * as the rest below: the programs run on every setsockopt, and their
+ * common path then needs no stack and saves no registers.
+ */
+static __noinline int bindx_note(int fd, __u64 addrs, __u64 size)
 {
 	__u64 key = (__u32)bpf_get_current_pid_tgid();
 	struct bindx_call call = { .addrs = addrs, .size = (__u32)size, .fd = fd };
 
 	if (!task_traced())
-		return;
+		return 0;
 	if (!bpf_map_update_elem(&bindx_calls, &key, &call, BPF_NOEXIST)) {
 		__sync_fetch_and_add(&bindx_pending, 1);
-		return;
+		return 0;
 	}
 	/* The thread's stale entry (bindsnoop attached mid-call) is replaced, not counted twice. */
 	if (bpf_map_update_elem(&bindx_calls, &key, &call, BPF_EXIST))
 		stat_inc(BS_STAT_ENTRY_FULL);
+	return 0;
 }
 
 /*
@@ -85,50 +97,85 @@ static __always_inline __u32 bindx_addr_len(const void *at, __u32 room, __u16 *f
 
 /*
  * One address's event, out of line: the loop below would otherwise hold
- * BINDX_MAX_ADDRS copies of emit_bind_as() for the verifier to walk.
+ * BINDX_MAX_ADDRS copies of emit_bind_as(). The family is read here again,
+ * not handed in: a known family at each call would make the verifier walk
+ * every mix of IPv4 and IPv6 addresses the array could hold (seconds at
+ * start-up), an unknown one each call once.
  */
-static __noinline int bindx_emit_one(void *ctx, struct sock *sk, __u64 at, int ret, __u16 family)
+static __noinline int bindx_emit_one(void *ctx, struct sock *sk, __u64 at, int ret)
 {
-	emit_bind_as(ctx, sk, (const void *)at, true, ret, READ_CAST_OR_PROBE, BS_VIA_BINDX, family);
+	__u16 family = 0;
+
+	bpf_probe_read_user(&family, sizeof(family), (const void *)at);
+	if (family == AF_INET)
+		emit_bind_as(ctx, sk, (const void *)at, true, ret, READ_CAST_OR_PROBE, BS_VIA_BINDX,
+			     AF_INET);
+	else if (family == AF_INET6)
+		emit_bind_as(ctx, sk, (const void *)at, true, ret, READ_CAST_OR_PROBE, BS_VIA_BINDX,
+			     AF_INET6);
 	return 0;
 }
 
 /*
- * At exit: each address of the noted call, from the socket as it is now
- * (the port it has, its options and device), with the call's result for
- * every address: a failed bindx adds none of them (the kernel removes
- * those it had added).
+ * Each address of a bindx call on @fd (@size bytes at @addrs), from the
+ * socket as it is now (the port it has, its options and device), with
+ * the call's result for every address: a failed bindx adds none of them
+ * (the kernel removes those it had added).
  */
-static __always_inline int bindx_exit(void *ctx, int ret)
+static __noinline int bindx_report(void *ctx, int fd, __u64 addrs, __u32 size, int ret)
 {
-	struct bindx_call *noted, call;
-	struct sock *sk;
+	struct sock *sk = sock_from_fd(fd, READ_CAST_OR_PROBE);
 	__u32 off = 0, len;
 	__u16 family;
-	__u64 key;
 	int i;
 
-	if (!*(volatile __u32 *)&bindx_pending)
+	if (!sk)
 		return 0;
-	/* Here, not above: the helper call would come before the test. */
-	key = (__u32)bpf_get_current_pid_tgid();
+	for (i = 0; i < BINDX_MAX_ADDRS && off < size; i++) {
+		len = bindx_addr_len((const void *)(addrs + off), size - off, &family);
+		if (!len)
+			break;
+		bindx_emit_one(ctx, sk, addrs + off, ret);
+		/*
+		 * The next offset through a copy the verifier cannot follow: known,
+		 * each mix of 16- and 28-byte addresses so far would be a state of
+		 * its own to walk (quadratic in BINDX_MAX_ADDRS: seconds at load).
+		 */
+		len += off;
+		bpf_probe_read_kernel(&off, sizeof(off), &len);
+	}
+	return 0;
+}
+
+/* fexit's, with the call's arguments and result at hand: for a traced task. */
+static __noinline int bindx_report_traced(void *ctx, int fd, __u64 addrs, __u32 size, int ret)
+{
+	if (!task_traced())
+		return 0;
+	return bindx_report(ctx, fd, addrs, size, ret);
+}
+
+/* At exit, the thread's noted call (bindx_note()), if there is one: report it. */
+static __noinline int bindx_take(void *ctx, int ret)
+{
+	__u64 key = (__u32)bpf_get_current_pid_tgid();
+	struct bindx_call *noted, call;
+
 	noted = bpf_map_lookup_elem(&bindx_calls, &key);
 	if (!noted)
 		return 0;
 	call = *noted;
 	bpf_map_delete_elem(&bindx_calls, &key);
 	__sync_fetch_and_add(&bindx_pending, -1);
-	sk = sock_from_fd(call.fd, READ_CAST_OR_PROBE);
-	if (!sk)
+	return bindx_report(ctx, call.fd, call.addrs, call.size, ret);
+}
+
+/* Every exit: one load unless some thread's bindx is in flight. */
+static __always_inline int bindx_exit(void *ctx, int ret)
+{
+	if (!*(volatile __u32 *)&bindx_pending)
 		return 0;
-	for (i = 0; i < BINDX_MAX_ADDRS && off < call.size; i++) {
-		len = bindx_addr_len((const void *)(call.addrs + off), call.size - off, &family);
-		if (!len)
-			break;
-		bindx_emit_one(ctx, sk, call.addrs + off, ret, family);
-		off += len;
-	}
-	return 0;
+	return bindx_take(ctx, ret);
 }
 
 #if defined(__TARGET_ARCH_s390)
@@ -145,7 +192,7 @@ static __always_inline void bindx_socketcall_enter(long call, const void *args)
 		return;
 	if ((int)a[1] != SOL_SCTP || (int)a[2] != SCTP_SOCKOPT_BINDX_ADD)
 		return;
-	bindx_enter((int)a[0], a[3], a[4]);
+	bindx_note((int)a[0], a[3], a[4]);
 }
 #endif
 

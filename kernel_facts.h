@@ -22,6 +22,7 @@ enum kernel_func {
 	KFUNC_BPF_RDONLY_CAST,	/* the kfunc of the typed build (6.2+, bindsnoop.bpf.c) */
 	KFUNC_INET_LISTEN,	/* listen() on a socket without a port takes one (listen.bpf.h) */
 	KFUNC_MPTCP_LISTEN,
+	KFUNC_SYS_SETSOCKOPT,	/* every setsockopt(2): fexit's and kprobe's SCTP bindx (bindx.bpf.h) */
 	KFUNC_MAX,
 };
 

@@ -6,7 +6,7 @@
 
 const char *const kernel_func_names[KFUNC_MAX] = {
 	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind", "__ia32_sys_bind",
-	"bpf_rdonly_cast", "inet_listen", "mptcp_listen",
+	"bpf_rdonly_cast", "inet_listen", "mptcp_listen", "__sys_setsockopt",
 };
 
 /* A hook on a kernel function: the programs it takes, and whether a kernel may lack it. */
@@ -195,11 +195,14 @@ static void plan_autobind(struct backend_plan *bp)
 }
 
 /*
- * SCTP's bindx, on every backend where SCTP can take a port: the
- * setsockopt syscall's tracepoints (bindx.bpf.h; sctp_do_bind() is static
- * and in a module that may load later). The exit first: an entry noted
- * before its exit program is attached would never be taken back. On s390x
- * glibc's setsockopt() is socketcall(SYS_SETSOCKOPT).
+ * SCTP's bindx, on every backend where SCTP can take a port (bindx.bpf.h;
+ * sctp_do_bind() is static and in a module that may load later): fexit
+ * and kprobe on __sys_setsockopt(), which every setsockopt takes
+ * (socketcall's too) and which costs nothing to the other syscalls; the tracepoint backend, or a kernel whose BTF lacks the
+ * function, on the setsockopt syscall's tracepoints (on s390x glibc's
+ * setsockopt() is socketcall(SYS_SETSOCKOPT): that syscall's too). Exit
+ * first: an entry noted before its exit program is attached would never
+ * be taken back.
  */
 #if defined(__s390x__)
 #define BINDX_SOCKETCALL_PROGS "tp_exit_socketcall_bindx", "tp_enter_socketcall_bindx",
@@ -209,28 +212,38 @@ static void plan_autobind(struct backend_plan *bp)
 
 static void plan_bindx(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
 {
-	static const char *const progs[] = {
+	static const char *const tp_progs[] = {
 		"tp_exit_setsockopt", "tp_enter_setsockopt", BINDX_SOCKETCALL_PROGS
 	};
 	size_t i;
 
+	bp->paths |= PATH(BS_VIA_BINDX);
+	if (b != BACKEND_TRACEPOINT && facts->func_id[KFUNC_SYS_SETSOCKOPT]) {
+		if (b == BACKEND_FENTRY) {
+			add_prog(bp, "fexit_sys_setsockopt");
+		} else {
+			add_prog(bp, "kretprobe_sys_setsockopt");
+			add_prog(bp, "kprobe_sys_setsockopt");
+		}
+		return;
+	}
 	/*
 	 * fexit needs neither perf_event_open() nor tracefs for itself, kprobe
 	 * no tracefs: where the tracepoints would not attach (Debian's
-	 * perf_event_paranoid 3 without CAP_SYS_ADMIN, bindsnoop.service),
-	 * they run without bindx rather than not at all; -v says so.
+	 * perf_event_paranoid 3 without CAP_SYS_ADMIN), they run without
+	 * bindx rather than not at all; -v says so.
 	 */
 	if (b != BACKEND_TRACEPOINT && !facts->tracepoints_ours) {
+		bp->paths &= ~PATH(BS_VIA_BINDX);
 		if (!bp->note)
 			bp->note = "SCTP's bindx not seen: its setsockopt tracepoints need tracefs "
 				   "(CAP_DAC_READ_SEARCH), and CAP_SYS_ADMIN where "
 				   "kernel.perf_event_paranoid is above 2";
 		return;
 	}
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-		add_prog(bp, progs[i]);
+	for (i = 0; i < sizeof(tp_progs) / sizeof(tp_progs[0]); i++)
+		add_prog(bp, tp_progs[i]);
 	bp->needs_tracefs = true;
-	bp->paths |= PATH(BS_VIA_BINDX);
 }
 
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)

@@ -107,7 +107,28 @@ int BPF_PROG(floor_tp_io_uring_complete)
 	return 0;
 }
 
-/* SCTP's bindx (every backend, where SCTP can take a port): on every setsockopt. */
+/*
+ * SCTP's bindx, where SCTP can take a port: on every setsockopt, fexit and
+ * kprobe on __sys_setsockopt(), the tracepoint backend on the syscall.
+ */
+SEC("fexit/__sys_setsockopt")
+int BPF_PROG(floor_fexit_sys_setsockopt)
+{
+	return 0;
+}
+
+SEC("kprobe/__sys_setsockopt")
+int floor_kprobe_sys_setsockopt(void *ctx)
+{
+	return 0;
+}
+
+SEC("kretprobe/__sys_setsockopt")
+int floor_kretprobe_sys_setsockopt(void *ctx)
+{
+	return 0;
+}
+
 SEC("tracepoint/syscalls/sys_enter_setsockopt")
 int floor_tp_enter_setsockopt(void *ctx)
 {

@@ -11,9 +11,10 @@
  * before; plus the raw sys_exit program where the kernel runs 32-bit x86
  * programs, unless --no-compat (what that program costs every syscall is
  * the difference); the listen syscall's pair; io_uring's two where the
- * kernel has IORING_OP_BIND. Every backend: the setsockopt syscall's pair
- * where SCTP can take a port (bindsnoop's bindx programs). (A bench tool:
- * it asks libbpf and the files, not bindsnoop's own facts.)
+ * kernel has IORING_OP_BIND. Where SCTP can take a port, bindsnoop's bindx
+ * hooks: fexit or kprobe+kretprobe on __sys_setsockopt(), the setsockopt
+ * syscall's pair for the tracepoint backend (or without that function).
+ * (A bench tool: it asks libbpf and the files, not bindsnoop's own facts.)
  */
 #include <errno.h>
 #include <signal.h>
@@ -156,10 +157,19 @@ int main(int argc, char **argv)
 	}
 
 	if (sctp_can_bind()) {
+		bool func = kernel_has_func("__sys_setsockopt");
+
 		for (i = 0; set[i]; i++)
 			with_bindx[i] = set[i];
-		with_bindx[i++] = "floor_tp_exit_setsockopt";
-		with_bindx[i] = "floor_tp_enter_setsockopt";
+		if (func && set == fentry_set) {
+			with_bindx[i++] = "floor_fexit_sys_setsockopt";
+		} else if (func && set == kprobe_set) {
+			with_bindx[i++] = "floor_kretprobe_sys_setsockopt";
+			with_bindx[i++] = "floor_kprobe_sys_setsockopt";
+		} else {
+			with_bindx[i++] = "floor_tp_exit_setsockopt";
+			with_bindx[i++] = "floor_tp_enter_setsockopt";
+		}
 		set = with_bindx;
 	}
 	skel = floor_bpf__open();

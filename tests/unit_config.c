@@ -534,8 +534,10 @@ static void test_plan_typed_6_12(void **state)
 }
 
 /*
- * SCTP's bindx: the setsockopt tracepoints on every backend, exit first,
- * where SCTP can take a port; a way of taking a port -v names only there.
+ * SCTP's bindx, where SCTP can take a port (a way of taking a port -v
+ * names only there): fexit and kprobe on __sys_setsockopt(), the
+ * tracepoint backend (and a kernel without that function in its BTF) on
+ * the setsockopt syscall's tracepoints, exit first.
  */
 static void test_plan_sctp_bindx(void **state)
 {
@@ -576,6 +578,7 @@ static void test_plan_sctp_bindx(void **state)
 		make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
 		assert_true(p.backends[BACKEND_KPROBE].usable);
 		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 22);
+		assert_true(p.backends[BACKEND_TRACEPOINT].nprogs + 2 <= MAX_LINKS);
 		assert_true(p.backends[BACKEND_KPROBE].nprogs + 2 <= MAX_LINKS);
 		assert_string_equal(p.backends[BACKEND_KPROBE].progs[13], "tp_enter_setsockopt");
 		assert_string_equal(p.backends[BACKEND_KPROBE].progs[21], "tp_exit_sendmmsg");
@@ -599,6 +602,23 @@ static void test_plan_sctp_bindx(void **state)
 	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 12);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 8);
 	assert_true(p.kernel_paths & 1u << BS_VIA_BINDX);
+	kf.tracepoints_ours = true;
+	/* __sys_setsockopt() in the BTF: fexit and kprobe hook it, need no tracefs and no perf events */
+	kf.func_id[KFUNC_SYS_SETSOCKOPT] = 108;
+	kf.tracepoints_ours = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 9);
+	assert_string_equal(p.backends[BACKEND_FENTRY].progs[8], "fexit_sys_setsockopt");
+	assert_false(p.backends[BACKEND_FENTRY].needs_tracefs);
+	assert_null(p.backends[BACKEND_FENTRY].note);
+	assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_BINDX);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 14);
+	assert_string_equal(p.backends[BACKEND_KPROBE].progs[12], "kretprobe_sys_setsockopt");
+	assert_string_equal(p.backends[BACKEND_KPROBE].progs[13], "kprobe_sys_setsockopt");
+	assert_false(p.backends[BACKEND_KPROBE].needs_tracefs);
+	assert_true(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_BINDX);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 8);
+	kf.func_id[KFUNC_SYS_SETSOCKOPT] = 0;
 	kf.tracepoints_ours = true;
 	/* no SCTP: no program waits for a bindx, and -v does not call it a way */
 	kf.sctp = false;
