@@ -25,7 +25,8 @@ extern const char *const backend_names[BACKEND_MAX];
 
 /*
  * Link slots of a loaded backend: the most any has (kprobe: six pairs,
- * bindx's pair, --autobind's four: 22; s390x's socketcall bindx pair: 24), and room.
+ * bindx's pair, --autobind's four: 22; 24 where it takes bindx from the
+ * tracepoints on s390x, which hooks socketcall's pair too), and room.
  */
 #define MAX_LINKS		32
 
