@@ -553,6 +553,8 @@ static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 	for (via = 0; via < BS_PATH_COUNT; via++)
 		if (unseen & (1u << via))
 			fprintf(stderr, "%s %s", listed++ ? "," : "", path_name((unsigned int)via));
+	if ((unseen & (1u << BS_VIA_BINDX)) && bp->bindx_unseen)
+		fprintf(stderr, " (SCTP's bindx: %s)", bp->bindx_unseen);
 	if ((unseen & (1u << BS_VIA_KERNEL)) && kernel_unseen)
 		fprintf(stderr, " (the kernel's own sockets: %s)", kernel_unseen);
 	fputc('\n', stderr);

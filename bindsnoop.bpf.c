@@ -15,9 +15,10 @@
  *           io_uring:io_uring_complete             (request -> socket: io_uring.bpf.h)
  *           cgroup post_bind4/6 at the cgroup2 root (the kernel's own sockets:
  *           kernel_sockets.bpf.h)
- * and on each: listen() without a port (listen.bpf.h), and with --autobind
- * connect() and the sends without one (syscall tracepoints: autobind.bpf.h;
- * io_uring's, its tracepoints: io_uring.bpf.h).
+ * and on each: listen() without a port (listen.bpf.h), SCTP's bindx
+ * (__sys_setsockopt() or the setsockopt syscall's tracepoints: bindx.bpf.h),
+ * and with --autobind connect() and the sends without one (syscall
+ * tracepoints: autobind.bpf.h; io_uring's, its tracepoints: io_uring.bpf.h).
  * (via.bpf.h: how fexit and kprobe tell io_uring's and socketcall's binds.)
  */
 #include "vmlinux.h"
@@ -513,7 +514,68 @@ AUTOBIND_PROGS(sendto, BS_VIA_SENDTO)
 AUTOBIND_PROGS(sendmsg, BS_VIA_SENDTO)
 AUTOBIND_PROGS(sendmmsg, BS_VIA_SENDTO)
 
+/*
+ * SCTP's bindx (bindx.bpf.h): setsockopt(SOL_SCTP, SCTP_SOCKOPT_BINDX_ADD),
+ * on every backend: fexit and kprobe on __sys_setsockopt(), the tracepoint
+ * backend (or a kernel without that function in its BTF) on the syscall.
+ * Every setsockopt of every task: the level and name first, nothing else.
+ */
+#include "bindx.bpf.h"
+
+#define IS_BINDX(level, optname) ((level) == SOL_SCTP && (optname) == SCTP_SOCKOPT_BINDX_ADD)
+
+SEC("fexit/__sys_setsockopt")
+int BPF_PROG(fexit_sys_setsockopt, int fd, int level, int optname, char *optval, int optlen,
+	     int ret)
+{
+	if (!IS_BINDX(level, optname))
+		return 0;
+	return bindx_report_traced(ctx, fd, (__u64)optval, (__u32)optlen, ret);
+}
+
+SEC("kprobe/__sys_setsockopt")
+int BPF_KPROBE(kprobe_sys_setsockopt, int fd, int level, int optname, char *optval, int optlen)
+{
+	if (!IS_BINDX(level, optname))
+		return 0;
+	return bindx_note(fd, (__u64)optval, (__u64)optlen);
+}
+
+SEC("kretprobe/__sys_setsockopt")
+int BPF_KRETPROBE(kretprobe_sys_setsockopt, int ret)
+{
+	return bindx_exit(ctx, ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_setsockopt")
+int tp_enter_setsockopt(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!IS_BINDX((int)ctx->args[1], (int)ctx->args[2]))
+		return 0;
+	return bindx_note((int)ctx->args[0], ctx->args[3], ctx->args[4]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setsockopt")
+int tp_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
+{
+	return bindx_exit(ctx, (int)ctx->ret);
+}
+
 #if defined(__TARGET_ARCH_s390)
+/* s390x's glibc: setsockopt() is socketcall(SYS_SETSOCKOPT) (bindx.bpf.h). */
+SEC("tracepoint/syscalls/sys_enter_socketcall")
+int tp_enter_socketcall_bindx(struct trace_event_raw_sys_enter *ctx)
+{
+	bindx_socketcall_enter((long)ctx->args[0], (const void *)ctx->args[1]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall_bindx(struct trace_event_raw_sys_exit *ctx)
+{
+	return bindx_exit(ctx, (int)ctx->ret);
+}
+
 /* s390x: bind() is socketcall(SYS_BIND) (syscalls.bpf.h). */
 SEC("tracepoint/syscalls/sys_exit_socketcall")
 int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)

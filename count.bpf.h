@@ -102,16 +102,16 @@ static __always_inline void count_into(void *table, __u64 a0, __u64 a1, __u32 fa
 #define COUNT_ADDR4_WORD(saddr)		((__u64)(__u32)(saddr) << 32)
 #endif
 
-/* --count: the bind's address and port, counted in the live table; no event. */
+/* --count: the bind's address and port, counted in the live table; no event. @asked: read_bind_addr(). */
 static __always_inline void count_bind(struct sock *sk, __u16 family, const void *uaddr,
-				       bool user_uaddr, int ret, enum read_mode mode)
+				       bool user_uaddr, int ret, enum read_mode mode, bool asked)
 {
 	__u32 zero = 0, famport;
 	__u64 a0, a1;
 	__u16 port;
 	void *table;
 
-	if (ret == 0 && family == AF_INET) {
+	if (ret == 0 && family == AF_INET && !asked) {
 		/* The common case in registers: read_bind_addr()'s reads, without the copy. */
 		port = KREAD(mode, sk, __sk_common.skc_num);
 		a0 = COUNT_ADDR4_WORD(KREAD(mode, sk, __sk_common.skc_rcv_saddr));
@@ -120,7 +120,7 @@ static __always_inline void count_bind(struct sock *sk, __u16 family, const void
 		struct count_slot want = {};
 
 		read_bind_addr((__u8 *)want.addr, &want.port, sk, family, uaddr, user_uaddr, ret,
-			       MODE_LOADS(mode));
+			       MODE_LOADS(mode), asked);
 		port = *(volatile __u16 *)&want.port;	/* see emit_bind() */
 		a0 = want.addr[0];
 		a1 = want.addr[1];

@@ -18,9 +18,14 @@
  * port was taken (enum bs_via), or BS_VIA_HOOKED for fexit's and kprobe's
  * bind, whose way is read off the task, and only where the output or
  * --via needs it (a few dozen instructions a bind: two helper calls).
+ * @asked_family (a constant): 0, the address is the socket's (for a failed
+ * bind the one asked for at @uaddr); AF_INET or AF_INET6 for one address
+ * of SCTP's bindx (bindx.bpf.h), of that family at @uaddr whatever the
+ * result, with the socket's port.
  */
-static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
-				     bool user_uaddr, int ret, enum read_mode mode, __u8 via)
+static __always_inline int emit_bind_as(void *ctx, struct sock *sk, const void *uaddr,
+					bool user_uaddr, int ret, enum read_mode mode, __u8 via,
+					__u16 asked_family)
 {
 	struct bind_event *e;
 	__u16 family;
@@ -32,7 +37,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		via = want_via ? hooked_bind_via() : BS_VIA_BIND;
 	if (filter_via && !(via_mask & (1u << (via & 31))))
 		return 0;
-	family = KREAD(mode, sk, __sk_common.skc_family);
+	family = asked_family ? asked_family : KREAD(mode, sk, __sk_common.skc_family);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	if (ret && !trace_errors)
@@ -46,7 +51,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		return 0;
 
 	if (count_mode) {
-		count_bind(sk, family, uaddr, user_uaddr, ret, mode);
+		count_bind(sk, family, uaddr, user_uaddr, ret, mode, asked_family != 0);
 		return 0;
 	}
 	if (!use_ringbuf) {
@@ -61,7 +66,7 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		}
 	}
 
-	fill_event_from_sock(e, sk, family, uaddr, user_uaddr, ret, mode);
+	fill_event_from_sock(e, sk, family, uaddr, user_uaddr, ret, mode, asked_family != 0);
 	e->via = via;
 
 	/*
@@ -87,6 +92,13 @@ static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uad
 		stat_inc(BS_STAT_LOST);
 	}
 	return 0;
+}
+
+/* A bind of the socket's own address (or the one asked for, if it failed). */
+static __always_inline int emit_bind(void *ctx, struct sock *sk, const void *uaddr,
+				     bool user_uaddr, int ret, enum read_mode mode, __u8 via)
+{
+	return emit_bind_as(ctx, sk, uaddr, user_uaddr, ret, mode, via, 0);
 }
 
 #endif /* EMIT_BPF_H */

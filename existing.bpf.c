@@ -168,7 +168,7 @@ static __always_inline bool fill_existing_sock(struct existing_event *x, struct 
 
 	if (family != AF_INET && family != AF_INET6)
 		return false;
-	read_bind_addr(e->addr, &e->port, sk, family, NULL, false, 0, false);
+	read_bind_addr(e->addr, &e->port, sk, family, NULL, false, 0, false, false);
 	__builtin_memcpy(&addr_lo, e->addr, 8);
 	__builtin_memcpy(&addr_hi, e->addr + 8, 8);
 	/* Holds nothing: never bound, nor connected (which binds a port). */

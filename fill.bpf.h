@@ -44,16 +44,19 @@ static __always_inline void read_ifname(struct sock *sk, int ifindex, char name[
  * The address and port of a bind of @sk (of @family): what the socket holds
  * once bound; for a failed bind (the socket still holds zeros) what was
  * asked for at @uaddr (a kernel copy for kprobe/fexit, the caller's own
- * memory for tracepoints). @loads: MODE_LOADS() of the caller's read mode
- * (a bool, not the mode: clang lays out the v4/v6 branches of the probing
- * build differently for an enum, one instruction more on one of them).
+ * memory for tracepoints). @asked (a constant: SCTP's bindx, bindx.bpf.h):
+ * the address asked for whatever the result, since one socket takes
+ * several, and the port the socket's once bound. @loads: MODE_LOADS() of
+ * the caller's read mode (a bool, not the mode: clang lays out the v4/v6
+ * branches of the probing build differently for an enum, one instruction
+ * more on one of them).
  */
 static __always_inline void read_bind_addr(__u8 addr[16], __u16 *port, struct sock *sk,
 					   __u16 family, const void *uaddr, bool user_uaddr,
-					   int ret, bool loads)
+					   int ret, bool loads, bool asked)
 {
 	__builtin_memset(addr, 0, 16);
-	if (ret == 0) {
+	if (ret == 0 && !asked) {
 		/*
 		 * inet_num, the bound port in host order: inet_sport is its
 		 * network-order copy, set beside it by every bind (and by
@@ -92,12 +95,14 @@ static __always_inline void read_bind_addr(__u8 addr[16], __u16 *port, struct so
 		*port = bpf_ntohs(sin6.sin6_port);
 		__builtin_memcpy(addr, &sin6.sin6_addr, 16);
 	}
+	if (asked && ret == 0)
+		*port = KLOAD(loads, sk, __sk_common.skc_num);
 }
 
 /* Fill @e from @sk (of @family, read by the caller, as @mode says) and read_bind_addr(). */
 static __always_inline void fill_event_from_sock(struct bind_event *e, struct sock *sk,
 						 __u16 family, const void *uaddr, bool user_uaddr,
-						 int ret, enum read_mode mode)
+						 int ret, enum read_mode mode, bool asked)
 {
 	struct task_struct *task = want_details ? (void *)bpf_get_current_task() : NULL;
 	struct task_struct *cur = current_task_btf();
@@ -138,7 +143,8 @@ static __always_inline void fill_event_from_sock(struct bind_event *e, struct so
 		e->opts |= BS_OPT_REUSEADDR;
 	if (KREAD_BITFIELD(mode, sk, __sk_common.skc_reuseport))
 		e->opts |= BS_OPT_REUSEPORT;
-	read_bind_addr(e->addr, &e->port, sk, family, uaddr, user_uaddr, ret, MODE_LOADS(mode));
+	read_bind_addr(e->addr, &e->port, sk, family, uaddr, user_uaddr, ret, MODE_LOADS(mode),
+		       asked);
 }
 
 #endif /* FILL_BPF_H */

@@ -3,18 +3,22 @@
  * Kernel facts: the functions the backends hook and the inet_flags bits,
  * looked up in the raw BTF (mapped, not parsed, so a start costs one BTF
  * parse, libbpf's), then what each backend needs: trampolines that attach,
- * kprobes, bpf_task_pt_regs(), the ring buffer.
+ * kprobes, bpf_task_pt_regs(), the ring buffer; and the ways of taking a
+ * port the kernel has besides bind() (io_uring's bind, SCTP's bindx).
  */
 #include <errno.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <linux/capability.h>
 #include <linux/btf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kernel_facts.h"
+#include "trace_helpers.h"
 
 /* The enum has no name in BTF (6.6+), so its enumerators are looked up by their own names. */
 static const char *const inet_flag_names[IFLAG_MAX] = {
@@ -54,10 +58,63 @@ static bool perf_events_restricted(void)
 	return read_sysctl_int("/proc/sys/kernel/perf_event_paranoid") > 2;
 }
 
+/*
+ * A syscall tracepoint attaches: perf_event_open() is ours and tracefs is
+ * readable (mounted and denied is what a user without CAP_DAC_READ_SEARCH
+ * meets; unmounted, the loader mounts it or says why not).
+ */
+static bool tracepoints_ours(bool perf_restricted)
+{
+	struct stat st;
+
+	if (perf_restricted && !have_capability(CAP_SYS_ADMIN))
+		return false;
+	if (stat("/sys/kernel/tracing/events/syscalls", &st) == 0 ||
+	    stat("/sys/kernel/debug/tracing/events/syscalls", &st) == 0)
+		return true;
+	return errno != EACCES;
+}
+
 /* 2: io_uring_setup() fails for everyone, so no ring can bind. */
 static int io_uring_disabled(void)
 {
 	return read_sysctl_int("/proc/sys/kernel/io_uring_disabled");
+}
+
+/* The running kernel's modules.dep lists the module @name (Debian 12: /lib, 13: /usr/lib too). */
+static bool module_loadable(const char *name)
+{
+	static const char *const dirs[] = { "/lib/modules", "/usr/lib/modules" };
+	char path[256], line[1024];
+	struct utsname u;
+	bool found = false;
+	size_t i;
+
+	if (uname(&u) || read_sysctl_int("/proc/sys/kernel/modules_disabled") == 1)
+		return false;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !found; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s/modules.dep", dirs[i], u.release);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f))
+			found = modules_dep_line_is(line, name);
+		fclose(f);
+	}
+	return found;
+}
+
+/*
+ * SCTP binds where it is loaded or built in (its /proc/net/sctp), and where
+ * its module can load: an unprivileged socket(AF_INET, SOCK_STREAM,
+ * IPPROTO_SCTP) loads it, so one not loaded at start still takes ports.
+ */
+static bool sctp_can_bind(void)
+{
+	return access("/proc/net/sctp", F_OK) == 0 || access("/sys/module/sctp", F_OK) == 0 ||
+	       module_loadable("sctp");
 }
 
 /*
@@ -229,8 +286,10 @@ int read_kernel_facts(const struct config *cfg, struct kernel_facts *facts, char
 	facts->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
 	facts->runtime_alloc_warns = kernel_warns_on_runtime_alloc();
 	facts->perf_events_restricted = perf_events_restricted();
+	facts->tracepoints_ours = tracepoints_ours(facts->perf_events_restricted);
 	facts->io_uring_disabled = io_uring_disabled();
 	find_cgroup2_root(facts->cgroup2_root, sizeof(facts->cgroup2_root));
 	probe_cgroup_sock(facts, task_btf);
+	facts->sctp = sctp_can_bind();
 	return 0;
 }

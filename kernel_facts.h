@@ -22,6 +22,7 @@ enum kernel_func {
 	KFUNC_BPF_RDONLY_CAST,	/* the kfunc of the typed build (6.2+, bindsnoop.bpf.c) */
 	KFUNC_INET_LISTEN,	/* listen() on a socket without a port takes one (listen.bpf.h) */
 	KFUNC_MPTCP_LISTEN,
+	KFUNC_SYS_SETSOCKOPT,	/* every setsockopt(2): fexit's and kprobe's SCTP bindx (bindx.bpf.h) */
 	KFUNC_MAX,
 };
 
@@ -65,6 +66,11 @@ struct kernel_facts {
 	bool runtime_alloc_warns;
 	/* kernel.perf_event_paranoid > 2 (Debian): perf_event_open() for CAP_SYS_ADMIN only */
 	bool perf_events_restricted;
+	/*
+	 * Syscall tracepoints attach for us: perf_event_open() is allowed
+	 * (not restricted, or CAP_SYS_ADMIN) and tracefs is ours to read
+	 */
+	bool tracepoints_ours;
 	/* INET_FLAGS_* bit numbers (6.6+); -1 where the kernel has no such enumerator */
 	long long inet_flag[IFLAG_MAX];
 	/* io_uring has IORING_OP_BIND (6.11+): binds without a bind syscall */
@@ -87,6 +93,12 @@ struct kernel_facts {
 	bool net_admin;			/* CAP_NET_ADMIN, which loading such a program takes */
 	bool cgroup_sock_reads;
 	bool cgroup_sock_under_cgroup;
+	/*
+	 * SCTP can take a port (sctp_bindx(): bindx.bpf.h): it is loaded or
+	 * built in, or a module this kernel can load (any socket() of
+	 * IPPROTO_SCTP loads it, unprivileged)
+	 */
+	bool sctp;
 };
 
 /*

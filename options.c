@@ -96,7 +96,7 @@ static const struct argp_option options[] = {
 	{ "cgroup", 'c', "PATH", 0, "Trace tasks under this cgroup v2 directory only", 0 },
 	{ "unit", OPT_UNIT, "NAME", 0, "Trace tasks of this systemd unit only (nginx.service)", 0 },
 	{ "container", OPT_CONTAINER, "ID", 0, "Trace tasks of this container only (its id, or 12+ digits of it)", 0 },
-	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen,connect,sendto", 0 },
+	{ "via", OPT_VIA, "WAYS", 0, "Trace ports taken these ways only: bind,socketcall,io_uring,listen,bindx,connect,sendto", 0 },
 	{ "autobind", OPT_AUTOBIND, NULL, 0, "Also the ports connect() and sendto() pick for sockets without one", 0 },
 	{ "existing", OPT_EXISTING, NULL, 0, "First list the sockets already bound (every process and namespace)", 0 },
 	{ "holders", OPT_HOLDERS, NULL, 0, "With -E: who holds the port of a bind that failed with EADDRINUSE (HOLDER column, JSON holders)", 0 },
@@ -309,7 +309,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (parse_via_list(arg, &cfg->via_mask, &bad))
 			err = usage_error(ps, "--via", arg,
 					  *bad == ',' || !*bad ? "an empty item"
-							       : "not a way (bind, socketcall, io_uring, listen, connect, sendto)");
+							       : "not a way (bind, socketcall, io_uring, listen, bindx, connect, sendto)");
 		break;
 	}
 	case OPT_AUTOBIND:

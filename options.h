@@ -25,7 +25,9 @@ extern const char *const backend_names[BACKEND_MAX];
 
 /*
  * Link slots of a loaded backend: the most any has (kprobe: six pairs,
- * --autobind's four and io_uring's pair: 22), and room for more.
+ * bindx's pair, --autobind's four and io_uring's pair: 24; 26 where it
+ * takes bindx from the tracepoints on s390x, which hooks socketcall's pair
+ * too; the tracepoint backend's cgroup pair besides), and room.
  */
 #define MAX_LINKS		32
 

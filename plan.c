@@ -6,7 +6,7 @@
 
 const char *const kernel_func_names[KFUNC_MAX] = {
 	"inet_bind", "inet6_bind", "mptcp_bind", "mptcp_v6_bind", "__ia32_sys_bind",
-	"bpf_rdonly_cast", "inet_listen", "mptcp_listen",
+	"bpf_rdonly_cast", "inet_listen", "mptcp_listen", "__sys_setsockopt",
 };
 
 /* A hook on a kernel function: the programs it takes, and whether a kernel may lack it. */
@@ -255,6 +255,61 @@ static void plan_io_uring(struct backend_plan *bp, enum backend b, bool autobind
 		bp->paths |= PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND);
 }
 
+/*
+ * SCTP's bindx, on every backend where SCTP can take a port (bindx.bpf.h;
+ * sctp_do_bind() is static and in a module that may load later): fexit
+ * and kprobe on __sys_setsockopt(), which every setsockopt takes
+ * (socketcall's too) and which costs nothing to the other syscalls; the
+ * tracepoint backend, or a kernel whose BTF lacks the function, on the
+ * setsockopt syscall's tracepoints (on s390x glibc's
+ * setsockopt() is socketcall(SYS_SETSOCKOPT): that syscall's too). Exit
+ * first: an entry noted before its exit program is attached would never
+ * be taken back.
+ */
+#if defined(__s390x__)
+#define BINDX_SOCKETCALL_PROGS "tp_exit_socketcall_bindx", "tp_enter_socketcall_bindx",
+#else
+#define BINDX_SOCKETCALL_PROGS
+#endif
+
+static void plan_bindx(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
+{
+	static const char *const tp_progs[] = {
+		"tp_exit_setsockopt", "tp_enter_setsockopt", BINDX_SOCKETCALL_PROGS
+	};
+	size_t i;
+
+	bp->paths |= PATH(BS_VIA_BINDX);
+	if (b != BACKEND_TRACEPOINT && facts->func_id[KFUNC_SYS_SETSOCKOPT]) {
+		if (b == BACKEND_FENTRY) {
+			add_prog(bp, "fexit_sys_setsockopt");
+		} else {
+			add_prog(bp, "kretprobe_sys_setsockopt");
+			add_prog(bp, "kprobe_sys_setsockopt");
+		}
+		return;
+	}
+	/*
+	 * fexit needs neither perf_event_open() nor tracefs for itself, kprobe
+	 * no tracefs: where the tracepoints would not attach (Debian's
+	 * perf_event_paranoid 3 without CAP_SYS_ADMIN), they run without
+	 * bindx rather than not at all; -v says so.
+	 */
+	if (b != BACKEND_TRACEPOINT && !facts->tracepoints_ours) {
+		bp->paths &= ~PATH(BS_VIA_BINDX);
+		bp->bindx_unseen = "its setsockopt tracepoints need tracefs (CAP_DAC_READ_SEARCH), "
+				   "and CAP_SYS_ADMIN where kernel.perf_event_paranoid is above 2";
+		if (!bp->note)
+			bp->note = "SCTP's bindx not seen: its setsockopt tracepoints need tracefs "
+				   "(CAP_DAC_READ_SEARCH), and CAP_SYS_ADMIN where "
+				   "kernel.perf_event_paranoid is above 2";
+		return;
+	}
+	for (i = 0; i < sizeof(tp_progs) / sizeof(tp_progs[0]); i++)
+		add_prog(bp, tp_progs[i]);
+	bp->needs_tracefs = true;
+}
+
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct config *cfg,
 			 const struct kernel_facts *facts)
 {
@@ -273,12 +328,12 @@ static void plan_backend(struct backend_plan *bp, enum backend b, const struct c
  * s390x's and powerpc's bind, and 32-bit x86 programs'; io_uring binds
  * where the kernel has them and lets rings be made, and its connects and
  * sends (5.5+), which a kernel may have without the tracepoints to follow
- * them (5.10).
+ * them (5.10); SCTP's bindx where SCTP is loaded or can be.
  */
 static __u32 kernel_paths(const struct kernel_facts *facts)
 {
 	__u32 paths = PATH(BS_VIA_BIND) | PATH(BS_VIA_LISTEN) | PATH(BS_VIA_CONNECT) |
-		      PATH(BS_VIA_SENDTO) | PATH(BS_VIA_BINDX) | PATH(BS_VIA_KERNEL);
+		      PATH(BS_VIA_SENDTO) | PATH(BS_VIA_KERNEL);
 
 #if defined(__s390x__) || defined(__powerpc64__)
 	paths |= PATH(BS_VIA_SOCKETCALL);
@@ -290,6 +345,8 @@ static __u32 kernel_paths(const struct kernel_facts *facts)
 		paths |= PATH(BS_VIA_IO_URING);
 	if (facts->io_uring_connect && io_uring_allowed(facts))
 		paths |= PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND);
+	if (facts->sctp)
+		paths |= PATH(BS_VIA_BINDX);
 	return paths;
 }
 
@@ -366,6 +423,8 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 		if (cfg->backend == BACKEND_AUTO || cfg->backend == b)
 			plan->order[plan->norder++] = b;
 		plan_backend(bp, b, cfg, facts);
+		if (facts->sctp && bp->usable)
+			plan_bindx(bp, b, facts);
 		if (cfg->autobind && bp->usable)
 			plan_autobind(bp);
 		if (bp->usable)

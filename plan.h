@@ -88,6 +88,7 @@ struct backend_plan {
 	 */
 	const char *cgroup_root;
 	const char *kernel_unseen;
+	const char *bindx_unseen;	/* why SCTP's bindx is not seen where SCTP is, or NULL */
 	int fail_after_links;		/* the tests' hook: attaching fails after this many; -1: never */
 };
 

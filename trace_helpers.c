@@ -110,6 +110,23 @@ bool release_warns_on_runtime_alloc(unsigned int major, unsigned int minor)
 	return v >= 5007 && v < 6001;
 }
 
+bool modules_dep_line_is(const char *line, const char *name)
+{
+	const char *colon = strchr(line, ':'), *base, *p;
+	size_t n = strlen(name);
+
+	if (!colon || !n)
+		return false;
+	/* the file's name: after the last '/' before the colon */
+	for (base = p = line; p < colon; p++)
+		if (*p == '/')
+			base = p + 1;
+	if ((size_t)(colon - base) < n + 3 || strncmp(base, name, n) || strncmp(base + n, ".ko", 3))
+		return false;
+	/* sctp.ko, or a compressed sctp.ko.xz / .zst / .gz */
+	return base + n + 3 == colon || base[n + 3] == '.';
+}
+
 /* Parse one "N" or "N-M" item of length @len. */
 static int parse_port_item(const char *item, size_t len, unsigned long *lo, unsigned long *hi,
 			   const char **why)
@@ -404,6 +421,11 @@ bool have_bpf_privileges(void)
 bool have_net_admin(void)
 {
 	return effective_caps() & (1ULL << CAP_NET_ADMIN | 1ULL << CAP_SYS_ADMIN);
+}
+
+bool have_capability(int cap)
+{
+	return cap >= 0 && cap <= 63 && (effective_caps() & (1ULL << cap));
 }
 
 enum hook_use decide_hook(bool in_vmlinux, bool module_loaded, bool optional)

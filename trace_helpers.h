@@ -86,6 +86,13 @@ int parse_kernel_release(const char *release, unsigned int *major, unsigned int 
 bool release_warns_on_runtime_alloc(unsigned int major, unsigned int minor);
 
 /*
+ * Does @line of a modules.dep ("kernel/net/sctp/sctp.ko.xz: kernel/...")
+ * list the module @name itself (sctp.ko, compressed or not; not
+ * sctp_diag.ko, not a dependency after the colon)?
+ */
+bool modules_dep_line_is(const char *line, const char *name);
+
+/*
  * What a backend does with its hook on a kernel function: attach it (the
  * function is in vmlinux's BTF, or its module is loaded and libbpf finds it
  * in the module's BTF), leave it out (the function is optional: MPTCP, or
@@ -99,6 +106,9 @@ bool have_bpf_privileges(void);
 
 /* ... and what loading a networking program (cgroup post_bind) needs: CAP_NET_ADMIN or CAP_SYS_ADMIN? */
 bool have_net_admin(void);
+
+/* Does the calling process hold capability @cap (CAP_*) in its effective set? */
+bool have_capability(int cap);
 
 /*
  * ENOTSUPP, an errno of the kernel's own (include/linux/errno.h) that bpf(2)

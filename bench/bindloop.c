@@ -18,6 +18,9 @@
  *               receiver's address, again and again: a connect() that
  *               takes no port. (A TCP connect() needs a new socket, so a
  *               bind or an autobind, every time: it is not this path.)
+ * setsockopt mode: setsockopt(SO_REUSEADDR) on a socket of the thread's
+ *               own: what the hooks on every setsockopt (SCTP's bindx,
+ *               every backend where SCTP can take a port) cost the others.
  *
  * T threads run N iterations each, released together; the clock runs from
  * the release to the last thread's end, so start-up and exec are not in it.
@@ -56,9 +59,10 @@
 #define MAX_ITERATIONS	1000000000UL
 #define MAX_THREADS	64
 
-enum mode { MODE_BIND, MODE_GETPPID, MODE_URING_NOP, MODE_SENDTO, MODE_CONNECT };
+enum mode { MODE_BIND, MODE_GETPPID, MODE_URING_NOP, MODE_SENDTO, MODE_CONNECT, MODE_SETSOCKOPT };
 
-static const char *const mode_names[] = { "bind", "getppid", "uring_nop", "sendto", "connect" };
+static const char *const mode_names[] = { "bind", "getppid", "uring_nop", "sendto", "connect",
+					  "setsockopt" };
 
 struct env {
 	enum mode mode;
@@ -77,13 +81,14 @@ struct run {
 };
 
 static const char usage[] =
-"Usage: bindloop [-m bind|getppid|uring_nop|sendto|connect] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
+"Usage: bindloop [-m bind|getppid|uring_nop|sendto|connect|setsockopt] [-n ITERATIONS] [-j THREADS] [-a ADDR] [-p PORT] [-S]\n"
 "       bindloop -R\n"
 "  -m  bind: socket()+bind(ADDR:PORT)+close() per iteration (default)\n"
 "      getppid: one getppid() syscall per iteration\n"
 "      uring_nop: one io_uring NOP submitted and completed per iteration\n"
 "      sendto: one UDP sendto() from a bound socket to ADDR, and its recv()\n"
 "      connect: one UDP connect() of a bound socket to ADDR per iteration\n"
+"      setsockopt: one setsockopt(SO_REUSEADDR) per iteration, on one socket\n"
 "  -n  iterations per thread (default 100000)\n"
 "  -j  threads (default 1)\n"
 "  -a  IPv4 address to bind (default 127.0.0.1)\n"
@@ -135,6 +140,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 				env->mode = MODE_SENDTO;
 			else if (!strcmp(optarg, "connect"))
 				env->mode = MODE_CONNECT;
+			else if (!strcmp(optarg, "setsockopt"))
+				env->mode = MODE_SETSOCKOPT;
 			else
 				goto bad;
 			break;
@@ -236,6 +243,29 @@ static void getppid_loop(const struct env *env)
 	/* The raw syscall: no libc may ever answer this one from a cache. */
 	for (i = 0; i < env->iterations; i++)
 		syscall(SYS_getppid);
+}
+
+/* One setsockopt() per iteration, on one socket: not SCTP's, not a bindx. */
+static void setsockopt_loop(struct run *run)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	unsigned long i;
+
+	if (fd < 0) {
+		fprintf(stderr, "bindloop: socket: %s\n", strerror(errno));
+		atomic_store(&run->broken, true);
+		pthread_barrier_wait(&run->start);
+		return;
+	}
+	pthread_barrier_wait(&run->start);
+	for (i = 0; i < run->env->iterations; i++) {
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) {
+			fprintf(stderr, "bindloop: setsockopt: %s\n", strerror(errno));
+			atomic_store(&run->broken, true);
+			break;
+		}
+	}
+	close(fd);
 }
 
 /* A one-entry ring, mapped: enough to submit one request and reap it. */
@@ -383,6 +413,10 @@ static void *worker(void *arg)
 	}
 	if (run->env->mode == MODE_SENDTO || run->env->mode == MODE_CONNECT) {
 		udp_loop(run);		/* its sockets made before the barrier */
+		return NULL;
+	}
+	if (run->env->mode == MODE_SETSOCKOPT) {
+		setsockopt_loop(run);	/* its socket made before the barrier */
 		return NULL;
 	}
 	pthread_barrier_wait(&run->start);

@@ -145,6 +145,40 @@ FLOOR_AUTOBIND_PROGS(sendto)
 FLOOR_AUTOBIND_PROGS(sendmsg)
 FLOOR_AUTOBIND_PROGS(sendmmsg)
 
+/*
+ * SCTP's bindx, where SCTP can take a port: on every setsockopt, fexit and
+ * kprobe on __sys_setsockopt(), the tracepoint backend on the syscall.
+ */
+SEC("fexit/__sys_setsockopt")
+int BPF_PROG(floor_fexit_sys_setsockopt)
+{
+	return 0;
+}
+
+SEC("kprobe/__sys_setsockopt")
+int floor_kprobe_sys_setsockopt(void *ctx)
+{
+	return 0;
+}
+
+SEC("kretprobe/__sys_setsockopt")
+int floor_kretprobe_sys_setsockopt(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_setsockopt")
+int floor_tp_enter_setsockopt(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_setsockopt")
+int floor_tp_exit_setsockopt(void *ctx)
+{
+	return 0;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* bindsnoop's 32-bit bind program runs on every syscall's exit: so does this one. */
 SEC("tp_btf/sys_exit")

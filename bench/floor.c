@@ -16,8 +16,11 @@
  * attaches its own (plan.c's plan_kernel_sockets(): CAP_NET_ADMIN, a cgroup2
  * mount, and the program type's helpers). --autobind adds, on any backend,
  * the syscall tracepoints of connect() and the sends at entry and exit, as
- * bindsnoop --autobind does (plan.c's plan_autobind()). (A bench tool: it
- * asks libbpf, not bindsnoop's own facts.)
+ * bindsnoop --autobind does (plan.c's plan_autobind()). Where SCTP can take
+ * a port, bindsnoop's bindx hooks: fexit or kprobe+kretprobe on
+ * __sys_setsockopt(), the setsockopt syscall's pair for the tracepoint
+ * backend (or without that function). (A bench tool: it asks libbpf and
+ * the files, not bindsnoop's own facts.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "floor.skel.h"
@@ -53,6 +57,32 @@ static const char *const autobind_set[] = { "floor_tp_enter_connect", "floor_tp_
 					    NULL };
 
 #define MAX_PROGS 24
+
+/* SCTP loaded, built in, or in this kernel's modules.dep (as kernel_facts.c asks). */
+static bool sctp_can_bind(void)
+{
+	static const char *const dirs[] = { "/lib/modules", "/usr/lib/modules" };
+	char path[256], line[1024];
+	struct utsname u;
+	bool found = false;
+	size_t i;
+
+	if (!access("/proc/net/sctp", F_OK) || !access("/sys/module/sctp", F_OK))
+		return true;
+	if (uname(&u))
+		return false;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !found; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s/modules.dep", dirs[i], u.release);
+		f = fopen(path, "r");
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, "/sctp.ko") && strstr(line, "/sctp.ko") < strchr(line, ':');
+		if (f)
+			fclose(f);
+	}
+	return found;
+}
 
 static bool kernel_has_func(const char *name)
 {
@@ -216,6 +246,19 @@ int main(int argc, char **argv)
 
 	for (i = 0; backend_set[i]; i++)
 		set[nset++] = backend_set[i];
+	if (sctp_can_bind()) {
+		bool func = kernel_has_func("__sys_setsockopt");
+
+		if (func && backend_set == fentry_set) {
+			set[nset++] = "floor_fexit_sys_setsockopt";
+		} else if (func && backend_set == kprobe_set) {
+			set[nset++] = "floor_kretprobe_sys_setsockopt";
+			set[nset++] = "floor_kprobe_sys_setsockopt";
+		} else {
+			set[nset++] = "floor_tp_exit_setsockopt";
+			set[nset++] = "floor_tp_enter_setsockopt";
+		}
+	}
 	for (i = 0; autobind && autobind_set[i]; i++)
 		set[nset++] = autobind_set[i];
 

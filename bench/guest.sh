@@ -26,6 +26,9 @@
 #   getppid_autobind, floor_getppid_autobind  getppid() under bindsnoop
 #             --autobind and its floor: its syscall tracepoints put every
 #             syscall on the slow path, on fentry and kprobe too
+#   setsockopt, floor_setsockopt  setsockopt(SO_REUSEADDR) per op, with
+#             bindsnoop and with the floor: the bindx programs run on every
+#             setsockopt, on every backend, where SCTP can take a port
 #   floor_nocompat_getppid  (tracepoint, x86-64) the floor without the
 #             32-bit bind program: what that program costs every syscall
 #   progs_floor, progs_bind, progs_count  the programs' own run time per
@@ -283,6 +286,8 @@ row getppid getppid "$PPIDS" 0 "" --
 FLOOR_ROW=1 row floor_uring_nop uring_nop "$PPIDS" 0 "" --
 row uring_nop uring_nop "$PPIDS" 0 "" --
 row uring_nop_autobind uring_nop "$PPIDS" 0 "" -- --autobind
+FLOOR_ROW=1 row floor_setsockopt setsockopt "$PPIDS" 0 "" --
+row setsockopt setsockopt "$PPIDS" 0 "" --
 FLOOR_ROW=1 progs_row progs_floor bind "$BINDS" "" --
 progs_row progs_bind bind "$BINDS" "" --
 progs_row progs_count bind "$BINDS" "" -- --count

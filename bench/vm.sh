@@ -74,8 +74,10 @@ for arch in $(tests/vmtest/vmtest.sh --print-arches --kernels "$KERNELS"); do
 	payloads+=(--payload "$arch=$payload")
 done
 
+# sctp: bindsnoop hooks setsockopt where SCTP can take a port (bindx), as on
+# any Debian machine, whose kernel ships the module.
 VMTEST_QEMU_ARGS="-icount shift=0,sleep=off" VMTEST_OUT=$OUT tests/vmtest/vmtest.sh "${payloads[@]}" --suite "$SUITE" \
-	--host-tools bpftool --backends "$BACKENDS" -j 1 --suite-timeout 900 --kernels "$KERNELS" \
+	--host-tools bpftool --modules sctp --backends "$BACKENDS" -j 1 --suite-timeout 900 --kernels "$KERNELS" \
 	>"$OUT/vmtest.out" 2>&1
 rc=$?
 

@@ -29,7 +29,7 @@ _bindsnoop_arg()
 		local done_items=
 		[[ $cur == *,* ]] && done_items=${cur%,*},
 		mapfile -t matches < <(compgen -P "$done_items" \
-			-W 'bind socketcall io_uring listen connect sendto' -- "${cur##*,}")
+			-W 'bind socketcall io_uring listen bindx connect sendto' -- "${cur##*,}")
 		;;
 	-p | --pid)
 		# Every process that exists now: /proc's numeric entries.

@@ -36,6 +36,7 @@ ROWS=(
 	"\`sendto()\`, \`sendmsg()\` without a port (\`sendto\`, \`--autobind\`)|paths_autobind_sendto paths_autobind_sendto_ipv6|"
 	"io_uring \`IORING_OP_CONNECT\` without a port (\`connect\`, \`--autobind\`, 6.0+)|paths_autobind_io_uring_connect paths_autobind_io_uring_connect_ipv6|paths_autobind_io_uring_said_not_seen paths_autobind_io_uring_said_at_start"
 	"io_uring \`IORING_OP_SENDMSG\`, \`SEND_ZC\` without a port (\`sendto\`, \`--autobind\`, 6.0+)|paths_autobind_io_uring_sendto paths_autobind_io_uring_send_zc_ipv6|paths_autobind_io_uring_said_not_seen paths_autobind_io_uring_said_at_start"
+	"SCTP \`sctp_bindx()\` (\`bindx\`: a row per address)|paths_bindx_two_addresses paths_bindx_port0_kernels_pick paths_bindx_ipv6 paths_bindx_failed paths_bindx_json|"
 	"the kernel's own sockets, \`kernel_bind()\` (\`kernel\`)|paths_kernel_socket_vxlan|paths_kernel_socket_unseen_line"
 )
 BACKENDS=(fentry kprobe tracepoint)

@@ -152,11 +152,11 @@ static void test_options_every_bad_form_has_its_message(void **state)
 		{ "-tz", "option -z: unrecognized" },
 		{ "--count=3", "option --count=3: takes no argument" },
 		{ "--backend bpf", "--backend bpf: unknown backend (auto, fentry, kprobe, tracepoint)" },
-		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
+		{ "--via uring", "--via uring: not a way (bind, socketcall, io_uring, listen, bindx, connect, sendto)" },
 		{ "--via bind,", "--via bind,: an empty item" },
 		{ "--journal -E --holders", "option --journal: cannot be combined with --holders (its entries have no holders field)" },
 		{ "--via bind,,listen", "--via bind,,listen: an empty item" },
-		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, connect, sendto)" },
+		{ "--via bind,lis", "--via bind,lis: not a way (bind, socketcall, io_uring, listen, bindx, connect, sendto)" },
 		{ "extra", "argument extra: unexpected (this tool takes options only)" },
 		{ "-i 5", "option -i: needs --count" },
 		{ "--count -i 0", "-i 0: out of range (0.001 to 31536000 seconds)" },
@@ -372,10 +372,11 @@ static void test_plan_host_618(void **state)
 	assert_int_equal(p.wanted_paths, p.kernel_paths & ~(1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
 							    1u << BS_PATH_IO_URING_CONNECT |
 							    1u << BS_PATH_IO_URING_SEND));
+	/* no SCTP on this machine (no module can load): no bindx either */
 	assert_int_equal(p.kernel_paths,
 			 1u << BS_VIA_BIND | 1u << BS_VIA_SOCKETCALL | 1u << BS_VIA_IO_URING |
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
-			 1u << BS_VIA_BINDX | 1u << BS_VIA_KERNEL | 1u << BS_PATH_IO_URING_CONNECT |
+			 1u << BS_VIA_KERNEL | 1u << BS_PATH_IO_URING_CONNECT |
 			 1u << BS_PATH_IO_URING_SEND);
 	/* io_uring disabled for everyone: no ring can bind, and no program waits for one */
 	kf.io_uring_disabled = 2;
@@ -728,6 +729,122 @@ static void test_plan_io_uring_autobind(void **state)
 	assert_false(p.kernel_paths & uring);
 }
 
+/*
+ * SCTP's bindx, where SCTP can take a port (a way of taking a port -v
+ * names only there): fexit and kprobe on __sys_setsockopt(), the
+ * tracepoint backend (and a kernel without that function in its BTF) on
+ * the setsockopt syscall's tracepoints, exit first.
+ */
+static void test_plan_sctp_bindx(void **state)
+{
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
+					  "tp_enter_listen", "tp_exit_listen",
+					  "cg_post_bind4", "cg_post_bind6",
+					  "tp_exit_setsockopt", "tp_enter_setsockopt",
+					  "tp_io_uring_submit", "tp_io_uring_complete" };
+	static const char *const tp_no_sctp[] = { "tp_exit_bind_regs", "tp_compat_exit_bind",
+						  "tp_enter_listen", "tp_exit_listen",
+						  "cg_post_bind4", "cg_post_bind6",
+						  "tp_io_uring_submit", "tp_io_uring_complete" };
+	struct config cfg = config_of("");
+	struct kernel_facts kf = host_618();
+	enum backend b;
+	struct plan p;
+
+	(void)state;
+	kf.fexit_allowed = true;
+	kf.kprobes = true;
+	kf.sctp = true;
+	kf.tracepoints_ours = true;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 10);
+	assert_true(p.kernel_paths & 1u << BS_VIA_BINDX);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++) {
+		const struct backend_plan *bp = &p.backends[b];
+
+		assert_true(bp->usable);
+		assert_true(bp->paths & 1u << BS_VIA_BINDX);
+		assert_true(bp->needs_tracefs);
+		/* the tracepoint backend's io_uring pair comes last */
+		int last = bp->nprogs - (b == BACKEND_TRACEPOINT ? 3 : 1);
+
+		assert_string_equal(bp->progs[last - 1], "tp_exit_setsockopt");
+		assert_string_equal(bp->progs[last], "tp_enter_setsockopt");
+	}
+	/* fexit and kprobe needed no tracefs before: bindx's tracepoints do */
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 10);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 14);
+	/* the most programs a plan has (kprobe, every hook, --autobind) fit in MAX_LINKS, with
+	 * room for s390x's socketcall pair */
+	{
+		struct config ab = config_of("--autobind");
+
+		make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+		assert_true(p.backends[BACKEND_KPROBE].usable);
+		assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 24);
+		assert_true(p.backends[BACKEND_TRACEPOINT].nprogs + 2 <= MAX_LINKS);
+		assert_true(p.backends[BACKEND_KPROBE].nprogs + 2 <= MAX_LINKS);
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[13], "tp_enter_setsockopt");
+		assert_string_equal(p.backends[BACKEND_KPROBE].progs[21], "tp_exit_sendmmsg");
+	}
+	/*
+	 * Tracepoints not ours (perf_event_paranoid 3 without CAP_SYS_ADMIN,
+	 * or tracefs not readable): fexit and kprobe run without bindx, and
+	 * say so; the tracepoint backend needs them anyway.
+	 */
+	kf.tracepoints_ours = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_true(p.backends[BACKEND_FENTRY].usable);
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 8);
+	assert_false(p.backends[BACKEND_FENTRY].needs_tracefs);
+	assert_false(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_BINDX);
+	assert_string_equal(p.backends[BACKEND_FENTRY].bindx_unseen,
+			    "its setsockopt tracepoints need tracefs (CAP_DAC_READ_SEARCH), and "
+			    "CAP_SYS_ADMIN where kernel.perf_event_paranoid is above 2");
+	assert_string_equal(p.backends[BACKEND_FENTRY].note,
+			    "SCTP's bindx not seen: its setsockopt tracepoints need tracefs "
+			    "(CAP_DAC_READ_SEARCH), and CAP_SYS_ADMIN where "
+			    "kernel.perf_event_paranoid is above 2");
+	assert_false(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_BINDX);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 12);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 10);
+	assert_true(p.kernel_paths & 1u << BS_VIA_BINDX);
+	kf.tracepoints_ours = true;
+	/* __sys_setsockopt() in the BTF: fexit and kprobe hook it, need no tracefs and no perf events */
+	kf.func_id[KFUNC_SYS_SETSOCKOPT] = 108;
+	kf.tracepoints_ours = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 9);
+	assert_string_equal(p.backends[BACKEND_FENTRY].progs[8], "fexit_sys_setsockopt");
+	assert_false(p.backends[BACKEND_FENTRY].needs_tracefs);
+	assert_null(p.backends[BACKEND_FENTRY].note);
+	assert_true(p.backends[BACKEND_FENTRY].paths & 1u << BS_VIA_BINDX);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 14);
+	assert_string_equal(p.backends[BACKEND_KPROBE].progs[12], "kretprobe_sys_setsockopt");
+	assert_string_equal(p.backends[BACKEND_KPROBE].progs[13], "kprobe_sys_setsockopt");
+	assert_false(p.backends[BACKEND_KPROBE].needs_tracefs);
+	assert_true(p.backends[BACKEND_KPROBE].paths & 1u << BS_VIA_BINDX);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 10);
+	kf.func_id[KFUNC_SYS_SETSOCKOPT] = 0;
+	kf.tracepoints_ours = true;
+	/* no SCTP: no program waits for a bindx, and -v does not call it a way */
+	kf.sctp = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp_no_sctp, 8);
+	assert_false(p.kernel_paths & 1u << BS_VIA_BINDX);
+	for (b = BACKEND_FENTRY; b < BACKEND_MAX; b++)
+		assert_false(p.backends[b].paths & 1u << BS_VIA_BINDX);
+	assert_false(p.backends[BACKEND_FENTRY].needs_tracefs);
+	assert_int_equal(p.backends[BACKEND_FENTRY].nprogs, 8);
+	/* a backend the kernel refuses gets no bindx programs either */
+	kf.sctp = true;
+	kf.kprobes = false;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_false(p.backends[BACKEND_KPROBE].usable);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 0);
+	assert_int_equal(p.backends[BACKEND_KPROBE].paths, 0);
+}
+
 static void test_plan_ipv6_module(void **state)
 {
 	static const char *const loaded[] = { "fexit_inet_bind", "fexit_inet6_bind",
@@ -860,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_plan_typed_6_12),
 		cmocka_unit_test(test_plan_kernel_sockets_on_tracepoint),
 		cmocka_unit_test(test_plan_io_uring_autobind),
+		cmocka_unit_test(test_plan_sctp_bindx),
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),

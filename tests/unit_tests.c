@@ -1164,6 +1164,27 @@ static void test_runtime_alloc_warning_kernels(void **state)
 	assert_false(release_warns_on_runtime_alloc(4, 19));
 }
 
+/* kernel_facts.c's "can SCTP load here": the module's own line of modules.dep, not another's. */
+static void test_modules_dep_line_is(void **state)
+{
+	(void)state;
+	assert_true(modules_dep_line_is("kernel/net/sctp/sctp.ko: kernel/lib/libcrc32c.ko\n", "sctp"));
+	assert_true(modules_dep_line_is("kernel/net/sctp/sctp.ko.xz: kernel/net/ipv4/udp_tunnel.ko.xz\n",
+					"sctp"));
+	assert_true(modules_dep_line_is("kernel/net/sctp/sctp.ko.zst:\n", "sctp"));
+	assert_true(modules_dep_line_is("sctp.ko:", "sctp"));
+	/* another module whose name starts the same, one that depends on it, not a module */
+	assert_false(modules_dep_line_is("kernel/net/sctp/sctp_diag.ko.xz: kernel/net/sctp/sctp.ko.xz\n",
+					 "sctp"));
+	assert_false(modules_dep_line_is("kernel/net/netfilter/nf_conntrack_sctp.ko: kernel/sctp.ko\n",
+					  "sctp"));
+	assert_false(modules_dep_line_is("kernel/net/sctp/sctpx.ko:\n", "sctp"));
+	assert_false(modules_dep_line_is("kernel/net/sctp/sctp.kox:\n", "sctp"));
+	assert_false(modules_dep_line_is("kernel/net/sctp/sctp.ko\n", "sctp"));
+	assert_false(modules_dep_line_is("", "sctp"));
+	assert_false(modules_dep_line_is("sctp.ko:", ""));
+}
+
 static void test_decide_hook(void **state)
 {
 	(void)state;
@@ -1967,6 +1988,7 @@ int main(void)
 		cmocka_unit_test(test_parse_ulong_null_is_einval),
 		cmocka_unit_test(test_parse_seconds_accepts_whole_and_fractions),
 		cmocka_unit_test(test_parse_kernel_release),
+		cmocka_unit_test(test_modules_dep_line_is),
 		cmocka_unit_test(test_decide_hook),
 		cmocka_unit_test(test_error_text_names_kernel_enotsupp),
 		cmocka_unit_test(test_runtime_alloc_warning_kernels),

@@ -40,6 +40,16 @@
 #define IPPROTO_MPTCP 262
 #endif
 
+/*
+ * SCTP's bindx, as libsctp's sctp_bindx(SCTP_BINDX_ADD_ADDR) makes it: a
+ * setsockopt() with a packed array of sockaddr_in/sockaddr_in6. That call
+ * is the kernel's API, so no libsctp is needed; the values are uAPI
+ * (linux/sctp.h, which Debian ships only with libsctp-dev).
+ */
+#define SOL_SCTP_UAPI		132
+#define SCTP_BINDX_ADD_UAPI	100	/* SCTP_SOCKOPT_BINDX_ADD */
+#define MAX_BINDX_ADDRS		8
+
 /* io_uring's socket opcodes (6.11+), uAPI values Debian 12's headers do not have yet. */
 #define OP_BIND		56
 #define OP_LISTEN	57
@@ -120,6 +130,9 @@ struct env {
 	const char *how;		/* -C: how the port is taken (do_bind()) */
 	struct sockaddr_storage addr;	/* built once, shared read-only */
 	socklen_t addr_len;
+	/* -C bindx: each address of -a's list, packed as the kernel takes them */
+	unsigned char bindx_addrs[MAX_BINDX_ADDRS * sizeof(struct sockaddr_in6)];
+	socklen_t bindx_len;
 };
 
 /* What the workers share; the counters feed the summary line. */
@@ -153,7 +166,9 @@ static const char usage[] =
 "      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
 "      sendto (no bind: sendto(ADDR:PORT) picks it), io_uring-connect\n"
 "      (IORING_OP_CONNECT, as connect), io_uring-sendto (IORING_OP_SENDMSG\n"
-"      to ADDR:PORT, as sendto), io_uring-sendzc (IORING_OP_SEND_ZC, 6.0+);\n"
+"      to ADDR:PORT, as sendto), io_uring-sendzc (IORING_OP_SEND_ZC, 6.0+),\n"
+"      bindx (with -t sctp: SCTP's bindx of -a's comma-separated list, each\n"
+"      at PORT);\n"
 "      i386 build: socketcall (as i386 glibc does) or bind (syscall 361)\n"
 "  -F  fork once bound: the child holds the socket too, for -k MS, and\n"
 "      'child=PID' follows the report line\n"
@@ -238,6 +253,46 @@ static int make_sockaddr(int family, const char *text, unsigned short port,
 	return 0;
 }
 
+/*
+ * -C bindx: -a's comma-separated addresses, each at -p PORT, packed one
+ * after the other (sockaddr_in or sockaddr_in6, as each is written); the
+ * first is also ADDR, which -D binds.
+ */
+static int parse_bindx_addrs(struct env *env)
+{
+	const char *item = env->addr_str;
+	struct sockaddr_storage ss;
+	char text[INET6_ADDRSTRLEN];
+	socklen_t len;
+	int n = 0;
+
+	if (env->kind->proto4 != IPPROTO_SCTP) {
+		fprintf(stderr, "workload: -C bindx needs -t sctp\n");
+		return -EINVAL;
+	}
+	for (;;) {
+		size_t item_len = strcspn(item, ",");
+
+		snprintf(text, sizeof(text), "%.*s", (int)item_len, item);
+		if (n == MAX_BINDX_ADDRS || item_len >= sizeof(text) ||
+		    make_sockaddr(strchr(text, ':') ? AF_INET6 : AF_INET, text,
+				  (unsigned short)env->port, &ss, &len)) {
+			fprintf(stderr, "workload: -a %s: not a list of 1-%d IPv4 or IPv6 addresses\n",
+				env->addr_str, MAX_BINDX_ADDRS);
+			return -EINVAL;
+		}
+		if (!n++) {
+			env->addr = ss;
+			env->addr_len = len;
+		}
+		memcpy(env->bindx_addrs + env->bindx_len, &ss, len);
+		env->bindx_len += len;
+		if (!item[item_len])
+			return 0;
+		item += item_len + 1;
+	}
+}
+
 static int parse_args(int argc, char **argv, struct env *env)
 {
 	const char *bad = NULL;
@@ -308,7 +363,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 			if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "listen") ||
 			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "connect") ||
 			    !strcmp(optarg, "sendto") || !strcmp(optarg, "io_uring-connect") ||
-			    !strcmp(optarg, "io_uring-sendto") || !strcmp(optarg, "io_uring-sendzc"))
+			    !strcmp(optarg, "io_uring-sendto") || !strcmp(optarg, "io_uring-sendzc") ||
+			    !strcmp(optarg, "bindx"))
 				env->how = optarg;
 #ifdef __i386__
 			else if (!strcmp(optarg, "socketcall") || !strcmp(optarg, "bind"))
@@ -316,8 +372,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 #endif
 			else
 				bad = "-C takes io_uring, listen, io_uring-listen, connect, sendto, "
-				      "io_uring-connect, io_uring-sendto or io_uring-sendzc (and, built "
-				      "with gcc -m32, socketcall or bind)";
+				      "io_uring-connect, io_uring-sendto, io_uring-sendzc or bindx (and, "
+				      "built with gcc -m32, socketcall or bind)";
 			break;
 		case 'L':
 			env->listen_after = true;
@@ -352,6 +408,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (!env->addr_str)
 		env->addr_str = env->family == AF_INET6 ? "::1" : "127.0.0.1";
+	if (env->how && !strcmp(env->how, "bindx"))
+		return parse_bindx_addrs(env);
 	if (make_sockaddr(env->family, env->addr_str, (unsigned short)env->port,
 			  &env->addr, &env->addr_len)) {
 		fprintf(stderr, "workload: -a %s: not an IPv%c address\n",
@@ -693,6 +751,9 @@ static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
 		return sendto(fd, "x", 1, 0, (const struct sockaddr *)addr, env->addr_len) == 1 ? 0 : -1;
 	if (env->how && !strcmp(env->how, "connect"))
 		return connect_to_own_listener(run, fd, false);
+	if (env->how && !strcmp(env->how, "bindx"))
+		return setsockopt(fd, SOL_SCTP_UAPI, SCTP_BINDX_ADD_UAPI, env->bindx_addrs,
+				  env->bindx_len);
 #ifdef __i386__
 	if (env->how && !strcmp(env->how, "socketcall")) {
 		unsigned long args[3] = { (unsigned long)fd, (unsigned long)addr, env->addr_len };

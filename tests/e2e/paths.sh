@@ -107,6 +107,88 @@ group_paths() {
 	expect_none paths_via_listen_no_bind_then_listen "$p7" "$made7"
 
 	paths_kernel_socket
+	paths_bindx
+}
+
+# SCTP's bindx (libsctp's sctp_bindx(): setsockopt SCTP_SOCKOPT_BINDX_ADD
+# with an array of addresses), on every backend: one row per address, the
+# options and port of the socket (the kernel's pick for port 0), JSON's via
+# bindx; a failed one with -E only, each address with the call's errno (the
+# first address is held by another socket: EADDRINUSE, and the kernel adds
+# none). SCTP is a module: the guests load it (tests/vmtest/run-matrix.sh),
+# and where the expectations say the kernel has none, the workload must
+# say so too.
+paths_bindx() {
+	local p1 p2 port2 p3 p4 made4 p5 made5 p6 made6 p7 made7 want
+	"$WORKLOAD" -N -C bindx -t sctp -p 4620 >/dev/null 2>"$TMP/wl.err"
+	if ! feature_case sctp paths_bindx; then
+		# No SCTP here (the skip above says why): -v names no bindx, seen or not.
+		[ "$(expect_verdict sctp)" = absent ] || return
+		tracer_start -v || { fail paths_bindx_no_sctp "bindsnoop -v did not start: $(cat "$TMP/err")"; return; }
+		tracer_stop
+		check paths_bindx_no_sctp_not_a_way "$(grep -c '^bindsnoop: ports taken by: .*bindx' "$TMP/err")" = 0
+		return
+	fi
+
+	tracer_start -E -v || { fail paths_bindx "bindsnoop -E -v did not start: $(cat "$TMP/err")"; return; }
+	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2 -p 4620 -o R; p1=$WL_PID
+	wl -C bindx -t sctp -a 127.0.0.2,127.0.0.1 -p 0; p2=$WL_PID port2=$WL_PORT
+	wl -C bindx -t sctp -f 6 -a ::1 -p 4621; p3=$WL_PID
+	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2 -p 4622 -D; p4=$WL_PID made4="$WL_EXIT:$WL_RC"
+	tracer_stop
+	check paths_bindx_said_seen "$(grep -c '^bindsnoop: ports taken by: [^;]*bindx' "$TMP/err")" = 1
+	expect paths_bindx_two_addresses "$p1" \
+		"$(rc_col 0)$(row "$p1" workload SCTP 127.0.0.1 4620 ...R. 0)" \
+		"$(rc_col 0)$(row "$p1" workload SCTP 127.0.0.2 4620 ...R. 0)"
+	require paths_bindx_port0_made "${port2:-0}" != 0
+	expect paths_bindx_port0_kernels_pick "$p2" \
+		"$(rc_col 0)$(row "$p2" workload SCTP 127.0.0.2 "$port2" ..... 0)" \
+		"$(rc_col 0)$(row "$p2" workload SCTP 127.0.0.1 "$port2" ..... 0)"
+	expect paths_bindx_ipv6 "$p3" "$(rc_col 0)$(row "$p3" workload SCTP ::1 4621 ..... 0)"
+	require paths_bindx_failed_made "$made4" = 0:EADDRINUSE
+	# The holder's own bind first (-D), then each address of the failed call.
+	expect paths_bindx_failed "$p4" \
+		"$(rc_col 0)$(row "$p4" workload SCTP 127.0.0.1 4622 ..... 0)" \
+		"$(rc_col EADDRINUSE)$(row "$p4" workload SCTP 127.0.0.1 4622 ..... 0)" \
+		"$(rc_col EADDRINUSE)$(row "$p4" workload SCTP 127.0.0.2 4622 ..... 0)"
+
+	# Without -E a failed bindx is no row: the holder's bind alone.
+	tracer_start || { fail paths_bindx_no_errors "bindsnoop did not start: $(cat "$TMP/err")"; return; }
+	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2 -p 4623 -D; p5=$WL_PID made5="$WL_EXIT:$WL_RC"
+	tracer_stop
+	require paths_bindx_failed_no_row_made "$made5" = 0:EADDRINUSE
+	expect paths_bindx_failed_no_row "$p5" "$(row "$p5" workload SCTP 127.0.0.1 4623 ..... 0)"
+
+	# JSON: every field of each address's object, via bindx.
+	tracer_start -j -E || { fail paths_bindx_json "bindsnoop -j -E did not start: $(cat "$TMP/err")"; return; }
+	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2 -p 4624 -o r; p1=$WL_PID
+	wl -C bindx -t sctp -f 6 -a ::1,127.0.0.1 -p 4625; p3=$WL_PID
+	wl -C bindx -t sctp -a 127.0.0.1 -p 4626 -D; p4=$WL_PID made4="$WL_EXIT:$WL_RC"
+	tracer_stop
+	local fields='[.comm, .protocol, .family, .address, .port, .options, .ret, .errno, .via] | @json'
+	bindx_json_of() { jq -r --argjson pid "$1" "select(.pid == \$pid and .via == \"bindx\") | $fields" "$TMP/out"; }
+	want='["workload","SCTP","ipv4","127.0.0.1",4624,"....r",0,null,"bindx"]'
+	want+=$'\n''["workload","SCTP","ipv4","127.0.0.2",4624,"....r",0,null,"bindx"]'
+	check paths_bindx_json "$(bindx_json_of "$p1")" = "$want"
+	# An IPv6 socket takes IPv4 addresses too: each with its own family.
+	want='["workload","SCTP","ipv6","::1",4625,".....",0,null,"bindx"]'
+	want+=$'\n''["workload","SCTP","ipv4","127.0.0.1",4625,".....",0,null,"bindx"]'
+	check paths_bindx_json_ipv6_socket "$(bindx_json_of "$p3")" = "$want"
+	require paths_bindx_json_failed_made "$made4" = 0:EADDRINUSE
+	check paths_bindx_json_failed "$(bindx_json_of "$p4")" = \
+		'["workload","SCTP","ipv4","127.0.0.1",4626,".....",-98,"EADDRINUSE","bindx"]'
+
+	# --via bindx: those rows only, not a bind's or a listen's.
+	tracer_start --via bindx || { fail paths_bindx_via "bindsnoop --via bindx did not start: $(cat "$TMP/err")"; return; }
+	wl -t sctp -p 4627; p6=$WL_PID made6="$WL_EXIT:$WL_RC"
+	wl -C listen; p7=$WL_PID made7="$WL_EXIT:$WL_RC"
+	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2 -p 4628; p1=$WL_PID
+	tracer_stop
+	expect_none paths_bindx_via_no_bind "$p6" "$made6"
+	expect_none paths_bindx_via_no_listen "$p7" "$made7"
+	expect paths_bindx_via_bindx "$p1" \
+		"$(row "$p1" workload SCTP 127.0.0.1 4628 ..... 0)" \
+		"$(row "$p1" workload SCTP 127.0.0.2 4628 ..... 0)"
 }
 
 # --autobind: the ports io_uring's IORING_OP_CONNECT, IORING_OP_SENDMSG and

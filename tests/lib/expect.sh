@@ -15,7 +15,7 @@
 
 declare -A EXPECT_VERDICT=() EXPECT_REASON=()
 EXPECT_SOURCE=
-EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32 iouring iouring_connect postbind"
+EXPECT_ITEMS="fentry kprobe tracepoint typed mptcp udplite udplite6 compat32 iouring iouring_connect postbind sctp"
 
 expect_verdict() {
 	local v=${EXPECT_VERDICT[$1]:-}
@@ -147,6 +147,7 @@ expect_host() {
 	if grep -q '\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null; then
 		EXPECT_VERDICT[postbind]=absent EXPECT_REASON[postbind]="lockdown=confidentiality: no kernel reads"
 	fi
+	expect_host_sctp
 	local rc=0
 	kernel_config_has CONFIG_IA32_EMULATION || rc=$?
 	if [ "$(uname -m)" != x86_64 ]; then
@@ -154,7 +155,29 @@ expect_host() {
 	elif [ "$rc" = 1 ]; then
 		EXPECT_VERDICT[compat32]=absent EXPECT_REASON[compat32]="kernel built without CONFIG_IA32_EMULATION"
 	fi
-	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32), iouring $(expect_verdict iouring), iouring_connect $(expect_verdict iouring_connect), postbind $(expect_verdict postbind) (lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null || echo none))"
+	echo "# expect mptcp $(expect_verdict mptcp), udplite $(expect_verdict udplite), udplite6 $(expect_verdict udplite6), compat32 $(expect_verdict compat32), iouring $(expect_verdict iouring), iouring_connect $(expect_verdict iouring_connect), postbind $(expect_verdict postbind) (lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null || echo none)), sctp $(expect_verdict sctp)"
+}
+
+# SCTP on the host: loaded or built in (/proc/net/sctp), or a module of
+# this kernel that can load (an SCTP socket() loads it); else absent, as the
+# kernel's config or its missing module says (a kernel without modules
+# cannot load one: this test machine's 6.18).
+expect_host_sctp() {
+	local rc=0 release dep
+	[ -d /proc/net/sctp ] && return
+	kernel_config_has CONFIG_IP_SCTP || rc=$?
+	if [ "$rc" = 1 ]; then
+		EXPECT_VERDICT[sctp]=absent EXPECT_REASON[sctp]="kernel built without SCTP (CONFIG_IP_SCTP unset)"
+		return
+	fi
+	release=$(uname -r)
+	for dep in "/lib/modules/$release/modules.dep" "/usr/lib/modules/$release/modules.dep"; do
+		grep -Eq '(^|/)sctp\.ko(\.[a-z]+)?:' "$dep" 2>/dev/null || continue
+		[ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null || echo 0)" = 1 ] || return
+		EXPECT_VERDICT[sctp]=absent EXPECT_REASON[sctp]="kernel.modules_disabled is 1: the sctp module cannot load"
+		return
+	done
+	EXPECT_VERDICT[sctp]=absent EXPECT_REASON[sctp]="no /proc/net/sctp and no sctp module for $release"
 }
 
 # expect_host_table NAME: the host's worked-out verdicts as lines of the

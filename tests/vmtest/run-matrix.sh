@@ -55,9 +55,10 @@ done
 # for the privilege cases, util-linux unshare for namespaces, strace for the
 # banner group (a reader slowed down on purpose), iproute2's ip for the
 # existing group's VXLAN device (busybox's ip knows no dstport), whose
-# module (vxlan, with udp_tunnel and ip6_udp_tunnel) every guest loads.
+# module (vxlan, with udp_tunnel and ip6_udp_tunnel) every guest loads;
+# and sctp, for the paths group's bindx cases (tests/expectations: sctp).
 tools="bpftool setpriv capsh unshare strace ip"
-modules="vxlan"
+modules="vxlan sctp"
 
 # The sanitized rows: an ASan+UBSan build of bindsnoop (tests/sanitize.sh's
 # flags) through the user-space groups, on the fentry and kprobe backends
