@@ -74,5 +74,5 @@ group_columns() {
 	done
 	expect_none failed_bind_hidden_without_E "$failed_pid" "$failed_made" 0:EADDRNOTAVAIL
 	check header_on_stdout "$(head -n 1 "$TMP/out")" = "$(header)"
-	check banner_on_stderr "$(head -n 1 "$TMP/err")" = "Tracing binds ... Hit Ctrl-C to end"
+	check banner_on_stderr "$(head -n "$(banner_lines | wc -l)" "$TMP/err")" = "$(banner_lines)"
 }

@@ -57,15 +57,33 @@ backend_in_use() {
 	echo "$CHOSEN"
 }
 
-# unseen_line: the line bindsnoop starts with when the backend in use does
-# not see every way of taking a port this kernel has (backends.c,
+# unseen_line [REASON]: the line bindsnoop starts with when the backend in
+# use does not see every way of taking a port this kernel has (backends.c,
 # report_unseen), as this kernel's expectations say it must read; nothing
 # where it sees them all. The tracepoint backend sees the kernel's own
 # sockets through a cgroup post_bind program, where the kernel lets that
-# program read them (the expectations item postbind).
+# program read them (the expectations item postbind); REASON: another
+# reason it does not (the min_caps group's missing CAP_NET_ADMIN). On
+# ppc64el it has no program for socketcall(SYS_BIND), which that
+# architecture has (glibc binds with bind(2) there; s390x's glibc binds
+# with socketcall, and the tracepoint backend follows it there).
 unseen_line() {
-	[ "$(backend_in_use)" = tracepoint ] && [ "$(expect_verdict postbind)" = absent ] || return 0
-	echo "bindsnoop: backend tracepoint does not see ports taken by: kernel (the kernel's own sockets: this kernel does not let cgroup post_bind programs read the socket (bpf_probe_read_kernel, bpf_get_current_task))"
+	local ways='' why=${1:-}
+	[ "$(backend_in_use)" = tracepoint ] || return 0
+	[ "$(uname -m)" = ppc64le ] && ways=socketcall
+	if [ -z "$why" ] && [ "$(expect_verdict postbind)" = absent ]; then
+		why="this kernel does not let cgroup post_bind programs read the socket (bpf_probe_read_kernel, bpf_get_current_task)"
+	fi
+	[ -n "$why" ] && ways+="${ways:+, }kernel (the kernel's own sockets: $why)"
+	[ -n "$ways" ] || return 0
+	echo "bindsnoop: backend tracepoint does not see ports taken by: $ways"
+}
+
+# banner_lines: what bindsnoop writes on stderr before any event: that line
+# where there is one, then the banner.
+banner_lines() {
+	unseen_line
+	echo "Tracing binds ... Hit Ctrl-C to end"
 }
 
 # libc_bind_via: JSON's via for a bind made through libc here: s390x's

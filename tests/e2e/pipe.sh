@@ -22,5 +22,5 @@ group_pipe() {
 	check epipe_exit_0 "$(cat "$TMP/pipe.rc" 2>/dev/null)" = 0
 	# Quiet: nothing about the closed pipe. Events lost meanwhile are still reported.
 	check epipe_quiet "$(grep -v -e '^bindsnoop: [0-9]* events lost: buffer full' \
-		-e '^bindsnoop: in total ' "$TMP/pipe.err")" = "Tracing binds ... Hit Ctrl-C to end"
+		-e '^bindsnoop: in total ' "$TMP/pipe.err")" = "$(banner_lines)"
 }
