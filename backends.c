@@ -192,7 +192,7 @@ struct load_inputs {
 };
 
 static void set_rodata(struct bindsnoop_bpf *skel, const struct load_inputs *in,
-		       const struct build_plan *build)
+		       const struct backend_plan *bp, const struct build_plan *build)
 {
 	struct bindsnoop_bpf__rodata *ro = skel->rodata;
 	const struct config *cfg = in->cfg;
@@ -225,6 +225,11 @@ static void set_rodata(struct bindsnoop_bpf *skel, const struct load_inputs *in,
 	ro->want_details = plan->fields.details;
 	ro->want_cgroup = plan->fields.cgroup;
 	ro->want_ifname = plan->fields.ifname;
+#if defined(__s390x__)
+	ro->socketcall_calls = bp->socketcall_calls;
+#else
+	(void)bp;
+#endif
 
 	/* 6.6+ keeps these in inet_flags; older kernels never read them (core_fixes.bpf.h). */
 	if (facts->inet_flag[IFLAG_FREEBIND] >= 0)
@@ -413,7 +418,7 @@ static int open_and_load(struct tracer *t, const struct load_inputs *in,
 		snprintf(why, whylen, "opening the BPF object: %s", error_text(-err));
 		return err;
 	}
-	set_rodata(t->skel, in, build);
+	set_rodata(t->skel, in, bp, build);
 	err = select_programs(t, bp, why, whylen);
 	if (err)
 		goto fail;

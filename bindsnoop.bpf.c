@@ -64,6 +64,10 @@ const volatile __u32 count_slot_mask = 0;
 const volatile __u32 count_hash_shift = 63;
 /* One bit per port, set for the ports of -P. */
 const volatile __u8 port_bitmap[65536 / 8] = {};
+#if defined(__TARGET_ARCH_s390)
+/* 1 << SOCKETCALL_*: the socket calls the socketcall programs follow for this backend. */
+const volatile __u32 socketcall_calls = 0;
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);	/* PERF_EVENT_ARRAY on fallback */
@@ -562,35 +566,123 @@ int tp_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
 }
 
 #if defined(__TARGET_ARCH_s390)
-/* s390x's glibc: setsockopt() is socketcall(SYS_SETSOCKOPT) (bindx.bpf.h). */
+/*
+ * s390x's glibc makes every socket call through socketcall(2)
+ * (syscalls.bpf.h), which none of the calls' own tracepoints above sees:
+ * one program at its entry and one at its exit follow the calls the plan
+ * asks for (socketcall_calls, read-only: the verifier drops the code of
+ * the others): bind and listen on the tracepoint backend, setsockopt where
+ * bindx is taken from the tracepoints, connect and the sends under
+ * --autobind on every backend, each as its own syscall's programs do.
+ * They run on every socket call of every task: a call not followed
+ * returns after its number's compares.
+ */
+#define SOCKETCALL_FOLLOWS(call)	(socketcall_calls & (1u << (call)))
+
 SEC("tracepoint/syscalls/sys_enter_socketcall")
-int tp_enter_socketcall_bindx(struct trace_event_raw_sys_enter *ctx)
+int tp_enter_socketcall(struct trace_event_raw_sys_enter *ctx)
 {
-	bindx_socketcall_enter((long)ctx->args[0], (const void *)ctx->args[1]);
+	long call = (long)ctx->args[0];
+	const void *args = (const void *)ctx->args[1];
+	unsigned long fd;
+
+	switch (call) {
+	case SOCKETCALL_LISTEN:
+		/* tp_enter_listen's mark (listen.bpf.h): args points at fd, backlog */
+		if (SOCKETCALL_FOLLOWS(SOCKETCALL_LISTEN) &&
+		    !bpf_probe_read_user(&fd, sizeof(fd), args))
+			listen_mark(sock_from_fd((int)fd, READ_CAST_OR_PROBE), READ_CAST_OR_PROBE,
+				    LISTEN_INET);
+		return 0;
+	case SOCKETCALL_CONNECT:
+	case SOCKETCALL_SEND:
+	case SOCKETCALL_SENDTO:
+	case SOCKETCALL_SENDMSG:
+	case SOCKETCALL_SENDMMSG:
+		/* autobind.bpf.h's mark: each call's args start with the fd */
+		if ((socketcall_calls & SOCKETCALL_AUTOBIND_CALLS) &&
+		    !bpf_probe_read_user(&fd, sizeof(fd), args))
+			autobind_enter((int)fd);
+		return 0;
+	case SOCKETCALL_SETSOCKOPT:
+		if (SOCKETCALL_FOLLOWS(SOCKETCALL_SETSOCKOPT))
+			bindx_socketcall_enter(call, args);
+		return 0;
+	}
 	return 0;
 }
 
+/* socketcall(SYS_BIND): the bind's arguments from the task's registers (syscalls.bpf.h). */
+static __always_inline int socketcall_exit_bind(void *ctx, struct pt_regs *regs, int ret)
+{
+	void *uaddr;
+	int fd;
+
+	if (!task_traced() || !socketcall_bind_args(regs, &fd, &uaddr))
+		return 0;
+	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), uaddr, true, ret,
+			 READ_CAST_OR_PROBE, BS_VIA_SOCKETCALL);
+}
+
+/* socketcall(SYS_LISTEN): tp_exit_listen's report. */
+static __always_inline int socketcall_exit_listen(void *ctx, int ret)
+{
+	__u64 sk = listen_unmark(LISTEN_INET);
+
+	if (!sk || ret)
+		return 0;
+	return emit_bind(ctx, TYPED(struct sock, sk), NULL, false, 0, READ_CAST_OR_PROBE,
+			 BS_VIA_LISTEN);
+}
+
+/* 5.15+: the call's number from the task's registers (bpf_task_pt_regs()). */
+SEC("tracepoint/syscalls/sys_exit_socketcall")
+int tp_exit_socketcall(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs;
+	long call;
+
+	/*
+	 * Following neither bind nor listen (--autobind or bindx on fexit and
+	 * kprobe), nothing is to be done unless a mark or a bindx is pending:
+	 * two loads, not the two helper calls below.
+	 */
+	if (!SOCKETCALL_FOLLOWS(SOCKETCALL_BIND) && !SOCKETCALL_FOLLOWS(SOCKETCALL_LISTEN) &&
+	    !autobind_marks && !*(volatile __u32 *)&bindx_pending)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	call = SYSCALL_EXIT_PARM1(regs);
+	switch (call) {
+	case SOCKETCALL_BIND:
+		if (SOCKETCALL_FOLLOWS(SOCKETCALL_BIND))
+			return socketcall_exit_bind(ctx, regs, (int)ctx->ret);
+		return 0;
+	case SOCKETCALL_LISTEN:
+		if (SOCKETCALL_FOLLOWS(SOCKETCALL_LISTEN))
+			return socketcall_exit_listen(ctx, (int)ctx->ret);
+		return 0;
+	case SOCKETCALL_CONNECT:
+	case SOCKETCALL_SEND:
+	case SOCKETCALL_SENDTO:
+	case SOCKETCALL_SENDMSG:
+	case SOCKETCALL_SENDMMSG:
+		if (socketcall_calls & SOCKETCALL_AUTOBIND_CALLS)
+			return autobind_exit(ctx, call == SOCKETCALL_CONNECT ? BS_VIA_CONNECT
+									     : BS_VIA_SENDTO);
+		return 0;
+	case SOCKETCALL_SETSOCKOPT:
+		if (SOCKETCALL_FOLLOWS(SOCKETCALL_SETSOCKOPT))
+			return bindx_exit(ctx, (int)ctx->ret);
+		return 0;
+	}
+	return 0;
+}
+
+/* Before 5.15 (no task registers): bindx's exit alone, which needs no call number. */
 SEC("tracepoint/syscalls/sys_exit_socketcall")
 int tp_exit_socketcall_bindx(struct trace_event_raw_sys_exit *ctx)
 {
 	return bindx_exit(ctx, (int)ctx->ret);
-}
-
-/* s390x: bind() is socketcall(SYS_BIND) (syscalls.bpf.h). */
-SEC("tracepoint/syscalls/sys_exit_socketcall")
-int tp_exit_socketcall_regs(struct trace_event_raw_sys_exit *ctx)
-{
-	struct pt_regs *regs;
-	void *uaddr;
-	int fd;
-
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	/* Every socket call of every traced task: anything but a bind returns at once. */
-	if (SYSCALL_EXIT_PARM1(regs) != SOCKETCALL_BIND || !task_traced() ||
-	    !socketcall_bind_args(regs, &fd, &uaddr))
-		return 0;
-	return emit_bind(ctx, sock_from_fd(fd, READ_CAST_OR_PROBE), uaddr, true, (int)ctx->ret,
-			 READ_CAST_OR_PROBE, BS_VIA_SOCKETCALL);
 }
 #endif
 

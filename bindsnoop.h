@@ -63,6 +63,25 @@ struct bind_event {
 	char ifname[IFNAMSIZ_BS];	/* bound_dev_if's name in the socket's netns, at bind time */
 };
 
+/*
+ * socketcall(2)'s call numbers (linux/net.h's SYS_*) for the calls that can
+ * take a port: s390x's glibc makes every socket call through socketcall
+ * (syscalls.bpf.h), 32-bit x86 programs may. On s390x, bits (1 << call) of
+ * the socketcall programs' socketcall_calls: the calls they follow (plan.c).
+ */
+#define SOCKETCALL_BIND		2
+#define SOCKETCALL_CONNECT	3
+#define SOCKETCALL_LISTEN	4
+#define SOCKETCALL_SEND		9
+#define SOCKETCALL_SENDTO	11
+#define SOCKETCALL_SETSOCKOPT	14
+#define SOCKETCALL_SENDMSG	16
+#define SOCKETCALL_SENDMMSG	20
+/* --autobind's: connect and the sends. */
+#define SOCKETCALL_AUTOBIND_CALLS						\
+	((1u << SOCKETCALL_CONNECT) | (1u << SOCKETCALL_SEND) | (1u << SOCKETCALL_SENDTO) | \
+	 (1u << SOCKETCALL_SENDMSG) | (1u << SOCKETCALL_SENDMMSG))
+
 /* Binds in flight at once that the entry map (kprobe, tracepoint pair) holds. */
 #define ENTRY_MAP_ENTRIES	10240
 /* listen() calls in flight at once on sockets without a port (listen.bpf.h). */

@@ -26,7 +26,6 @@
 
 #define SOL_SCTP		132	/* uAPI, linux/sctp.h's level (IPPROTO_SCTP) */
 #define SCTP_SOCKOPT_BINDX_ADD	100
-#define SOCKETCALL_SETSOCKOPT	14	/* socketcall()'s call number for setsockopt */
 /*
  * Addresses of one call reported (callers pass a handful; the man page
  * says so): each is one more walk of emit_bind_as() for the verifier.

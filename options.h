@@ -25,9 +25,10 @@ extern const char *const backend_names[BACKEND_MAX];
 
 /*
  * Link slots of a loaded backend: the most any has (kprobe: six pairs,
- * bindx's pair, --autobind's four and io_uring's pair: 24; 26 where it
- * takes bindx from the tracepoints on s390x, which hooks socketcall's pair
- * too; the tracepoint backend's cgroup pair besides), and room.
+ * bindx's pair, --autobind's four and io_uring's pair: 24; 26 on s390x,
+ * whose socketcall pair follows --autobind's calls, and bindx's where it
+ * is taken from the tracepoints; the tracepoint backend's cgroup pair
+ * besides), and room.
  */
 #define MAX_LINKS		32
 

@@ -122,17 +122,21 @@ static void plan_kprobe(struct backend_plan *bp, const struct kernel_facts *fact
 }
 
 /*
- * s390x's glibc binds through socketcall(SYS_BIND, ...), which the
- * syscalls:*_bind tracepoints never see; the BPF object built for s390 has a
- * program on syscalls:sys_exit_socketcall (task registers, 5.15+) for them.
+ * s390x's glibc makes every socket call through socketcall(2), which the
+ * calls' own syscall tracepoints never see: the BPF object built for s390
+ * has a program at socketcall's entry and one at its exit, which follow
+ * the calls a backend asks for (backend_plan.socketcall_calls;
+ * plan_socketcall()). Its exit reads the call's number from the task's
+ * registers (5.15+); before, only bindx's setsockopt, which needs none.
  */
 #if defined(__s390x__)
-#define SOCKETCALL_PROG "tp_exit_socketcall_regs"
-#define SOCKETCALL_DETAIL "; socketcall binds: syscalls:sys_exit_socketcall"
+#define LIBC_SOCKETCALL		1
+#define SOCKETCALL_DETAIL	"; socket calls through socketcall: syscalls:sys_*_socketcall"
 #else
-#define SOCKETCALL_PROG NULL
-#define SOCKETCALL_DETAIL ""
+#define LIBC_SOCKETCALL		0
+#define SOCKETCALL_DETAIL	""
 #endif
+#define SOCKETCALL_CALL(call)	(LIBC_SOCKETCALL ? 1u << (call) : 0)
 
 /*
  * The kernel's own sockets, which no syscall binds: a cgroup post_bind
@@ -175,11 +179,12 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 
 	bp->needs_tracefs = true;
 	bp->paths = PATH(BS_VIA_BIND) | PATH(BS_VIA_LISTEN);
-	if (compat || SOCKETCALL_PROG)
+	if (compat || LIBC_SOCKETCALL)
 		bp->paths |= PATH(BS_VIA_SOCKETCALL);
 	if (facts->task_pt_regs) {
 		add_prog(bp, "tp_exit_bind_regs");
-		add_prog(bp, SOCKETCALL_PROG);
+		bp->socketcall_calls |= SOCKETCALL_CALL(SOCKETCALL_BIND) |
+					SOCKETCALL_CALL(SOCKETCALL_LISTEN);
 		bp->detail = compat ? "syscalls:sys_exit_bind, arguments from the task's registers; "
 				      "32-bit binds: raw_syscalls:sys_exit"
 				    : "syscalls:sys_exit_bind, arguments from the task's registers"
@@ -201,9 +206,10 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 
 /*
  * --autobind, on every backend: the syscall tracepoints of connect() and
- * the sends (autobind.bpf.h), so tracefs too.
+ * the sends (autobind.bpf.h), so tracefs too; on s390x socketcall's for
+ * them too, where its exit can tell the call (5.15+).
  */
-static void plan_autobind(struct backend_plan *bp)
+static void plan_autobind(struct backend_plan *bp, const struct kernel_facts *facts)
 {
 	static const char *const progs[] = {
 		"tp_enter_connect", "tp_exit_connect", "tp_enter_sendto", "tp_exit_sendto",
@@ -213,8 +219,27 @@ static void plan_autobind(struct backend_plan *bp)
 
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		add_prog(bp, progs[i]);
+	if (LIBC_SOCKETCALL && facts->task_pt_regs)
+		bp->socketcall_calls |= SOCKETCALL_AUTOBIND_CALLS;
 	bp->needs_tracefs = true;
 	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
+}
+
+/*
+ * s390x: socketcall's pair for the calls the backend follows through it,
+ * after the others (the io_uring pair aside). Exit first: an entry's mark
+ * made before its exit program is attached would never be taken back.
+ * Without the task's registers the exit is bindx's own, which needs no
+ * call number (nothing else is followed then).
+ */
+static void plan_socketcall(struct backend_plan *bp, const struct kernel_facts *facts)
+{
+	if (!bp->socketcall_calls)
+		return;
+	add_prog(bp, facts->task_pt_regs ? "tp_exit_socketcall" : "tp_exit_socketcall_bindx");
+	if (bp->socketcall_calls != SOCKETCALL_CALL(SOCKETCALL_BIND))
+		add_prog(bp, "tp_enter_socketcall");
+	bp->needs_tracefs = true;
 }
 
 /* io_uring lets rings be made (kernel.io_uring_disabled below 2). */
@@ -266,17 +291,9 @@ static void plan_io_uring(struct backend_plan *bp, enum backend b, bool autobind
  * first: an entry noted before its exit program is attached would never
  * be taken back.
  */
-#if defined(__s390x__)
-#define BINDX_SOCKETCALL_PROGS "tp_exit_socketcall_bindx", "tp_enter_socketcall_bindx",
-#else
-#define BINDX_SOCKETCALL_PROGS
-#endif
-
 static void plan_bindx(struct backend_plan *bp, enum backend b, const struct kernel_facts *facts)
 {
-	static const char *const tp_progs[] = {
-		"tp_exit_setsockopt", "tp_enter_setsockopt", BINDX_SOCKETCALL_PROGS
-	};
+	static const char *const tp_progs[] = { "tp_exit_setsockopt", "tp_enter_setsockopt" };
 	size_t i;
 
 	bp->paths |= PATH(BS_VIA_BINDX);
@@ -307,6 +324,7 @@ static void plan_bindx(struct backend_plan *bp, enum backend b, const struct ker
 	}
 	for (i = 0; i < sizeof(tp_progs) / sizeof(tp_progs[0]); i++)
 		add_prog(bp, tp_progs[i]);
+	bp->socketcall_calls |= SOCKETCALL_CALL(SOCKETCALL_SETSOCKOPT);
 	bp->needs_tracefs = true;
 }
 
@@ -426,7 +444,9 @@ void make_plan(const struct config *cfg, const struct kernel_facts *facts,
 		if (facts->sctp && bp->usable)
 			plan_bindx(bp, b, facts);
 		if (cfg->autobind && bp->usable)
-			plan_autobind(bp);
+			plan_autobind(bp, facts);
+		if (bp->usable)
+			plan_socketcall(bp, facts);
 		if (bp->usable)
 			plan_io_uring(bp, b, cfg->autobind, facts);
 		if (bp->usable && b != BACKEND_FENTRY && facts->runtime_alloc_warns && runtime_alloc_map) {

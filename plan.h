@@ -78,6 +78,8 @@ struct backend_plan {
 	struct build_plan builds[2];
 	int nbuilds;
 	bool uses_entries;		/* an entry program hands the exit one its arguments */
+	/* s390x: 1 << SOCKETCALL_*, the socket calls its socketcall programs follow */
+	__u32 socketcall_calls;
 	bool needs_tracefs;		/* libbpf reads the tracepoint ids there */
 	const char *detail;		/* how it hooks, for -v */
 	__u32 paths;			/* 1 << BS_VIA_*, BS_PATH_*: the ways of taking a port it sees */

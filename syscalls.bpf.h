@@ -13,7 +13,6 @@
 
 #define S_IFMT		00170000
 #define S_IFSOCK	0140000
-#define SOCKETCALL_BIND	2	/* socketcall()'s call number for bind */
 
 /*
  * file -> socket -> sock, for a file that is a socket (else NULL): probed,

@@ -845,6 +845,65 @@ static void test_plan_sctp_bindx(void **state)
 	assert_int_equal(p.backends[BACKEND_KPROBE].paths, 0);
 }
 
+#if defined(__s390x__)
+/*
+ * s390x's glibc makes every socket call through socketcall(2): one pair of
+ * programs on its tracepoints follows, for each backend, the calls its
+ * own hooks do not see (socketcall_calls, the BPF object's read-only
+ * data). Built and run only on s390x: the x86 plans have no such pair.
+ */
+static void test_plan_s390x_socketcall(void **state)
+{
+	static const char *const tp[] = { "tp_exit_bind_regs", "tp_enter_listen", "tp_exit_listen",
+					  "tp_exit_setsockopt", "tp_enter_setsockopt",
+					  "tp_exit_socketcall", "tp_enter_socketcall" };
+	const __u32 bind_listen = 1u << SOCKETCALL_BIND | 1u << SOCKETCALL_LISTEN;
+	struct config cfg = config_of("--backend tracepoint");
+	struct config ab = config_of("--autobind");
+	struct kernel_facts kf = host_618();
+	struct plan p;
+
+	(void)state;
+	kf.func_id[KFUNC_IA32_SYS_BIND] = 0;
+	kf.io_uring_bind = kf.io_uring_connect = false;
+	kf.io_uring_submit_tp = IO_URING_SUBMIT_NONE;
+	kf.net_admin = false;
+	kf.kprobes = true;
+	kf.sctp = true;
+	kf.tracepoints_ours = true;
+	/* tracepoint: bind, listen and (SCTP, no __sys_setsockopt kprobe) setsockopt */
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 7);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].socketcall_calls,
+			 bind_listen | 1u << SOCKETCALL_SETSOCKOPT);
+	assert_true(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_SOCKETCALL);
+	/* kprobe on __sys_setsockopt, inet_listen: no socketcall program without --autobind */
+	kf.func_id[KFUNC_SYS_SETSOCKOPT] = 108;
+	make_plan(&cfg, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_KPROBE].socketcall_calls, 0);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].socketcall_calls,
+			 bind_listen | 1u << SOCKETCALL_SETSOCKOPT);
+	/* --autobind: connect and the sends through socketcall, on every backend, in MAX_LINKS */
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_KPROBE].socketcall_calls, SOCKETCALL_AUTOBIND_CALLS);
+	assert_int_equal(p.backends[BACKEND_KPROBE].nprogs, 24);
+	assert_string_equal(p.backends[BACKEND_KPROBE].progs[22], "tp_exit_socketcall");
+	assert_string_equal(p.backends[BACKEND_KPROBE].progs[23], "tp_enter_socketcall");
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].socketcall_calls,
+			 bind_listen | 1u << SOCKETCALL_SETSOCKOPT | SOCKETCALL_AUTOBIND_CALLS);
+	/* before 5.15 (no task registers): bindx's setsockopt alone, with its own exit */
+	kf.task_pt_regs = false;
+	kf.func_id[KFUNC_SYS_SETSOCKOPT] = 0;
+	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].socketcall_calls,
+			 1u << SOCKETCALL_SETSOCKOPT);
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].progs[p.backends[BACKEND_TRACEPOINT].nprogs - 2],
+			    "tp_exit_socketcall_bindx");
+	assert_string_equal(p.backends[BACKEND_TRACEPOINT].progs[p.backends[BACKEND_TRACEPOINT].nprogs - 1],
+			    "tp_enter_socketcall");
+}
+#endif
+
 static void test_plan_ipv6_module(void **state)
 {
 	static const char *const loaded[] = { "fexit_inet_bind", "fexit_inet6_bind",
@@ -978,6 +1037,9 @@ int main(void)
 		cmocka_unit_test(test_plan_kernel_sockets_on_tracepoint),
 		cmocka_unit_test(test_plan_io_uring_autobind),
 		cmocka_unit_test(test_plan_sctp_bindx),
+#if defined(__s390x__)
+		cmocka_unit_test(test_plan_s390x_socketcall),
+#endif
 		cmocka_unit_test(test_plan_ipv6_module),
 		cmocka_unit_test(test_plan_no_inet_bind),
 		cmocka_unit_test(test_plan_explicit_backend_is_the_only_one),
