@@ -519,7 +519,17 @@ static int fill_maps(struct tracer *t, const struct load_inputs *in, char *why, 
  * io_uring's where its tracepoints do not name the request, SCTP's bindx
  * and the kernel's own sockets on the tracepoint backend).
  */
-static void report_paths(__u32 seen, __u32 kernel)
+/* ", listen, bindx" for the ways in @mask, by path_name(). */
+static void print_paths(__u32 mask)
+{
+	int path, listed = 0;
+
+	for (path = 0; path < BS_PATH_COUNT; path++)
+		if (mask & (1u << path))
+			fprintf(stderr, "%s %s", listed++ ? "," : "", path_name((unsigned int)path));
+}
+
+static void report_paths(__u32 seen, __u32 kernel, __u32 compat_unseen)
 {
 	char line[256];
 	size_t n = 0;
@@ -536,7 +546,12 @@ static void report_paths(__u32 seen, __u32 kernel)
 				n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s",
 						      listed++ ? "," : "", path_name((unsigned int)via));
 	}
-	fprintf(stderr, "bindsnoop: ports taken by:%s\n", line);
+	fprintf(stderr, "bindsnoop: ports taken by:%s", line);
+	if (seen & kernel & compat_unseen) {
+		fprintf(stderr, "; not seen from 32-bit x86 programs:");
+		print_paths(seen & kernel & compat_unseen);
+	}
+	fputc('\n', stderr);
 }
 
 /*
@@ -548,20 +563,24 @@ static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 			  const struct plan *plan)
 {
 	__u32 unseen = plan->wanted_paths & ~t->paths;
+	__u32 partly = plan->wanted_paths & t->paths & bp->compat_unseen;
 	const char *kernel_unseen = t->kernel_unseen[0] ? t->kernel_unseen : bp->kernel_unseen;
-	int via, listed = 0;
 
-	if (!unseen)
+	if (!unseen && !partly)
 		return;
 	fprintf(stderr, "bindsnoop: backend %s does not see ports taken by:",
 		backend_names[t->backend]);
-	for (via = 0; via < BS_PATH_COUNT; via++)
-		if (unseen & (1u << via))
-			fprintf(stderr, "%s %s", listed++ ? "," : "", path_name((unsigned int)via));
+	print_paths(unseen);
 	if ((unseen & (1u << BS_VIA_BINDX)) && bp->bindx_unseen)
 		fprintf(stderr, " (SCTP's bindx: %s)", bp->bindx_unseen);
 	if ((unseen & (1u << BS_VIA_KERNEL)) && kernel_unseen)
 		fprintf(stderr, " (the kernel's own sockets: %s)", kernel_unseen);
+	/* 32-bit x86 programs' calls skip the syscalls:* tracepoints. */
+	if (partly) {
+		fprintf(stderr, "%s", unseen ? ";" : "");
+		print_paths(partly);
+		fprintf(stderr, " from 32-bit x86 programs");
+	}
 	fputc('\n', stderr);
 }
 
@@ -581,7 +600,7 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 	/* The reader that is open, not the plan: the tests assert what ran. */
 	fprintf(stderr, "bindsnoop: events: %s\n",
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
-	report_paths(t->paths, kernel_paths);
+	report_paths(t->paths, kernel_paths, bp->compat_unseen);
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,

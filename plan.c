@@ -197,8 +197,10 @@ static void plan_tracepoint(struct backend_plan *bp, const struct kernel_facts *
 				      "32-bit binds: raw_syscalls:sys_exit"
 				    : "syscalls:sys_enter_bind + sys_exit_bind";
 	}
-	if (compat)
+	if (compat) {
 		add_prog(bp, "tp_compat_exit_bind");
+		bp->compat_unseen |= PATH(BS_VIA_LISTEN);
+	}
 	add_prog(bp, "tp_enter_listen");
 	add_prog(bp, "tp_exit_listen");
 	plan_kernel_sockets(bp, facts, cgroup_dir_filter);
@@ -223,6 +225,8 @@ static void plan_autobind(struct backend_plan *bp, const struct kernel_facts *fa
 		bp->socketcall_calls |= SOCKETCALL_AUTOBIND_CALLS;
 	bp->needs_tracefs = true;
 	bp->paths |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
+	if (facts->func_id[KFUNC_IA32_SYS_BIND])
+		bp->compat_unseen |= PATH(BS_VIA_CONNECT) | PATH(BS_VIA_SENDTO);
 }
 
 /*
@@ -326,6 +330,8 @@ static void plan_bindx(struct backend_plan *bp, enum backend b, const struct ker
 		add_prog(bp, tp_progs[i]);
 	bp->socketcall_calls |= SOCKETCALL_CALL(SOCKETCALL_SETSOCKOPT);
 	bp->needs_tracefs = true;
+	if (facts->func_id[KFUNC_IA32_SYS_BIND])
+		bp->compat_unseen |= PATH(BS_VIA_BINDX);
 }
 
 static void plan_backend(struct backend_plan *bp, enum backend b, const struct config *cfg,

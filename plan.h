@@ -91,6 +91,12 @@ struct backend_plan {
 	const char *cgroup_root;
 	const char *kernel_unseen;
 	const char *bindx_unseen;	/* why SCTP's bindx is not seen where SCTP is, or NULL */
+	/*
+	 * 1 << BS_VIA_*: ways it sees, but not when a 32-bit x86 program takes
+	 * them on x86-64 (the syscalls:* tracepoints skip 32-bit syscalls; only
+	 * bind has a program of its own for those, on raw sys_exit)
+	 */
+	__u32 compat_unseen;
 	int fail_after_links;		/* the tests' hook: attaching fails after this many; -1: never */
 };
 

@@ -368,6 +368,8 @@ static void test_plan_host_618(void **state)
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_KERNEL);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].cgroup_root, "/sys/fs/cgroup/unified");
 	assert_null(p.backends[BACKEND_TRACEPOINT].kernel_unseen);
+	/* 32-bit x86 programs' listen() skips the syscalls:* tracepoints; fexit and kprobe see it */
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].compat_unseen, 1u << BS_VIA_LISTEN);
 	/* connect()'s and the sends' ports, io_uring's too, are --autobind's to see */
 	assert_int_equal(p.wanted_paths, p.kernel_paths & ~(1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
 							    1u << BS_PATH_IO_URING_CONNECT |
@@ -547,6 +549,8 @@ static void test_plan_arm64_before_6_4(void **state)
 	assert_true(p.backends[BACKEND_KPROBE].usable);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp, 7);
 	assert_false(p.backends[BACKEND_TRACEPOINT].paths & 1u << BS_VIA_SOCKETCALL);
+	/* no 32-bit x86 programs: nothing they could take unseen */
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].compat_unseen, 0);
 	assert_string_equal(p.backends[BACKEND_TRACEPOINT].detail,
 			    "syscalls:sys_exit_bind, arguments from the task's registers");
 }
@@ -659,6 +663,11 @@ static void test_plan_io_uring_autobind(void **state)
 	kf.fexit_allowed = kf.kprobes = true;
 	make_plan(&ab, &kf, &no_hooks, NULL, 4096, &p);
 	assert_progs(&p.backends[BACKEND_FENTRY], fexit_ab, 18);
+	/* --autobind's syscall tracepoints miss 32-bit x86 programs' calls, on every backend */
+	assert_int_equal(p.backends[BACKEND_FENTRY].compat_unseen,
+			 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].compat_unseen,
+			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp_ab, 16);
 	/* the biggest plan of all: kprobe's six pairs, --autobind's four and io_uring's */
 	kp = &p.backends[BACKEND_KPROBE];

@@ -67,14 +67,24 @@ backend_in_use() {
 # ppc64el it has no program for socketcall(SYS_BIND), which that
 # architecture has (glibc binds with bind(2) there; s390x's glibc binds
 # with socketcall, and the tracepoint backend follows it there).
+#
+# The tracepoint backend sees a 32-bit x86 program's bind (a raw sys_exit
+# program), not its listen() or SCTP bindx (the syscalls:* tracepoints skip
+# 32-bit syscalls): where such programs run (compat32), the line ends with
+# those, "listen, bindx from 32-bit x86 programs" (bindx where SCTP is).
 unseen_line() {
-	local ways='' why=${1:-}
+	local ways='' why=${1:-} partly=''
 	[ "$(backend_in_use)" = tracepoint ] || return 0
 	[ "$(uname -m)" = ppc64le ] && ways=socketcall
 	if [ -z "$why" ] && [ "$(expect_verdict postbind)" = absent ]; then
 		why="this kernel does not let cgroup post_bind programs read the socket (bpf_probe_read_kernel, bpf_get_current_task)"
 	fi
 	[ -n "$why" ] && ways+="${ways:+, }kernel (the kernel's own sockets: $why)"
+	if [ "$(expect_verdict compat32)" = present ]; then
+		partly=listen
+		[ "$(expect_verdict sctp)" = present ] && partly+=", bindx"
+		ways+="${ways:+; }$partly from 32-bit x86 programs"
+	fi
 	[ -n "$ways" ] || return 0
 	echo "bindsnoop: backend tracepoint does not see ports taken by: $ways"
 }
