@@ -212,6 +212,23 @@ struct {
 	__type(value, struct uring_req);
 } uring_reqs SEC(".maps");
 
+/*
+ * An io_uring bind's socket, noted at submission with its request (the
+ * key of uring_reqs): the tracepoint backend's post_bind program
+ * (kernel_sockets.bpf.h) reports the bind when it succeeds, whether or not
+ * a completion follows (IOSQE_CQE_SKIP_SUCCESS posts none), and takes the
+ * note away; the completion then reports only a failure. How many wait:
+ * the post_bind program looks them up only while some do.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LISTEN_MAP_ENTRIES);
+	__type(key, __u64);	/* struct sock * */
+	__type(value, __u64);	/* the request's address */
+} uring_bind_socks SEC(".maps");
+
+__u64 uring_binds_waiting = 0;
+
 /* bcc's --cgroupmap / --mntnsmap (pinned_maps.bpf.h). */
 #include "pinned_maps.bpf.h"
 

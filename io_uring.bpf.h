@@ -119,9 +119,27 @@ static __noinline int io_uring_note(struct io_kiocb___bs *req, __u8 opcode)
 			return 0;
 		note.sk = (__u64)sk;
 	}
-	if (bpf_map_update_elem(&uring_reqs, &key, &note, BPF_ANY))
+	if (bpf_map_update_elem(&uring_reqs, &key, &note, BPF_ANY)) {
 		stat_inc(BS_STAT_ENTRY_FULL);
+		return 0;
+	}
+	/* A bind's socket too, for the post_bind program (see uring_bind_socks). */
+	if (opcode == IORING_OP_BIND_NR && sk) {
+		__u64 sk_key = (__u64)sk;
+
+		if (!bpf_map_update_elem(&uring_bind_socks, &sk_key, &key, BPF_NOEXIST))
+			__sync_fetch_and_add(&uring_binds_waiting, 1);
+		else
+			bpf_map_update_elem(&uring_bind_socks, &sk_key, &key, BPF_EXIST);
+	}
 	return 0;
+}
+
+/* The note of a bind's socket goes: reported, or completed. */
+static __always_inline void uring_bind_sock_done(__u64 sk_key)
+{
+	if (!bpf_map_delete_elem(&uring_bind_socks, &sk_key))
+		__sync_fetch_and_add(&uring_binds_waiting, -1);
 }
 
 
@@ -151,8 +169,11 @@ static __noinline int io_uring_done(void *ctx, void *req, __u8 opcode)
 		return 0;
 	res = KREAD(mode, r, cqe.res);
 	if (opcode == IORING_OP_BIND_NR) {
-		emit_bind(ctx, sock_from_file(KREAD(mode, r, file), mode), note->addr, false, res,
-			  mode, BS_VIA_IO_URING);
+		/* Still noted: the post_bind program did not report it (it failed, or none runs). */
+		struct sock *sk = sock_from_file(KREAD(mode, r, file), mode);
+
+		uring_bind_sock_done((__u64)sk);
+		emit_bind(ctx, sk, note->addr, false, res, mode, BS_VIA_IO_URING);
 	} else if (opcode == IORING_OP_LISTEN_NR) {
 		if (!res)
 			emit_bind(ctx, TYPED(struct sock, note->sk), NULL, false, 0, mode,

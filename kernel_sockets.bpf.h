@@ -49,6 +49,27 @@ static __noinline int kernel_socket_bind(struct bpf_sock *ctx, struct socket *so
 	return 0;
 }
 
+/*
+ * An io_uring bind noted at submission (io_uring.bpf.h): reported here, as
+ * it succeeds, so that one with IOSQE_CQE_SKIP_SUCCESS, which posts no
+ * completion, is seen too; its note goes, and the completion reports
+ * nothing more. Filtered at submission already (task_traced()).
+ */
+static __noinline int uring_bind_post(struct bpf_sock *ctx)
+{
+	struct sock *sk = TYPED_READS ? TYPED(struct sock, ctx) : (struct sock *)ctx;
+	__u64 sk_key = (__u64)ctx, *req, req_key;
+
+	req = bpf_map_lookup_elem(&uring_bind_socks, &sk_key);
+	if (!req)
+		return 0;
+	req_key = *req;
+	uring_bind_sock_done(sk_key);
+	if (!bpf_map_delete_elem(&uring_reqs, &req_key))
+		emit_bind(ctx, sk, NULL, false, 0, READ_CAST_OR_PROBE, BS_VIA_IO_URING);
+	return 0;
+}
+
 static __always_inline int post_bind(struct bpf_sock *ctx)
 {
 	struct sock *sk = TYPED_READS ? TYPED(struct sock, ctx) : (struct sock *)ctx;
@@ -57,6 +78,8 @@ static __always_inline int post_bind(struct bpf_sock *ctx)
 	/* hooked_socket_via()'s first two tests: no socket, or a user's. */
 	if (sock && !KREAD(READ_CAST_OR_PROBE, sock, file))
 		kernel_socket_bind(ctx, sock);
+	else if (*(volatile __u64 *)&uring_binds_waiting)
+		uring_bind_post(ctx);
 	return 1;
 }
 

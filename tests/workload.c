@@ -163,6 +163,7 @@ static const char usage[] =
 "  -L  listen() on the socket once it is bound (a setup error if that fails)\n"
 "  -C  how the port is taken: io_uring (IORING_OP_BIND, 6.11+), listen (no\n"
 "      bind: listen() picks the port), io_uring-listen (IORING_OP_LISTEN),\n"
+"      io_uring-skip (IORING_OP_BIND with IOSQE_CQE_SKIP_SUCCESS: no completion),\n"
 "      connect (no bind: connect() to a listener of its own on ADDR picks it),\n"
 "      sendto (no bind: sendto(ADDR:PORT) picks it), io_uring-connect\n"
 "      (IORING_OP_CONNECT, as connect), io_uring-sendto (IORING_OP_SENDMSG\n"
@@ -361,7 +362,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 			break;
 		case 'C':
 			if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "listen") ||
-			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "connect") ||
+			    !strcmp(optarg, "io_uring-listen") || !strcmp(optarg, "io_uring-skip") ||
+			    !strcmp(optarg, "connect") ||
 			    !strcmp(optarg, "sendto") || !strcmp(optarg, "io_uring-connect") ||
 			    !strcmp(optarg, "io_uring-sendto") || !strcmp(optarg, "io_uring-sendzc") ||
 			    !strcmp(optarg, "bindx"))
@@ -371,9 +373,10 @@ static int parse_args(int argc, char **argv, struct env *env)
 				env->how = optarg;
 #endif
 			else
-				bad = "-C takes io_uring, listen, io_uring-listen, connect, sendto, "
-				      "io_uring-connect, io_uring-sendto, io_uring-sendzc or bindx (and, "
-				      "built with gcc -m32, socketcall or bind)";
+				bad = "-C takes io_uring, io_uring-skip, listen, io_uring-listen, "
+				      "connect, sendto, io_uring-connect, io_uring-sendto, "
+				      "io_uring-sendzc or bindx (and, built with gcc -m32, socketcall "
+				      "or bind)";
 			break;
 		case 'L':
 			env->listen_after = true;
@@ -569,10 +572,14 @@ static const char *io_uring_op_missing(int op)
  * is not needed for one request): @op on @fd with @addr/@len (bind,
  * connect), @len as the backlog (listen), @addr a struct msghdr
  * (sendmsg), or @addr/@len the destination of a one-byte zero-copy send
- * (send_zc, which completes twice: the first is its result). Returns its result (0, a count or -errno), or sets *setup to
- * the step that failed (a kernel without io_uring or the opcode).
+ * (send_zc, which completes twice: the first is its result). Returns its
+ * result (0, a count or -errno), or sets *setup to the step that failed (a
+ * kernel without io_uring or the opcode). @skip_success:
+ * IOSQE_CQE_SKIP_SUCCESS, no completion unless it fails (bind and listen
+ * are issued inline, so done when io_uring_enter() returns).
  */
-static int io_uring_one(int op, int fd, const void *addr, unsigned int len, const char **setup)
+static int io_uring_one(int op, int fd, const void *addr, unsigned int len, const char **setup,
+			bool skip_success)
 {
 	struct io_uring_params p = { 0 };
 	struct io_uring_probe *probe = NULL;
@@ -630,14 +637,21 @@ static int io_uring_one(int op, int fd, const void *addr, unsigned int len, cons
 		sqes[0].addr2 = (__u64)(uintptr_t)addr;
 		sqes[0].addr_len = (__u16)len;
 	}
+	if (skip_success)
+		sqes[0].flags = IOSQE_CQE_SKIP_SUCCESS;
 	((__u32 *)((char *)sq + p.sq_off.array))[0] = 0;
 	__atomic_store_n((__u32 *)((char *)sq + p.sq_off.tail), 1, __ATOMIC_RELEASE);
 	*setup = "io_uring_enter";
-	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) != 1) {
+	if (syscall(__NR_io_uring_enter, ring, 1, skip_success ? 0 : 1,
+		    skip_success ? 0 : IORING_ENTER_GETEVENTS, NULL, 0) != 1) {
 		res = -errno;
 		goto out;
 	}
 	*setup = NULL;
+	/* No completion: it succeeded (a failure posts one). */
+	if (skip_success && __atomic_load_n((__u32 *)((char *)cq + p.cq_off.tail), __ATOMIC_ACQUIRE) ==
+				    *(__u32 *)((char *)cq + p.cq_off.head))
+		goto out;
 	res = ((struct io_uring_cqe *)((char *)cq + p.cq_off.cqes))
 		[*(__u32 *)((char *)cq + p.cq_off.head) & *(__u32 *)((char *)cq + p.cq_off.ring_mask)].res;
 out:
@@ -677,7 +691,7 @@ static int connect_to_own_listener(struct run *run, int fd, bool ring)
 	if (ring) {
 		const char *setup;
 
-		res = io_uring_one(OP_CONNECT, fd, &target, len, &setup);
+		res = io_uring_one(OP_CONNECT, fd, &target, len, &setup, false);
 		if (setup)
 			report_setup_error(run, setup, -res);
 		else
@@ -702,8 +716,8 @@ static int io_uring_sendto(struct run *run, int fd, const struct sockaddr_storag
 		.msg_iov = &iov, .msg_iovlen = 1,
 	};
 	const char *setup;
-	int res = zc ? io_uring_one(OP_SEND_ZC, fd, addr, run->env->addr_len, &setup)
-		     : io_uring_one(OP_SENDMSG, fd, &msg, 0, &setup);
+	int res = zc ? io_uring_one(OP_SEND_ZC, fd, addr, run->env->addr_len, &setup, false)
+		     : io_uring_one(OP_SENDMSG, fd, &msg, 0, &setup, false);
 
 	if (setup) {
 		report_setup_error(run, setup, -res);
@@ -737,7 +751,8 @@ static int do_bind(struct run *run, int fd, const struct sockaddr_storage *addr)
 		bool listen_op = !strcmp(env->how, "io_uring-listen");
 
 		res = io_uring_one(listen_op ? OP_LISTEN : OP_BIND, fd, addr,
-				   listen_op ? 1 : env->addr_len, &setup);
+				   listen_op ? 1 : env->addr_len, &setup,
+				   !strcmp(env->how, "io_uring-skip"));
 		if (setup) {
 			report_setup_error(run, setup, -res);
 			return -2;

@@ -19,12 +19,15 @@ group_paths() {
 	feature_case mptcp paths_listen_mptcp || mptcp=0
 
 	tracer_start -E || { fail paths "bindsnoop -E did not start: $(cat "$TMP/err")"; return; }
-	local p1 p2 p3 port3 p4 p5 port5 p6 port6 p7 p8 port8 p9 made9 made8
+	local p1 p2 p3 port3 p4 p5 port5 p6 port6 p7 p8 port8 p9 made9 p10 made8
 	if [ "$io" = 1 ]; then
 		wl -C io_uring -p 4611 -o R; p1=$WL_PID
 		wl -C io_uring -f 6 -a ::1 -p 4612 -D; p2=$WL_PID
 		wl -C io_uring-listen; p3=$WL_PID port3=$WL_PORT
 		wl -C io_uring -t udp -p 4613; p4=$WL_PID
+		# IOSQE_CQE_SKIP_SUCCESS: a bind that posts no completion (the
+		# tracepoint backend sees it with its post_bind program).
+		wl -C io_uring-skip -p 4624 -o R; p10=$WL_PID
 	fi
 	wl -C listen; p5=$WL_PID port5=$WL_PORT
 	wl -C listen -f 6 -o R; p6=$WL_PID port6=$WL_PORT
@@ -39,6 +42,9 @@ group_paths() {
 			"$(rc_col EADDRINUSE)$(row "$p2" workload TCP ::1 4612 ..... 0)"
 		expect paths_io_uring_listen "$p3" "$(rc_col 0)$(row "$p3" workload TCP 0.0.0.0 "$port3" ..... 0)"
 		expect paths_io_uring_bind_udp "$p4" "$(rc_col 0)$(row "$p4" workload UDP 127.0.0.1 4613 ..... 0)"
+		if [ "$(backend_in_use)" != tracepoint ] || [ "$(expect_verdict postbind)" = present ]; then
+			expect paths_io_uring_bind_no_completion "$p10" "$(rc_col 0)$(row "$p10" workload TCP 127.0.0.1 4624 ...R. 0)"
+		fi
 	fi
 	expect paths_listen_autobind "$p5" "$(rc_col 0)$(row "$p5" workload TCP 0.0.0.0 "$port5" ..... 0)"
 	expect paths_listen_autobind_ipv6 "$p6" "$(rc_col 0)$(row "$p6" workload TCP :: "$port6" ...R. 0)"
