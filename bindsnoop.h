@@ -129,6 +129,7 @@ enum bs_stat {
 	BS_STAT_LOST,		/* ring/perf buffer full: event dropped */
 	BS_STAT_ENTRY_FULL,	/* per-thread entry map full: bind not traced */
 	BS_STAT_COUNT_FULL,	/* --count table full: bind not counted */
+	BS_STAT_BINDX_CUT,	/* a bindx of more addresses than reported: the rest not traced */
 	BS_STAT_MAX,
 };
 

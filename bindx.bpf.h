@@ -143,6 +143,9 @@ static __noinline int bindx_report(void *ctx, int fd, __u64 addrs, __u32 size, i
 		len += off;
 		bpf_probe_read_kernel(&off, sizeof(off), &len);
 	}
+	/* Addresses past the BINDX_MAX_ADDRS reported: counted, never dropped unsaid. */
+	if (i == BINDX_MAX_ADDRS && off < size)
+		stat_inc(BS_STAT_BINDX_CUT);
 	return 0;
 }
 

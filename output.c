@@ -286,17 +286,21 @@ static void read_losses(struct bindsnoop_bpf *skel, struct losses *l)
 	l->lost = read_stat(skel, BS_STAT_LOST);
 	l->entry_full = read_stat(skel, BS_STAT_ENTRY_FULL);
 	l->count_full = read_stat(skel, BS_STAT_COUNT_FULL);
+	l->bindx_cut = read_stat(skel, BS_STAT_BINDX_CUT);
 }
 
 static void report_losses(const struct losses *now, struct losses *told, bool final)
 {
 	if (told->to_journal) {
-		/* --journal has no --count: no count_full. */
-		journal_send_losses(now->lost - told->lost, now->entry_full - told->entry_full, false);
+		/* --journal has no --count: no count_full; a cut bindx is binds not traced. */
+		journal_send_losses(now->lost - told->lost,
+				    now->entry_full + now->bindx_cut - told->entry_full - told->bindx_cut,
+				    false);
 		if (final)
-			journal_send_losses(now->lost, now->entry_full, true);
+			journal_send_losses(now->lost, now->entry_full + now->bindx_cut, true);
 		told->lost = now->lost;
 		told->entry_full = now->entry_full;
+		told->bindx_cut = now->bindx_cut;
 		return;
 	}
 	if (now->lost > told->lost)
@@ -305,6 +309,10 @@ static void report_losses(const struct losses *now, struct losses *told, bool fi
 	if (now->entry_full > told->entry_full)
 		fprintf(stderr, "bindsnoop: %llu binds not traced: per-thread entry map full\n",
 			(unsigned long long)(now->entry_full - told->entry_full));
+	if (now->bindx_cut > told->bindx_cut)
+		fprintf(stderr, "bindsnoop: %llu SCTP bindx calls of more than 8 addresses: the "
+			"addresses past the 8th not traced\n",
+			(unsigned long long)(now->bindx_cut - told->bindx_cut));
 	if (now->count_full > told->count_full)
 		fprintf(stderr, "bindsnoop: %llu binds not counted: --count table full\n",
 			(unsigned long long)(now->count_full - told->count_full));
@@ -312,10 +320,13 @@ static void report_losses(const struct losses *now, struct losses *told, bool fi
 	told->lost = now->lost;
 	told->entry_full = now->entry_full;
 	told->count_full = now->count_full;
-	if (final && (now->lost || now->entry_full || now->count_full))
+	told->bindx_cut = now->bindx_cut;
+	/* A cut bindx is at least one bind not traced: the total counts it as one. */
+	if (final && (now->lost || now->entry_full || now->count_full || now->bindx_cut))
 		fprintf(stderr, "bindsnoop: in total %llu events lost, %llu binds not traced, "
 			"%llu binds not counted\n", (unsigned long long)now->lost,
-			(unsigned long long)now->entry_full, (unsigned long long)now->count_full);
+			(unsigned long long)(now->entry_full + now->bindx_cut),
+			(unsigned long long)now->count_full);
 }
 
 __u64 monotonic_ns(void)

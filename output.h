@@ -77,6 +77,7 @@ int wait_ms_until(__u64 deadline, int max_ms);
 /* Losses the kernel side counted, as told so far; reported as they grow and totalled at exit. */
 struct losses {
 	__u64 lost, entry_full, count_full;
+	__u64 bindx_cut;	/* bindx calls of more addresses than reported (bindx.bpf.h) */
 	bool to_journal;	/* --journal: reported as journal entries, not on stderr */
 };
 

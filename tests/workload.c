@@ -48,7 +48,7 @@
  */
 #define SOL_SCTP_UAPI		132
 #define SCTP_BINDX_ADD_UAPI	100	/* SCTP_SOCKOPT_BINDX_ADD */
-#define MAX_BINDX_ADDRS		8
+#define MAX_BINDX_ADDRS		16	/* more than bindsnoop reports of one call (8) */
 
 /* io_uring's socket opcodes (6.11+), uAPI values Debian 12's headers do not have yet. */
 #define OP_BIND		56

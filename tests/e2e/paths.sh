@@ -158,12 +158,20 @@ paths_bindx() {
 		"$(rc_col EADDRINUSE)$(row "$p4" workload SCTP 127.0.0.1 4622 ..... 0)" \
 		"$(rc_col EADDRINUSE)$(row "$p4" workload SCTP 127.0.0.2 4622 ..... 0)"
 
-	# Without -E a failed bindx is no row: the holder's bind alone.
+	# Without -E a failed bindx is no row: the holder's bind alone. A call
+	# of nine addresses: the first eight are rows, the ninth is counted.
 	tracer_start || { fail paths_bindx_no_errors "bindsnoop did not start: $(cat "$TMP/err")"; return; }
 	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2 -p 4623 -D; p5=$WL_PID made5="$WL_EXIT:$WL_RC"
+	wl -C bindx -t sctp -a 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9 -p 4629
+	p6=$WL_PID made6="$WL_EXIT:$WL_RC"
 	tracer_stop
 	require paths_bindx_failed_no_row_made "$made5" = 0:EADDRINUSE
 	expect paths_bindx_failed_no_row "$p5" "$(row "$p5" workload SCTP 127.0.0.1 4623 ..... 0)"
+	require paths_bindx_nine_made "$made6" = 0:0
+	local nine=() a
+	for a in 1 2 3 4 5 6 7 8; do nine+=("$(row "$p6" workload SCTP "127.0.0.$a" 4629 ..... 0)"); done
+	expect paths_bindx_nine_eight_rows "$p6" "${nine[@]}"
+	check paths_bindx_nine_counted "$(grep -c '^bindsnoop: 1 SCTP bindx calls of more than 8 addresses: the addresses past the 8th not traced$' "$TMP/err"):$(grep -c '^bindsnoop: in total 0 events lost, 1 binds not traced, 0 binds not counted$' "$TMP/err")" = 1:1
 
 	# JSON: every field of each address's object, via bindx.
 	tracer_start -j -E || { fail paths_bindx_json "bindsnoop -j -E did not start: $(cat "$TMP/err")"; return; }
