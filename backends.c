@@ -519,17 +519,21 @@ static int fill_maps(struct tracer *t, const struct load_inputs *in, char *why, 
  * io_uring's where its tracepoints do not name the request, SCTP's bindx
  * and the kernel's own sockets on the tracepoint backend).
  */
-/* ", listen, bindx" for the ways in @mask, by path_name(). */
-static void print_paths(__u32 mask)
+/* " listen, bindx" for the ways in @mask, by path_name(); @uring: io_uring's listen by that name. */
+static void print_paths(__u32 mask, bool uring)
 {
 	int path, listed = 0;
 
 	for (path = 0; path < BS_PATH_COUNT; path++)
 		if (mask & (1u << path))
-			fprintf(stderr, "%s %s", listed++ ? "," : "", path_name((unsigned int)path));
+			fprintf(stderr, "%s %s", listed++ ? "," : "",
+				uring && path == BS_VIA_LISTEN ? "io_uring listen"
+							       : path_name((unsigned int)path));
 }
 
-static void report_paths(__u32 seen, __u32 kernel, __u32 compat_unseen)
+#define URING_UNSEEN_WHY "without a completion or on a fixed file"
+
+static void report_paths(__u32 seen, __u32 kernel, __u32 compat_unseen, __u32 uring_unseen)
 {
 	char line[256];
 	size_t n = 0;
@@ -549,7 +553,11 @@ static void report_paths(__u32 seen, __u32 kernel, __u32 compat_unseen)
 	fprintf(stderr, "bindsnoop: ports taken by:%s", line);
 	if (seen & kernel & compat_unseen) {
 		fprintf(stderr, "; not seen from 32-bit x86 programs:");
-		print_paths(seen & kernel & compat_unseen);
+		print_paths(seen & kernel & compat_unseen, false);
+	}
+	if (seen & kernel & uring_unseen) {
+		fprintf(stderr, "; not seen " URING_UNSEEN_WHY ":");
+		print_paths(seen & kernel & uring_unseen, true);
 	}
 	fputc('\n', stderr);
 }
@@ -564,13 +572,14 @@ static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 {
 	__u32 unseen = plan->wanted_paths & ~t->paths;
 	__u32 partly = plan->wanted_paths & t->paths & bp->compat_unseen;
+	__u32 uring = plan->wanted_paths & t->paths & bp->uring_unseen;
 	const char *kernel_unseen = t->kernel_unseen[0] ? t->kernel_unseen : bp->kernel_unseen;
 
-	if (!unseen && !partly)
+	if (!unseen && !partly && !uring)
 		return;
 	fprintf(stderr, "bindsnoop: backend %s does not see ports taken by:",
 		backend_names[t->backend]);
-	print_paths(unseen);
+	print_paths(unseen, false);
 	if ((unseen & (1u << BS_VIA_BINDX)) && bp->bindx_unseen)
 		fprintf(stderr, " (SCTP's bindx: %s)", bp->bindx_unseen);
 	if ((unseen & (1u << BS_VIA_KERNEL)) && kernel_unseen)
@@ -578,8 +587,14 @@ static void report_unseen(const struct tracer *t, const struct backend_plan *bp,
 	/* 32-bit x86 programs' calls skip the syscalls:* tracepoints. */
 	if (partly) {
 		fprintf(stderr, "%s", unseen ? ";" : "");
-		print_paths(partly);
+		print_paths(partly, false);
 		fprintf(stderr, " from 32-bit x86 programs");
+	}
+	/* io_uring's requests that post no completion or name a fixed file. */
+	if (uring) {
+		fprintf(stderr, "%s", unseen || partly ? ";" : "");
+		print_paths(uring, true);
+		fprintf(stderr, " " URING_UNSEEN_WHY);
 	}
 	fputc('\n', stderr);
 }
@@ -600,7 +615,7 @@ static void report_backend(const struct tracer *t, const struct backend_plan *bp
 	/* The reader that is open, not the plan: the tests assert what ran. */
 	fprintf(stderr, "bindsnoop: events: %s\n",
 		t->rb ? "ring buffer" : t->pb ? "perf buffer" : "none (--count: counted in the kernel)");
-	report_paths(t->paths, kernel_paths, bp->compat_unseen);
+	report_paths(t->paths, kernel_paths, bp->compat_unseen, bp->uring_unseen);
 }
 
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_facts *facts,

@@ -278,10 +278,14 @@ static void plan_io_uring(struct backend_plan *bp, enum backend b, bool autobind
 				     ? "tp_io_uring_submit_autobind" : "tp_io_uring_submit_sqe_autobind");
 		add_prog(bp, "tp_io_uring_complete_autobind");
 	}
-	if (binds)
+	if (binds) {
 		bp->paths |= PATH(BS_VIA_IO_URING);
-	if (autobinds)
+		bp->uring_unseen |= PATH(BS_VIA_LISTEN);
+	}
+	if (autobinds) {
 		bp->paths |= PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND);
+		bp->uring_unseen |= PATH(BS_PATH_IO_URING_CONNECT) | PATH(BS_PATH_IO_URING_SEND);
+	}
 }
 
 /*

@@ -97,6 +97,14 @@ struct backend_plan {
 	 * bind has a program of its own for those, on raw sys_exit)
 	 */
 	__u32 compat_unseen;
+	/*
+	 * 1 << BS_VIA_LISTEN, BS_PATH_IO_URING_*: ways it sees through io_uring's
+	 * completions and the request's file only, so not a request that posts
+	 * no completion (IOSQE_CQE_SKIP_SUCCESS) or names a fixed file
+	 * (io_uring.bpf.h): the tracepoint backend's io_uring listen, and
+	 * --autobind's io_uring connect and sends on every backend
+	 */
+	__u32 uring_unseen;
 	int fail_after_links;		/* the tests' hook: attaching fails after this many; -1: never */
 };
 

@@ -370,6 +370,9 @@ static void test_plan_host_618(void **state)
 	assert_null(p.backends[BACKEND_TRACEPOINT].kernel_unseen);
 	/* 32-bit x86 programs' listen() skips the syscalls:* tracepoints; fexit and kprobe see it */
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].compat_unseen, 1u << BS_VIA_LISTEN);
+	/* io_uring's listen: from its completion and the request's file only */
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].uring_unseen, 1u << BS_VIA_LISTEN);
+	assert_int_equal(p.backends[BACKEND_FENTRY].uring_unseen, 0);
 	/* connect()'s and the sends' ports, io_uring's too, are --autobind's to see */
 	assert_int_equal(p.wanted_paths, p.kernel_paths & ~(1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO |
 							    1u << BS_PATH_IO_URING_CONNECT |
@@ -668,6 +671,8 @@ static void test_plan_io_uring_autobind(void **state)
 			 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO);
 	assert_int_equal(p.backends[BACKEND_TRACEPOINT].compat_unseen,
 			 1u << BS_VIA_LISTEN | 1u << BS_VIA_CONNECT | 1u << BS_VIA_SENDTO);
+	assert_int_equal(p.backends[BACKEND_FENTRY].uring_unseen, uring);
+	assert_int_equal(p.backends[BACKEND_TRACEPOINT].uring_unseen, 1u << BS_VIA_LISTEN | uring);
 	assert_progs(&p.backends[BACKEND_TRACEPOINT], tp_ab, 16);
 	/* the biggest plan of all: kprobe's six pairs, --autobind's four and io_uring's */
 	kp = &p.backends[BACKEND_KPROBE];

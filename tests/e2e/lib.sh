@@ -71,7 +71,9 @@ backend_in_use() {
 # The tracepoint backend sees a 32-bit x86 program's bind (a raw sys_exit
 # program), not its listen() or SCTP bindx (the syscalls:* tracepoints skip
 # 32-bit syscalls): where such programs run (compat32), the line ends with
-# those, "listen, bindx from 32-bit x86 programs" (bindx where SCTP is).
+# those, "listen, bindx from 32-bit x86 programs" (bindx where SCTP is);
+# where io_uring has IORING_OP_LISTEN (iouring), "io_uring listen without a
+# completion or on a fixed file" (io_uring.bpf.h follows it from those).
 unseen_line() {
 	local ways='' why=${1:-} partly=''
 	[ "$(backend_in_use)" = tracepoint ] || return 0
@@ -85,6 +87,9 @@ unseen_line() {
 		[ "$(expect_verdict sctp)" = present ] && partly+=", bindx"
 		ways+="${ways:+; }$partly from 32-bit x86 programs"
 	fi
+	# Its io_uring listen: from the completion and the request's file only.
+	[ "$(expect_verdict iouring)" = present ] &&
+		ways+="${ways:+; }io_uring listen without a completion or on a fixed file"
 	[ -n "$ways" ] || return 0
 	echo "bindsnoop: backend tracepoint does not see ports taken by: $ways"
 }
